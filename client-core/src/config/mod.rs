@@ -1,0 +1,150 @@
+//! Client configuration: where the API server is, how to trust it, who we are.
+//!
+//! A [`Config`] comes from a kubeconfig file, from the in-cluster service
+//! account, or is written out by hand with [`Config::new`].
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use rustls_pki_types::CertificateDer;
+
+use crate::SecretString;
+
+/// Everything a [`crate::RestClient`] needs to reach and authenticate to an API server.
+///
+/// `Debug` never prints a secret.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The API server's URL; it may carry a path prefix (`https://host/prefix`).
+    pub cluster_url: reqwest::Url,
+    /// The namespace to use when the user names none (`default` unless configured).
+    pub default_namespace: String,
+    /// How the server's certificate is verified.
+    pub tls: TlsOptions,
+    /// Who the client is.
+    pub auth: AuthInfo,
+    /// Impersonation headers to send (`kubectl --as`).
+    pub impersonate: Option<Impersonation>,
+    /// An HTTP(S) proxy for every request.
+    pub proxy_url: Option<reqwest::Url>,
+    /// The default timeout of one request (also sent as `?timeout=`); `None` waits forever.
+    pub timeout: Option<Duration>,
+    /// How long a TCP + TLS connect may take.
+    pub connect_timeout: Duration,
+    /// The `User-Agent`; `None` uses `client-core/VERSION (OS/ARCH)`.
+    pub user_agent: Option<String>,
+    /// Client-side rate limit in requests per second; `0` or less disables it. Default 5.
+    pub qps: f32,
+    /// Burst of the client-side rate limiter. Default 10.
+    pub burst: u32,
+    /// How many times a retryable answer (429/5xx with `Retry-After`) is retried. Default 10.
+    pub max_retries: u32,
+    /// How often a token file is re-read. Default one minute.
+    pub token_reload_period: Duration,
+}
+
+/// How the server's certificate is verified.
+#[derive(Clone, Debug, Default)]
+pub struct TlsOptions {
+    /// Roots to trust instead of the system's (a kubeconfig CA replaces the
+    /// system roots). `None` trusts the system roots.
+    pub root_certs: Option<Vec<CertificateDer<'static>>>,
+    /// Skip verification entirely. Only when the user asked for it explicitly.
+    pub insecure_skip_tls_verify: bool,
+    /// Verify the server's certificate against this name instead of the URL's host.
+    pub tls_server_name: Option<String>,
+}
+
+/// The credentials of a user, as a kubeconfig `user` entry holds them.
+#[derive(Clone, Debug, Default)]
+pub struct AuthInfo {
+    /// A static bearer token.
+    pub token: Option<SecretString>,
+    /// A file holding a bearer token, re-read every [`Config::token_reload_period`].
+    pub token_file: Option<PathBuf>,
+    /// HTTP basic authentication.
+    pub basic: Option<BasicAuth>,
+    /// A client certificate and its key, both PEM.
+    pub client_certificate: Option<ClientCertificate>,
+    /// An exec credential plugin.
+    pub exec: Option<ExecConfig>,
+}
+
+/// HTTP basic authentication.
+#[derive(Clone, Debug)]
+pub struct BasicAuth {
+    /// The user name.
+    pub username: String,
+    /// The password (redacted in `Debug`).
+    pub password: SecretString,
+}
+
+/// A PEM client certificate chain and its PEM private key.
+#[derive(Clone, Debug)]
+pub struct ClientCertificate {
+    /// The certificate chain, PEM.
+    pub cert_pem: Vec<u8>,
+    /// The private key, PEM (redacted in `Debug`).
+    pub key_pem: SecretString,
+}
+
+/// An exec credential plugin (`client.authentication.k8s.io` v1 or v1beta1).
+#[derive(Clone, Debug)]
+pub struct ExecConfig {
+    /// `client.authentication.k8s.io/v1` or `client.authentication.k8s.io/v1beta1`.
+    pub api_version: String,
+    /// The program to run; relative paths were resolved against the kubeconfig's directory.
+    pub command: PathBuf,
+    /// Its arguments.
+    pub args: Vec<String>,
+    /// Extra environment variables (values may be secret: redacted in `Debug`).
+    pub env: Vec<(String, SecretString)>,
+    /// Whether the plugin wants `KUBERNETES_EXEC_INFO` to carry cluster information.
+    pub provide_cluster_info: bool,
+    /// The kubeconfig's `installHint`, shown when the command cannot be found.
+    pub install_hint: Option<String>,
+    /// The directory relative commands and paths resolve against.
+    pub base_dir: Option<PathBuf>,
+}
+
+/// Impersonation: act as another user (`Impersonate-*` headers).
+#[derive(Clone, Debug, Default)]
+pub struct Impersonation {
+    /// `Impersonate-User`.
+    pub user: Option<String>,
+    /// `Impersonate-Uid`.
+    pub uid: Option<String>,
+    /// `Impersonate-Group`, one header each.
+    pub groups: Vec<String>,
+    /// `Impersonate-Extra-{key}`, one header per value.
+    pub extra: BTreeMap<String, Vec<String>>,
+}
+
+impl Config {
+    /// A config for `cluster_url` with no credentials, system roots, and client-go's defaults
+    /// (QPS 5, burst 10, 10 retries, namespace `default`).
+    ///
+    /// ```
+    /// let config = client_core::Config::new("https://127.0.0.1:6443".parse().unwrap());
+    /// assert_eq!(config.default_namespace, "default");
+    /// assert_eq!(config.burst, 10);
+    /// ```
+    pub fn new(cluster_url: reqwest::Url) -> Self {
+        Self {
+            cluster_url,
+            default_namespace: "default".to_owned(),
+            tls: TlsOptions::default(),
+            auth: AuthInfo::default(),
+            impersonate: None,
+            proxy_url: None,
+            timeout: None,
+            connect_timeout: Duration::from_secs(30),
+            user_agent: None,
+            qps: 5.0,
+            burst: 10,
+            max_retries: 10,
+            token_reload_period: Duration::from_secs(60),
+        }
+    }
+}
