@@ -13,6 +13,6 @@ pub mod resource;
 mod secret;
 
 pub use api::ObjectMeta;
-pub use config::Config;
+pub use config::{Config, ConfigError, Kubeconfig, KubeconfigOptions};
 pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 pub use secret::SecretString;
