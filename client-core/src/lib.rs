@@ -18,6 +18,6 @@ pub use api::{
     ResourceVersionMatch, Status, StatusCause, StatusDetails, Time, TypeMeta, UpdateOptions,
     WithTypeMeta,
 };
-pub use config::Config;
+pub use config::{Config, ConfigError, Kubeconfig, KubeconfigOptions};
 pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 pub use secret::SecretString;
