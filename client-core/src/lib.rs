@@ -8,9 +8,16 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+// `auth` and `tls` serve the RestClient; until it calls them only tests do.
+#[cfg_attr(not(test), allow(dead_code))]
+mod auth;
 pub mod config;
 pub mod resource;
 mod secret;
+#[cfg(test)]
+mod test_pki;
+#[cfg_attr(not(test), allow(dead_code))]
+mod tls;
 
 pub use api::{
     ApplyOptions, CreateOptions, DeleteOptions, FieldValidation, GetOptions, List, ListMeta,
@@ -18,6 +25,7 @@ pub use api::{
     ResourceVersionMatch, Status, StatusCause, StatusDetails, Time, TypeMeta, UpdateOptions,
     WithTypeMeta,
 };
+pub use auth::AuthError;
 pub use config::{Config, ConfigError, Kubeconfig, KubeconfigOptions};
 pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 pub use secret::SecretString;

@@ -208,6 +208,14 @@ pub enum ConfigError {
         tried: String,
     },
 
+    /// The impersonation settings cannot be sent as HTTP headers.
+    #[error("impersonation: {0}")]
+    Impersonation(String),
+
+    /// A credential (token, password) cannot be sent in an HTTP header.
+    #[error("credentials: {0}")]
+    Credential(String),
+
     /// The TLS settings cannot be turned into a TLS client configuration.
     #[error("TLS configuration: {problem}")]
     Tls {
