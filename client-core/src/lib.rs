@@ -11,12 +11,13 @@ pub mod api;
 pub mod config;
 pub mod resource;
 mod secret;
+pub mod watch;
 
 pub use api::{
-    ApplyOptions, CreateOptions, DeleteOptions, FieldValidation, GetOptions, List, ListMeta,
-    ListOptions, ObjectMeta, Patch, PatchOptions, Preconditions, PropagationPolicy,
+    ApplyOptions, Bookmark, CreateOptions, DeleteOptions, FieldValidation, GetOptions, List,
+    ListMeta, ListOptions, ObjectMeta, Patch, PatchOptions, Preconditions, PropagationPolicy,
     ResourceVersionMatch, Status, StatusCause, StatusDetails, Time, TypeMeta, UpdateOptions,
-    WithTypeMeta,
+    WatchEvent, WithTypeMeta,
 };
 pub use config::Config;
 pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
