@@ -18,12 +18,13 @@ mod secret;
 mod test_pki;
 #[cfg_attr(not(test), allow(dead_code))]
 mod tls;
+pub mod watch;
 
 pub use api::{
-    ApplyOptions, CreateOptions, DeleteOptions, FieldValidation, GetOptions, List, ListMeta,
-    ListOptions, ObjectMeta, Patch, PatchOptions, Preconditions, PropagationPolicy,
+    ApplyOptions, Bookmark, CreateOptions, DeleteOptions, FieldValidation, GetOptions, List,
+    ListMeta, ListOptions, ObjectMeta, Patch, PatchOptions, Preconditions, PropagationPolicy,
     ResourceVersionMatch, Status, StatusCause, StatusDetails, Time, TypeMeta, UpdateOptions,
-    WithTypeMeta,
+    WatchEvent, WithTypeMeta,
 };
 pub use auth::AuthError;
 pub use config::{Config, ConfigError, Kubeconfig, KubeconfigOptions};
