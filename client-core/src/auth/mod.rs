@@ -322,6 +322,15 @@ impl Authenticator {
         }
     }
 
+    /// `true` when [`Authenticator::invalidate`] can bring new credentials (a token
+    /// file or an exec plugin), so a 401 is worth one more try.
+    pub(crate) fn can_refresh(&self) -> bool {
+        matches!(
+            self.inner.credential,
+            Credential::TokenFile(_) | Credential::Exec(_)
+        )
+    }
+
     /// The client certificate resolver for the TLS configuration: the static certificate,
     /// or the exec plugin's latest one. `None` when no certificate can ever be presented.
     pub(crate) fn client_cert_resolver(

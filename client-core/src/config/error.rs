@@ -216,6 +216,20 @@ pub enum ConfigError {
     #[error("credentials: {0}")]
     Credential(String),
 
+    /// The proxy URL cannot be used.
+    #[error("proxy-url: {reason}")]
+    InvalidProxy {
+        /// Why.
+        reason: String,
+    },
+
+    /// The HTTP client could not be built from the configuration.
+    #[error("cannot build the HTTP client: {reason}")]
+    HttpClient {
+        /// Why.
+        reason: String,
+    },
+
     /// The TLS settings cannot be turned into a TLS client configuration.
     #[error("TLS configuration: {problem}")]
     Tls {

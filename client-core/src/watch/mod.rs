@@ -7,9 +7,11 @@
 //! [`WatchEvent`]: crate::api::WatchEvent
 
 mod frame;
+mod response;
 mod stream;
 
 pub use frame::{DEFAULT_MAX_FRAME_LEN, FrameDecoder, FrameError, decode_event};
+pub use response::WatchStream;
 pub use stream::{EventStream, WatchError};
 
 #[cfg(test)]
