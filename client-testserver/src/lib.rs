@@ -1,1 +1,6 @@
 //! placeholder
+
+/// Label and field selectors with kube-apiserver's grammar.
+pub mod selector;
+/// RFC 3339 timestamps as kube-apiserver writes them.
+pub mod timefmt;
