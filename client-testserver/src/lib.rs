@@ -1,5 +1,7 @@
 //! placeholder
 
+/// A throwaway CA, server and client certificates, and rustls configuration.
+pub mod certs;
 /// Label and field selectors with kube-apiserver's grammar.
 pub mod selector;
 /// RFC 3339 timestamps as kube-apiserver writes them.
