@@ -2,6 +2,8 @@
 
 /// A throwaway CA, server and client certificates, and rustls configuration.
 pub mod certs;
+/// JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386).
+pub mod patch;
 /// Label and field selectors with kube-apiserver's grammar.
 pub mod selector;
 /// RFC 3339 timestamps as kube-apiserver writes them.
