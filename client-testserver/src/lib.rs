@@ -1,5 +1,7 @@
 //! placeholder
 
+/// `Accept` and `Content-Type` header parsing.
+pub mod accept;
 /// A throwaway CA, server and client certificates, and rustls configuration.
 pub mod certs;
 /// JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386).
