@@ -8,5 +8,7 @@ pub mod certs;
 pub mod patch;
 /// Label and field selectors with kube-apiserver's grammar.
 pub mod selector;
+/// Server-side printing: `meta.k8s.io/v1` `Table` responses.
+pub mod table;
 /// RFC 3339 timestamps as kube-apiserver writes them.
 pub mod timefmt;
