@@ -4,6 +4,8 @@
 pub mod accept;
 /// A throwaway CA, server and client certificates, and rustls configuration.
 pub mod certs;
+/// Kubeconfig files pointing at the test server.
+pub mod kubeconfig;
 /// JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386).
 pub mod patch;
 /// Label and field selectors with kube-apiserver's grammar.
