@@ -714,14 +714,31 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "writes /tmp/client-testserver-client.pem for manual inspection"]
+    #[ignore = "writes /tmp/client-testserver-*.pem and a kubeconfig for manual checks with openssl and kubectl"]
     fn dump_client_cert() {
         let certs = Certs::generate(&[]).unwrap();
         let cc = certs
             .issue_client("alice", &["g1".to_string(), "g2".to_string()])
             .unwrap();
-        std::fs::write("/tmp/client-testserver-client.pem", cc.cert_pem).unwrap();
+        std::fs::write("/tmp/client-testserver-client.pem", &cc.cert_pem).unwrap();
+        std::fs::write("/tmp/client-testserver-client-key.pem", &cc.key_pem).unwrap();
         std::fs::write("/tmp/client-testserver-ca.pem", certs.ca_pem()).unwrap();
+        let leaf = pem("CERTIFICATE", &certs.server_chain()[0]);
+        std::fs::write("/tmp/client-testserver-server.pem", leaf).unwrap();
+        let PrivateKeyDer::Pkcs8(key) = certs.server_key() else {
+            panic!("not pkcs8")
+        };
+        let key = pem("PRIVATE KEY", key.secret_pkcs8_der());
+        std::fs::write("/tmp/client-testserver-server-key.pem", key).unwrap();
+        let kubeconfig = crate::kubeconfig::render_kubeconfig(
+            "https://127.0.0.1:18443",
+            Some(certs.ca_pem()),
+            &crate::kubeconfig::KubeconfigUser::ClientCert {
+                cert_pem: cc.cert_pem,
+                key_pem: cc.key_pem,
+            },
+        );
+        std::fs::write("/tmp/client-testserver-kubeconfig", kubeconfig).unwrap();
     }
 
     #[test]
