@@ -1,7 +1,9 @@
 //! `client-testserver --listen 127.0.0.1:0 --kubeconfig-out PATH [--plain-http] [--token T]`
 //!
 //! Prints `listening on URL` once it accepts connections, writes a
-//! kubeconfig, serves until SIGINT or SIGTERM, then exits 0.
+//! kubeconfig, serves until SIGINT or SIGTERM, then exits 0. HTTPS with a
+//! generated CA and token by default; `--plain-http` without `--token`
+//! serves without authentication (kubectl sends no token over plain HTTP).
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -59,10 +61,12 @@ async fn run(args: Args) -> Result<(), String> {
     if args.plain_http {
         b = b.plain_http();
     }
-    if let Some(t) = args.token {
+    if let Some(t) = args.token.clone() {
         b = b.token(t);
     }
-    if args.no_auth {
+    // kubectl never sends a bearer token over plain HTTP, so a plain-HTTP
+    // server without an explicit token accepts anonymous requests.
+    if args.no_auth || (args.plain_http && args.token.is_none()) {
         b = b.no_auth();
     }
     let server = b.start().await.map_err(|e| e.to_string())?;

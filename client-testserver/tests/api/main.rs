@@ -6,6 +6,7 @@ mod client;
 mod crd;
 mod crud;
 mod faults;
+mod kubectl;
 mod list;
 mod tls;
 mod watch;
