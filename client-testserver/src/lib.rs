@@ -14,6 +14,8 @@ pub mod accept;
 pub mod body;
 /// A throwaway CA, server and client certificates, and rustls configuration.
 pub mod certs;
+#[cfg(feature = "client")]
+mod client;
 /// Opaque continue tokens.
 pub mod continuation;
 /// Discovery, version and OpenAPI documents.
