@@ -14,10 +14,10 @@ mod secret;
 pub mod watch;
 
 pub use api::{
-    ApplyOptions, Bookmark, CreateOptions, DeleteOptions, FieldValidation, GetOptions, List,
-    ListMeta, ListOptions, ObjectMeta, Patch, PatchOptions, Preconditions, PropagationPolicy,
-    ResourceVersionMatch, Status, StatusCause, StatusDetails, Time, TypeMeta, UpdateOptions,
-    WatchEvent, WithTypeMeta,
+    ApiResource, ApplyOptions, Bookmark, CreateOptions, CustomResourceDefinition, DeleteOptions,
+    DynamicObject, FieldValidation, GetOptions, List, ListMeta, ListOptions, ObjectMeta, Patch,
+    PatchOptions, Preconditions, PropagationPolicy, ResourceVersionMatch, Scale, Status,
+    StatusCause, StatusDetails, Time, TypeMeta, UpdateOptions, WatchEvent, WithTypeMeta,
 };
 pub use config::Config;
 pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
