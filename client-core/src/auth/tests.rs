@@ -391,3 +391,43 @@ fn authenticator_is_send_sync_and_debug_shows_no_secret() {
     let debug = format!("{auth:?}");
     assert!(!debug.contains("very-secret-token"), "{debug}");
 }
+
+#[tokio::test]
+async fn the_fixture_kubeconfigs_exec_user_runs_its_relative_plugin() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("runs");
+    let kubeconfig = crate::Kubeconfig::read_from(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kubeconfig/auth-forms.yaml"),
+    )
+    .unwrap();
+    let options = crate::KubeconfigOptions {
+        context: Some("exec-v1".into()),
+        ..crate::KubeconfigOptions::default()
+    };
+    let mut cfg = Config::from_kubeconfig(&kubeconfig, &options).unwrap();
+    if let Some(exec) = cfg.auth.exec.as_mut() {
+        exec.env.push((
+            "EXEC_TEST_LOG".into(),
+            SecretString::from(log.to_string_lossy().into_owned()),
+        ));
+    }
+    let auth = Authenticator::new(&cfg).unwrap();
+    // The kubeconfig's env reaches the plugin (it prefixes the token).
+    assert_eq!(
+        header(&auth).await.as_deref(),
+        Some("Bearer fixture-exec-secret-1")
+    );
+    let info: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        info["spec"]["cluster"]["server"],
+        "https://127.0.0.1:6443/api-prefix"
+    );
+    assert!(info["spec"]["cluster"]["certificate-authority-data"].is_string());
+}
