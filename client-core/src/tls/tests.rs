@@ -252,3 +252,72 @@ fn a_configured_root_that_is_not_a_certificate_is_rejected() {
     let err = rustls_config(&tls, None).unwrap_err();
     assert!(err.to_string().contains("certificate 1"), "{err}");
 }
+
+#[tokio::test]
+async fn exec_client_certificates_rotate_without_rebuilding_the_tls_config() {
+    let server_ca = TestCa::new("server-ca");
+    let client_ca = TestCa::new("client-ca");
+    let dir = tempfile::tempdir().unwrap();
+    let leaves = [client_ca.client("first"), client_ca.client("second")];
+    for (run, leaf) in leaves.iter().enumerate() {
+        std::fs::write(
+            dir.path().join(format!("cert-{}.pem", run + 1)),
+            &leaf.cert_pem,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join(format!("key-{}.pem", run + 1)),
+            &leaf.key_pem,
+        )
+        .unwrap();
+    }
+    let mut config = crate::Config::new("https://127.0.0.1:6443".parse().unwrap());
+    config.tls = with_roots(&server_ca);
+    config.auth.exec = Some(crate::config::ExecConfig {
+        api_version: "client.authentication.k8s.io/v1".into(),
+        command: std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/kubeconfig/exec-plugin.sh"),
+        args: vec![],
+        env: vec![
+            (
+                "EXEC_TEST_LOG".into(),
+                dir.path()
+                    .join("runs")
+                    .to_string_lossy()
+                    .into_owned()
+                    .into(),
+            ),
+            (
+                "EXEC_TEST_CERT_DIR".into(),
+                dir.path().to_string_lossy().into_owned().into(),
+            ),
+        ],
+        provide_cluster_info: false,
+        install_hint: None,
+        base_dir: None,
+    });
+    let auth = crate::auth::Authenticator::new(&config).unwrap();
+    tokio::time::timeout(HARD_TIMEOUT, auth.prime())
+        .await
+        .unwrap()
+        .unwrap();
+    // One TLS configuration for the whole test, as a client keeps one for its lifetime.
+    let tls = rustls_config(&config.tls, auth.client_cert_resolver()).unwrap();
+
+    let server_leaf = server_ca.server(&["127.0.0.1"]);
+    let (port, server) = serve_once(&server_leaf, Some(&client_ca)).await;
+    let (client, server) = run(tls.clone(), port, server).await;
+    client.unwrap();
+    assert_eq!(server.client_cert.as_ref(), Some(&leaves[0].cert_der));
+
+    // A 401 makes the client invalidate; the next credentials come with a new certificate.
+    auth.invalidate();
+    tokio::time::timeout(HARD_TIMEOUT, auth.authorization())
+        .await
+        .unwrap()
+        .unwrap();
+    let (port, server) = serve_once(&server_leaf, Some(&client_ca)).await;
+    let (client, server) = run(tls, port, server).await;
+    client.unwrap();
+    assert_eq!(server.client_cert.as_ref(), Some(&leaves[1].cert_der));
+}
