@@ -384,7 +384,12 @@ impl TokenFileSource {
                     .or_else(|| self.fallback.clone());
                 match previous {
                     Some(header) => {
-                        tracing::warn!(%error, "keeping the previous token");
+                        tracing::warn!(%error, "keeping the previous token until the next reload");
+                        // Try the file again after a period (or a 401), not on every request.
+                        self.state.store(Cached {
+                            header: Some(header.clone()),
+                            fresh_until: Some(Instant::now() + self.period),
+                        });
                         Ok(Some(header))
                     }
                     None => Err(error),

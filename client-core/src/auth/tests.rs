@@ -142,8 +142,14 @@ async fn token_file_read_errors_keep_the_last_good_token_or_fail() {
     std::fs::remove_file(&path).unwrap();
     auth.invalidate();
     assert_eq!(header(&auth).await.as_deref(), Some("Bearer good"));
+    // After a failed read the file is tried again one period later, not on every request.
+    std::fs::write(&path, "better").unwrap();
+    assert_eq!(header(&auth).await.as_deref(), Some("Bearer good"));
+    tokio::time::advance(cfg.token_reload_period + Duration::from_secs(1)).await;
+    assert_eq!(header(&auth).await.as_deref(), Some("Bearer better"));
 
     // A static token stands in until the file has been read once.
+    std::fs::remove_file(&path).unwrap();
     cfg.auth.token = Some("static".into());
     let auth = Authenticator::new(&cfg).unwrap();
     assert_eq!(header(&auth).await.as_deref(), Some("Bearer static"));

@@ -88,7 +88,7 @@ impl fmt::Display for Location {
 #[non_exhaustive]
 pub enum ConfigError {
     /// A file (kubeconfig, certificate, key, token, service-account file) could not be read.
-    #[error("cannot read {what} {}", path.display())]
+    #[error("cannot read {what} at {}", path.display())]
     ReadFile {
         /// What the file was supposed to hold (`kubeconfig`, `client-key of user "x"`, …).
         what: String,
