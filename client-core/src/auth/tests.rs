@@ -437,3 +437,26 @@ async fn the_fixture_kubeconfigs_exec_user_runs_its_relative_plugin() {
     );
     assert!(info["spec"]["cluster"]["certificate-authority-data"].is_string());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_run_the_exec_plugin_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("runs");
+    let mut cfg = config();
+    cfg.auth.exec = Some(exec_config(&log, &[]));
+    let auth = Authenticator::new(&cfg).unwrap();
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let auth = auth.clone();
+            tokio::spawn(async move { header(&auth).await })
+        })
+        .collect();
+    for call in calls {
+        let value = tokio::time::timeout(HARD_TIMEOUT, call)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(value.as_deref(), Some("Bearer token-1"));
+    }
+    assert_eq!(runs(&log), 1);
+}
