@@ -30,10 +30,10 @@ mod typed;
 pub mod watch;
 
 pub use api::{
-    ApplyOptions, Bookmark, CreateOptions, DeleteOptions, FieldValidation, GetOptions, List,
-    ListMeta, ListOptions, ObjectMeta, Patch, PatchOptions, Preconditions, PropagationPolicy,
-    ResourceVersionMatch, Status, StatusCause, StatusDetails, Time, TypeMeta, UpdateOptions,
-    WatchEvent, WithTypeMeta,
+    ApiResource, ApplyOptions, Bookmark, CreateOptions, CustomResourceDefinition, DeleteOptions,
+    DynamicObject, FieldValidation, GetOptions, List, ListMeta, ListOptions, ObjectMeta, Patch,
+    PatchOptions, Preconditions, PropagationPolicy, ResourceVersionMatch, Scale, Status,
+    StatusCause, StatusDetails, Time, TypeMeta, UpdateOptions, WatchEvent, WithTypeMeta,
 };
 pub use auth::AuthError;
 pub use client::{Request, RestClient, RestClientBuilder};
