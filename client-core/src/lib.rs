@@ -18,7 +18,7 @@ pub mod api;
 mod auth;
 pub mod client;
 pub mod config;
-// mod dynamic;
+mod dynamic;
 mod error;
 mod paging;
 pub mod resource;
@@ -38,7 +38,7 @@ pub use api::{
 pub use auth::AuthError;
 pub use client::{Request, RestClient, RestClientBuilder};
 pub use config::{Config, ConfigError, Kubeconfig, KubeconfigOptions};
-// pub use dynamic::DynamicClient;
+pub use dynamic::DynamicClient;
 pub use error::{Error, RequestError, RequestTarget, Result, TransportErrorKind};
 pub use paging::Pages;
 pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};

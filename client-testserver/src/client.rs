@@ -37,6 +37,6 @@ impl TestServer {
     /// # Errors
     /// What [`TestServer::client_config`] and [`RestClient::new`] report.
     pub fn rest_client(&self) -> Result<RestClient, client_core::Error> {
-        Ok(RestClient::new(self.client_config()?)?)
+        RestClient::new(self.client_config()?)
     }
 }

@@ -6,11 +6,12 @@
 //! file, a static token, basic authentication. A client certificate (static, or the
 //! exec plugin's) is presented in TLS handshakes alongside any of them.
 //!
-//! How a client wires it (see `tls::tests::reqwest_with_the_preconfigured_config_…`):
+//! How [`crate::RestClient`] wires it. No priming is needed: `authorization()` runs
+//! before each request is sent, so an exec plugin's certificate is in the resolver
+//! before the handshake of the first connection.
 //!
 //! ```text
 //! let auth = Authenticator::new(&config)?;               // ConfigError
-//! auth.prime().await?;                                   // runs an exec plugin once
 //! let tls = tls::rustls_config(&config.tls, auth.client_cert_resolver())?;
 //! let http = reqwest::Client::builder().tls_backend_preconfigured(tls).build()?;
 //! // per request:
@@ -302,6 +303,7 @@ impl Authenticator {
     ///
     /// # Errors
     /// Those of [`Authenticator::authorization`].
+    #[cfg(test)]
     pub(crate) async fn prime(&self) -> Result<(), AuthError> {
         if matches!(self.inner.credential, Credential::Exec(_)) {
             self.authorization().await?;
