@@ -16,3 +16,6 @@ pub use api::ObjectMeta;
 pub use config::Config;
 pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 pub use secret::SecretString;
+
+#[cfg(feature = "derive")]
+pub use client_derive::{Clientset, Resource};
