@@ -12,7 +12,12 @@ pub mod config;
 pub mod resource;
 mod secret;
 
-pub use api::ObjectMeta;
+pub use api::{
+    ApplyOptions, CreateOptions, DeleteOptions, FieldValidation, GetOptions, List, ListMeta,
+    ListOptions, ObjectMeta, Patch, PatchOptions, Preconditions, PropagationPolicy,
+    ResourceVersionMatch, Status, StatusCause, StatusDetails, Time, TypeMeta, UpdateOptions,
+    WithTypeMeta,
+};
 pub use config::Config;
 pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 pub use secret::SecretString;

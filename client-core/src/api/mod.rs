@@ -2,5 +2,24 @@
 //! option types with their query encoding, patches and built-in kinds.
 
 pub mod meta;
+pub mod options;
+pub mod patch;
+mod serde_util;
+pub mod status;
+pub mod typemeta;
 
-pub use meta::ObjectMeta;
+pub use meta::{
+    List, ListMeta, ManagedFieldsEntry, MicroTime, ObjectMeta, OwnerReference, Time,
+    TimeParseError, TypeMeta,
+};
+pub use options::{
+    ApplyOptions, CreateOptions, DeleteOptions, FieldValidation, GetOptions, ListOptions,
+    PatchOptions, Preconditions, PropagationPolicy, QueryParams, ResourceVersionMatch,
+    UpdateOptions, encode_query,
+};
+pub use patch::Patch;
+pub use status::{Status, StatusCause, StatusDetails, StatusReason};
+pub use typemeta::{WithTypeMeta, apply_body};
+
+#[cfg(test)]
+mod tests;

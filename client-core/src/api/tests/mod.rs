@@ -1,0 +1,9 @@
+//! Unit tests of the API types.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod fixtures;
+mod meta;
+mod options;
+mod patch;
+mod status;
+mod typemeta;
