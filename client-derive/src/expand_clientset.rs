@@ -210,19 +210,27 @@ fn getter_fns(k: &syn::Path, g: &Getter) -> TokenStream {
         let doc = format!("The typed client for `{name}` objects in `namespace`.");
         let all_doc =
             format!("The client for `{name}` objects in every namespace (`list` and `watch`).");
-        let tr = quote_spanned!(path.span()=> <#path as #k::NamespacedResourceClient>);
+        let sp = path.span();
+        let tr = quote_spanned!(sp=> <#path as #k::NamespacedResourceClient>);
+        let ty = quote_spanned!(sp=> #tr::Client);
+        let all_ty = quote_spanned!(sp=> #tr::AllNamespacesClient);
+        let body = quote_spanned!(sp=> #tr::client(&self.0, namespace));
+        let all_body = quote_spanned!(sp=> #tr::all_namespaces(&self.0));
         quote! {
             #[doc = #doc]
-            pub fn #getter(&self, namespace: &str) -> #tr::Client { #tr::client(&self.0, namespace) }
+            pub fn #getter(&self, namespace: &str) -> #ty { #body }
             #[doc = #all_doc]
-            pub fn #all(&self) -> #tr::AllNamespacesClient { #tr::all_namespaces(&self.0) }
+            pub fn #all(&self) -> #all_ty { #all_body }
         }
     } else {
         let doc = format!("The typed client for the cluster-scoped `{name}`.");
-        let tr = quote_spanned!(path.span()=> <#path as #k::ClusterResourceClient>);
+        let sp = path.span();
+        let tr = quote_spanned!(sp=> <#path as #k::ClusterResourceClient>);
+        let ty = quote_spanned!(sp=> #tr::Client);
+        let body = quote_spanned!(sp=> #tr::client(&self.0));
         quote! {
             #[doc = #doc]
-            pub fn #getter(&self) -> #tr::Client { #tr::client(&self.0) }
+            pub fn #getter(&self) -> #ty { #body }
         }
     }
 }

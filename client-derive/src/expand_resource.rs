@@ -275,13 +275,16 @@ pub fn expand(model: &ResourceModel, with_custom: bool) -> TokenStream {
     } else {
         quote!(#k::Cluster)
     };
+    // A `metadata` field of the wrong type is reported on that type, through a
+    // trait with a readable message; both accessors raise the same diagnostic
+    // at the same span, which the compiler reports once.
     let meta_span = model
         .metadata_ty
         .as_ref()
         .map_or_else(proc_macro2::Span::call_site, Spanned::span);
-    let meta = quote_spanned!(meta_span=> #k::__private::object_meta(&self.metadata));
-    let meta_mut = quote_spanned!(meta_span=> #k::__private::object_meta_mut(&mut self.metadata));
-
+    let meta =
+        quote_spanned!(meta_span=> #k::__private::MetadataField::__object_meta(&self.metadata));
+    let meta_mut = quote_spanned!(meta_span=> #k::__private::MetadataField::__object_meta_mut(&mut self.metadata));
     let mut out = quote! {
         #[automatically_derived]
         impl #k::Resource for #t {

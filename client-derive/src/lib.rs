@@ -65,3 +65,88 @@ fn resource(input: &DeriveInput) -> proc_macro2::TokenStream {
         #body
     }
 }
+
+#[cfg(test)]
+mod tests {
+    fn expand(tokens: proc_macro2::TokenStream) -> String {
+        let input: syn::DeriveInput = syn::parse2(tokens).expect("test input parses");
+        super::resource(&input).to_string()
+    }
+
+    #[test]
+    fn crate_override_replaces_every_path() {
+        let out = expand(quote::quote! {
+            #[resource(group = "a.io", version = "v1", status, crate = "my::renamed_core")]
+            struct Thing { metadata: M, status: S }
+        });
+        assert!(!out.contains("client_core"), "{out}");
+        assert!(out.contains("my :: renamed_core :: Resource"), "{out}");
+    }
+
+    #[test]
+    fn verbs_follow_the_attributes() {
+        let out = expand(quote::quote! {
+            #[resource(group = "a.io", version = "v1", readonly, skip_verbs(watch))]
+            struct Thing { metadata: M }
+        });
+        assert!(out.contains("pub fn get"), "{out}");
+        assert!(out.contains("pub fn list"), "{out}");
+        for absent in [
+            "pub fn watch",
+            "pub fn create",
+            "pub fn update",
+            "pub fn delete",
+            "pub fn patch",
+            "pub fn apply",
+        ] {
+            assert!(!out.contains(absent), "{absent} in {out}");
+        }
+        let out = expand(quote::quote! {
+            #[resource(group = "a.io", version = "v1")]
+            struct Thing { metadata: M, status: S }
+        });
+        assert!(out.contains("pub fn create") && out.contains("pub fn delete_collection"));
+        assert!(
+            !out.contains("update_status"),
+            "no `status`, no status verbs"
+        );
+        assert!(!out.contains("compile_error"));
+    }
+
+    #[test]
+    fn errors_come_with_stubs_not_cascades() {
+        let out = expand(quote::quote! {
+            #[resource(group = "a.io", version = "v1", plurall = "x")]
+            struct Thing { metadata: M }
+        });
+        assert_eq!(out.matches("compile_error").count(), 1, "{out}");
+        assert!(
+            out.contains("impl :: client_core :: Resource for Thing"),
+            "{out}"
+        );
+        let out = expand(quote::quote! {
+            #[resource(group = "a.io", version = "v1")]
+            enum Thing { A }
+        });
+        assert_eq!(out.matches("compile_error").count(), 1, "{out}");
+        assert!(out.contains("struct ThingClient { }"), "{out}");
+        assert!(!out.contains("impl :: client_core :: Resource"), "{out}");
+    }
+
+    #[test]
+    fn core_group_has_no_crd_and_a_bare_api_version() {
+        let out = expand(quote::quote! {
+            #[resource(group = "", version = "v1", kind = "ConfigMap")]
+            struct Cm { metadata: M }
+        });
+        assert!(
+            out.contains("const API_VERSION : & 'static str = \"v1\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("const PLURAL : & 'static str = \"configmaps\""),
+            "{out}"
+        );
+        assert!(!out.contains("fn crd"), "{out}");
+    }
+}
