@@ -5,22 +5,46 @@
 //! a request builder that knows Kubernetes' URL grammar; typed decoding;
 //! `Status` errors; rate limiting, retries, watch streams and paging; and the
 //! API types (object metadata, options, patches, built-in kinds).
+//!
+//! The layers, bottom up:
+//! - [`Config`] says where the server is and who we are;
+//! - [`RestClient`] is the one shared HTTP client, and [`Request`] builds a call;
+//! - [`TypedClient`] implements every verb once for any [`Resource`];
+//! - `#[derive(Resource)]` and `#[derive(Clientset)]` generate thin typed
+//!   clients that forward to it.
 #![forbid(unsafe_code)]
 
 pub mod api;
+mod auth;
+pub mod client;
 pub mod config;
+// mod dynamic;
+mod error;
+mod paging;
 pub mod resource;
 mod secret;
+#[cfg(test)]
+mod test_pki;
+mod tls;
+mod typed;
+pub mod watch;
 
 pub use api::{
-    ApplyOptions, CreateOptions, DeleteOptions, FieldValidation, GetOptions, List, ListMeta,
-    ListOptions, ObjectMeta, Patch, PatchOptions, Preconditions, PropagationPolicy,
+    ApplyOptions, Bookmark, CreateOptions, DeleteOptions, FieldValidation, GetOptions, List,
+    ListMeta, ListOptions, ObjectMeta, Patch, PatchOptions, Preconditions, PropagationPolicy,
     ResourceVersionMatch, Status, StatusCause, StatusDetails, Time, TypeMeta, UpdateOptions,
-    WithTypeMeta,
+    WatchEvent, WithTypeMeta,
 };
-pub use config::Config;
+pub use auth::AuthError;
+pub use client::{Request, RestClient, RestClientBuilder};
+pub use config::{Config, ConfigError, Kubeconfig, KubeconfigOptions};
+// pub use dynamic::DynamicClient;
+pub use error::{Error, RequestError, RequestTarget, Result, TransportErrorKind};
+pub use paging::Pages;
 pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 pub use secret::SecretString;
+pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
+pub use watch::WatchStream;
 
 #[cfg(feature = "derive")]
 pub use client_derive::{Clientset, Resource};

@@ -7,6 +7,7 @@ pub mod patch;
 mod serde_util;
 pub mod status;
 pub mod typemeta;
+pub mod watch;
 
 pub use meta::{
     List, ListMeta, ManagedFieldsEntry, MicroTime, ObjectMeta, OwnerReference, Time,
@@ -20,6 +21,9 @@ pub use options::{
 pub use patch::Patch;
 pub use status::{Status, StatusCause, StatusDetails, StatusReason};
 pub use typemeta::{WithTypeMeta, apply_body};
+pub use watch::{
+    Bookmark, BookmarkMeta, INITIAL_EVENTS_END_ANNOTATION, WatchEvent, WatchEventType,
+};
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -57,7 +57,7 @@ pub fn encode_query(pairs: &[(&str, String)]) -> String {
     out
 }
 
-fn query_escape_into(s: &str, out: &mut String) {
+pub(crate) fn query_escape_into(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in s.as_bytes() {
         match b {

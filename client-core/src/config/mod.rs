@@ -1,7 +1,8 @@
 //! Client configuration: where the API server is, how to trust it, who we are.
 //!
 //! A [`Config`] comes from a kubeconfig file, from the in-cluster service
-//! account, or is written out by hand with [`Config::new`].
+//! account, or is written out by hand with [`Config::new`]; [`Config::infer`]
+//! picks the first of `KUBECONFIG`, `~/.kube/config` and in-cluster.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -10,6 +11,16 @@ use std::time::Duration;
 use rustls_pki_types::CertificateDer;
 
 use crate::SecretString;
+
+pub mod error;
+mod from_kubeconfig;
+mod incluster;
+pub mod kubeconfig;
+
+pub use error::ConfigError;
+pub use from_kubeconfig::KubeconfigOptions;
+pub use incluster::{InCluster, SERVICE_ACCOUNT_DIR};
+pub use kubeconfig::Kubeconfig;
 
 /// Everything a [`crate::RestClient`] needs to reach and authenticate to an API server.
 ///

@@ -1,7 +1,7 @@
 //! Unit tests of the API types.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod fixtures;
+pub(crate) mod fixtures;
 mod meta;
 mod options;
 mod patch;

@@ -1,0 +1,324 @@
+//! Running an exec credential plugin (`client.authentication.k8s.io` v1 / v1beta1).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use base64::Engine as _;
+use serde::Deserialize;
+
+use super::AuthError;
+use crate::SecretString;
+use crate::config::{Config, ExecConfig};
+
+/// What the plugin printed, once checked.
+pub(crate) struct ExecOutput {
+    /// `status.token`.
+    pub(crate) token: Option<SecretString>,
+    /// `status.clientCertificateData` and `status.clientKeyData`, PEM.
+    pub(crate) client_cert: Option<(Vec<u8>, SecretString)>,
+    /// `status.expirationTimestamp`; `None` means the credential does not expire.
+    pub(crate) expires: Option<jiff::Timestamp>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExecCredential {
+    #[serde(default)]
+    api_version: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    status: Option<ExecCredentialStatus>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExecCredentialStatus {
+    #[serde(default)]
+    token: Option<String>,
+    #[serde(default)]
+    client_certificate_data: Option<String>,
+    #[serde(default)]
+    client_key_data: Option<String>,
+    #[serde(default)]
+    expiration_timestamp: Option<String>,
+}
+
+/// How the plugin is started: its configuration and the `KUBERNETES_EXEC_INFO` it receives.
+pub(crate) struct ExecPlugin {
+    config: ExecConfig,
+    exec_info: String,
+    timeout: Duration,
+}
+
+impl ExecPlugin {
+    /// Prepares the plugin of `config.auth.exec`, with the cluster details if it asks for them.
+    pub(crate) fn new(exec: &ExecConfig, config: &Config, timeout: Duration) -> Self {
+        Self {
+            exec_info: exec_info(exec, config).to_string(),
+            config: exec.clone(),
+            timeout,
+        }
+    }
+
+    /// The command, for messages.
+    pub(crate) fn command(&self) -> &Path {
+        &self.config.command
+    }
+
+    fn command_name(&self) -> PathBuf {
+        self.config.command.clone()
+    }
+
+    /// Runs the plugin once and checks what it printed.
+    ///
+    /// # Errors
+    /// [`AuthError::ExecStart`], [`AuthError::ExecFailed`], [`AuthError::ExecTimeout`],
+    /// [`AuthError::ExecOutput`].
+    pub(crate) async fn run(&self) -> Result<ExecOutput, AuthError> {
+        let mut command = tokio::process::Command::new(&self.config.command);
+        command
+            .args(&self.config.args)
+            .env("KUBERNETES_EXEC_INFO", &self.exec_info)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        for (name, value) in &self.config.env {
+            command.env(name, value.expose());
+        }
+        let child = command.spawn().map_err(|source| AuthError::ExecStart {
+            command: self.command_name(),
+            install_hint: self.config.install_hint.clone(),
+            source,
+        })?;
+        // Dropping the future on timeout drops the child, which kills it.
+        let output = tokio::time::timeout(self.timeout, child.wait_with_output())
+            .await
+            .map_err(|_| AuthError::ExecTimeout {
+                command: self.command_name(),
+                after: self.timeout,
+            })?
+            .map_err(|source| AuthError::ExecStart {
+                command: self.command_name(),
+                install_hint: None,
+                source,
+            })?;
+        if !output.status.success() {
+            return Err(AuthError::ExecFailed {
+                command: self.command_name(),
+                status: output.status.to_string(),
+                stderr: stderr_excerpt(&output.stderr),
+            });
+        }
+        if !output.stderr.is_empty() {
+            tracing::debug!(command = %self.config.command.display(), stderr = %stderr_excerpt(&output.stderr), "exec plugin wrote to stderr");
+        }
+        self.parse(&output.stdout)
+    }
+
+    fn parse(&self, stdout: &[u8]) -> Result<ExecOutput, AuthError> {
+        let output_error = |problem: String| AuthError::ExecOutput {
+            command: self.command_name(),
+            problem,
+        };
+        // serde_json errors may quote the input; report only where and what kind.
+        let credential: ExecCredential = serde_json::from_slice(stdout).map_err(|e| {
+            output_error(format!(
+                "stdout is not an ExecCredential ({:?} error at line {} column {})",
+                e.classify(),
+                e.line(),
+                e.column()
+            ))
+        })?;
+        if credential.kind != "ExecCredential" {
+            return Err(output_error(format!(
+                "kind is {:?}, expected \"ExecCredential\"",
+                credential.kind
+            )));
+        }
+        if credential.api_version != self.config.api_version {
+            return Err(output_error(format!(
+                "apiVersion is {:?}, but the kubeconfig asks for {:?}",
+                credential.api_version, self.config.api_version
+            )));
+        }
+        let status = credential
+            .status
+            .ok_or_else(|| output_error("no status".into()))?;
+        let token = status
+            .token
+            .filter(|t| !t.is_empty())
+            .map(SecretString::from);
+        let cert = status.client_certificate_data.filter(|c| !c.is_empty());
+        let key = status.client_key_data.filter(|k| !k.is_empty());
+        let client_cert = match (cert, key) {
+            (Some(cert), Some(key)) => Some((cert.into_bytes(), SecretString::from(key))),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(output_error(
+                    "clientCertificateData without clientKeyData".into(),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(output_error(
+                    "clientKeyData without clientCertificateData".into(),
+                ));
+            }
+        };
+        if token.is_none() && client_cert.is_none() {
+            return Err(output_error(
+                "status has neither a token nor a client certificate".into(),
+            ));
+        }
+        let expires = match status.expiration_timestamp.filter(|t| !t.is_empty()) {
+            Some(text) => Some(text.parse::<jiff::Timestamp>().map_err(|_| {
+                output_error(format!("expirationTimestamp {text:?} is not RFC 3339"))
+            })?),
+            None => None,
+        };
+        Ok(ExecOutput {
+            token,
+            client_cert,
+            expires,
+        })
+    }
+}
+
+/// The `KUBERNETES_EXEC_INFO` document: the plugin's API version, `interactive: false`
+/// (stdin is never a terminal) and, when asked for, the cluster.
+fn exec_info(exec: &ExecConfig, config: &Config) -> serde_json::Value {
+    let mut spec = serde_json::json!({ "interactive": false });
+    if exec.provide_cluster_info {
+        let mut cluster = serde_json::json!({ "server": config.cluster_url.as_str() });
+        if let Some(name) = &config.tls.tls_server_name {
+            cluster["tls-server-name"] = name.as_str().into();
+        }
+        if config.tls.insecure_skip_tls_verify {
+            cluster["insecure-skip-tls-verify"] = true.into();
+        }
+        if let Some(roots) = &config.tls.root_certs {
+            let pem: String = roots.iter().map(|der| pem_certificate(der)).collect();
+            cluster["certificate-authority-data"] =
+                base64::engine::general_purpose::STANDARD.encode(pem).into();
+        }
+        if let Some(proxy) = &config.proxy_url {
+            cluster["proxy-url"] = proxy.as_str().into();
+        }
+        spec["cluster"] = cluster;
+    }
+    serde_json::json!({
+        "apiVersion": exec.api_version,
+        "kind": "ExecCredential",
+        "spec": spec,
+    })
+}
+
+fn pem_certificate(der: &[u8]) -> String {
+    let body = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in body.as_bytes().chunks(64) {
+        pem.push_str(&String::from_utf8_lossy(line));
+        pem.push('\n');
+    }
+    pem.push_str("-----END CERTIFICATE-----\n");
+    pem
+}
+
+/// The plugin's stderr, trimmed and capped, for error messages.
+fn stderr_excerpt(stderr: &[u8]) -> String {
+    const LIMIT: usize = 2048;
+    let text = String::from_utf8_lossy(stderr);
+    let text = text.trim();
+    if text.len() <= LIMIT {
+        return text.to_owned();
+    }
+    let mut end = LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn plugin(api_version: &str) -> ExecPlugin {
+        let exec = ExecConfig {
+            api_version: api_version.into(),
+            command: "plugin".into(),
+            args: vec![],
+            env: vec![],
+            provide_cluster_info: true,
+            install_hint: None,
+            base_dir: None,
+        };
+        let mut config = Config::new("https://10.0.0.1:6443/prefix".parse().unwrap());
+        config.tls.tls_server_name = Some("kubernetes.default".into());
+        config.tls.root_certs = Some(vec![vec![1u8, 2, 3].into()]);
+        ExecPlugin::new(&exec, &config, Duration::from_secs(1))
+    }
+
+    #[test]
+    fn exec_info_carries_the_cluster_when_asked() {
+        let plugin = plugin("client.authentication.k8s.io/v1");
+        let info: serde_json::Value = serde_json::from_str(&plugin.exec_info).unwrap();
+        assert_eq!(info["kind"], "ExecCredential");
+        assert_eq!(info["apiVersion"], "client.authentication.k8s.io/v1");
+        assert_eq!(info["spec"]["interactive"], false);
+        assert_eq!(
+            info["spec"]["cluster"]["server"],
+            "https://10.0.0.1:6443/prefix"
+        );
+        assert_eq!(
+            info["spec"]["cluster"]["tls-server-name"],
+            "kubernetes.default"
+        );
+        let ca = info["spec"]["cluster"]["certificate-authority-data"]
+            .as_str()
+            .unwrap();
+        let pem = base64::engine::general_purpose::STANDARD
+            .decode(ca)
+            .unwrap();
+        assert!(
+            String::from_utf8(pem)
+                .unwrap()
+                .starts_with("-----BEGIN CERTIFICATE-----\nAQID\n")
+        );
+    }
+
+    #[test]
+    fn parse_checks_kind_version_and_status_without_echoing_secrets() {
+        let plugin = plugin("client.authentication.k8s.io/v1");
+        let ok = plugin
+            .parse(br#"{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t0p","expirationTimestamp":"2030-01-01T00:00:00Z"}}"#)
+            .unwrap();
+        assert_eq!(ok.token.unwrap().expose(), "t0p");
+        assert_eq!(ok.expires.unwrap().to_string(), "2030-01-01T00:00:00Z");
+
+        let cases: [&[u8]; 6] = [
+            br#"{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"t0p"}}"#,
+            br#"{"apiVersion":"client.authentication.k8s.io/v1","kind":"Other","status":{"token":"t0p"}}"#,
+            br#"{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential"}"#,
+            br#"{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"clientKeyData":"t0p"}}"#,
+            br#"{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t0p","expirationTimestamp":"soon"}}"#,
+            br#"{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":7,"x":"t0p"}}"#,
+        ];
+        for case in cases {
+            let err = plugin.parse(case).map(|_| ()).unwrap_err();
+            assert!(matches!(err, AuthError::ExecOutput { .. }), "{err:?}");
+            assert!(!err.to_string().contains("t0p"), "{err}");
+        }
+    }
+
+    #[test]
+    fn stderr_is_capped_on_a_char_boundary() {
+        let long = "é".repeat(3000);
+        let excerpt = stderr_excerpt(long.as_bytes());
+        assert!(excerpt.len() <= 2048 + '…'.len_utf8());
+        assert!(excerpt.ends_with('…'));
+    }
+}

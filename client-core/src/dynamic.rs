@@ -1,0 +1,115 @@
+//! [`DynamicClient`]: the verbs for kinds without a Rust type, keyed by
+//! group, version and resource, on [`DynamicObject`]s.
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use http::Method;
+use serde::Serialize;
+
+use crate::api::{
+    ApiResource, CreateOptions, DeleteOptions, DynamicObject, GetOptions, List, ListOptions, Patch,
+    PatchOptions, UpdateOptions,
+};
+use crate::client::RestClient;
+use crate::error::{Error, Result};
+use crate::typed::{ApiFuture, DeleteOutcome, ResourceTarget, send_delete};
+use crate::watch::WatchStream;
+
+/// A client for any kind, addressed by [`ApiResource`]; objects are [`DynamicObject`]s.
+///
+/// ```no_run
+/// # async fn demo(client: client_core::RestClient) -> client_core::Result<()> {
+/// use client_core::api::{ApiResource, GetOptions};
+/// use client_core::DynamicClient;
+/// let crontabs = ApiResource {
+///     group: "stable.example.com".into(),
+///     version: "v1".into(),
+///     api_version: "stable.example.com/v1".into(),
+///     kind: "CronTab".into(),
+///     plural: "crontabs".into(),
+///     namespaced: true,
+/// };
+/// let client = DynamicClient::new(client, &crontabs, Some("default"));
+/// let obj = client.get("nightly", &GetOptions::default()).await?;
+/// println!("{:?}", obj.data["spec"]);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct DynamicClient {
+    target: ResourceTarget,
+    api_version: String,
+    kind: String,
+}
+
+impl DynamicClient {
+    /// A client for `resource` in `namespace` (`None`: cluster-scoped, or all
+    /// namespaces for list and watch of a namespaced kind).
+    pub fn new(client: RestClient, resource: &ApiResource, namespace: Option<&str>) -> Self {
+        Self {
+            target: ResourceTarget {
+                client,
+                group: Cow::Owned(resource.group.clone()),
+                version: Cow::Owned(resource.version.clone()),
+                plural: Cow::Owned(resource.plural.clone()),
+                namespace: namespace.map(str::to_owned),
+                missing_namespace: namespace == Some(""),
+            },
+            api_version: resource.api_version.clone(),
+            kind: resource.kind.clone(),
+        }
+    }
+
+    /// Fills in `apiVersion` and `kind` when the object lacks them, and encodes it.
+    fn body(&self, obj: &DynamicObject) -> Result<Bytes> {
+        let encode = |o: &DynamicObject| serde_json::to_vec(o).map(Bytes::from).map_err(Error::Encode);
+        if obj.api_version.is_some() && obj.kind.is_some() {
+            return encode(obj);
+        }
+        let mut obj = obj.clone();
+        obj.api_version.get_or_insert_with(|| self.api_version.clone());
+        obj.kind.get_or_insert_with(|| self.kind.clone());
+        encode(&obj)
+    }
+
+    /// Creates an object.
+    pub fn create(&self, obj: &DynamicObject, opts: &CreateOptions) -> ApiFuture<DynamicObject> {
+        Box::pin(self.target.create(self.body(obj), opts).send::<DynamicObject>())
+    }
+
+    /// Reads an object.
+    pub fn get(&self, name: &str, opts: &GetOptions) -> ApiFuture<DynamicObject> {
+        Box::pin(self.target.object(Method::GET, name).options(opts).send::<DynamicObject>())
+    }
+
+    /// Lists objects.
+    pub fn list(&self, opts: &ListOptions) -> ApiFuture<List<DynamicObject>> {
+        Box::pin(self.target.collection(Method::GET).options(opts).send::<List<DynamicObject>>())
+    }
+
+    /// Watches objects.
+    pub fn watch(&self, opts: &ListOptions) -> ApiFuture<WatchStream<DynamicObject>> {
+        Box::pin(self.target.collection(Method::GET).options(opts).watch::<DynamicObject>())
+    }
+
+    /// Replaces an object (PUT).
+    pub fn update(&self, obj: &DynamicObject, opts: &UpdateOptions) -> ApiFuture<DynamicObject> {
+        let name = obj.metadata.name.as_deref();
+        Box::pin(self.target.update(name, None, self.body(obj), opts).send::<DynamicObject>())
+    }
+
+    /// Patches an object.
+    pub fn patch<P: Serialize>(
+        &self,
+        name: &str,
+        patch: &Patch<P>,
+        opts: &PatchOptions,
+    ) -> ApiFuture<DynamicObject> {
+        Box::pin(self.target.patch(name, None, patch, opts).send::<DynamicObject>())
+    }
+
+    /// Deletes an object: gone (`Status`), or waiting on its finalizers.
+    pub fn delete(&self, name: &str, opts: &DeleteOptions) -> ApiFuture<DeleteOutcome<DynamicObject>> {
+        Box::pin(send_delete::<DynamicObject>(self.target.delete(name, opts)))
+    }
+}
