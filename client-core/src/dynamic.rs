@@ -62,40 +62,68 @@ impl DynamicClient {
 
     /// Fills in `apiVersion` and `kind` when the object lacks them, and encodes it.
     fn body(&self, obj: &DynamicObject) -> Result<Bytes> {
-        let encode = |o: &DynamicObject| serde_json::to_vec(o).map(Bytes::from).map_err(Error::Encode);
+        let encode = |o: &DynamicObject| {
+            serde_json::to_vec(o)
+                .map(Bytes::from)
+                .map_err(Error::Encode)
+        };
         if obj.api_version.is_some() && obj.kind.is_some() {
             return encode(obj);
         }
         let mut obj = obj.clone();
-        obj.api_version.get_or_insert_with(|| self.api_version.clone());
+        obj.api_version
+            .get_or_insert_with(|| self.api_version.clone());
         obj.kind.get_or_insert_with(|| self.kind.clone());
         encode(&obj)
     }
 
     /// Creates an object.
     pub fn create(&self, obj: &DynamicObject, opts: &CreateOptions) -> ApiFuture<DynamicObject> {
-        Box::pin(self.target.create(self.body(obj), opts).send::<DynamicObject>())
+        Box::pin(
+            self.target
+                .create(self.body(obj), opts)
+                .send::<DynamicObject>(),
+        )
     }
 
     /// Reads an object.
     pub fn get(&self, name: &str, opts: &GetOptions) -> ApiFuture<DynamicObject> {
-        Box::pin(self.target.object(Method::GET, name).options(opts).send::<DynamicObject>())
+        Box::pin(
+            self.target
+                .object(Method::GET, name)
+                .options(opts)
+                .send::<DynamicObject>(),
+        )
     }
 
     /// Lists objects.
     pub fn list(&self, opts: &ListOptions) -> ApiFuture<List<DynamicObject>> {
-        Box::pin(self.target.collection(Method::GET).options(opts).send::<List<DynamicObject>>())
+        Box::pin(
+            self.target
+                .collection(Method::GET)
+                .options(opts)
+                .send::<List<DynamicObject>>(),
+        )
     }
 
     /// Watches objects.
     pub fn watch(&self, opts: &ListOptions) -> ApiFuture<WatchStream<DynamicObject>> {
-        Box::pin(self.target.collection(Method::GET).options(opts).watch::<DynamicObject>())
+        Box::pin(
+            self.target
+                .collection(Method::GET)
+                .options(opts)
+                .watch::<DynamicObject>(),
+        )
     }
 
     /// Replaces an object (PUT).
     pub fn update(&self, obj: &DynamicObject, opts: &UpdateOptions) -> ApiFuture<DynamicObject> {
         let name = obj.metadata.name.as_deref();
-        Box::pin(self.target.update(name, None, self.body(obj), opts).send::<DynamicObject>())
+        Box::pin(
+            self.target
+                .update(name, None, self.body(obj), opts)
+                .send::<DynamicObject>(),
+        )
     }
 
     /// Patches an object.
@@ -105,11 +133,19 @@ impl DynamicClient {
         patch: &Patch<P>,
         opts: &PatchOptions,
     ) -> ApiFuture<DynamicObject> {
-        Box::pin(self.target.patch(name, None, patch, opts).send::<DynamicObject>())
+        Box::pin(
+            self.target
+                .patch(name, None, patch, opts)
+                .send::<DynamicObject>(),
+        )
     }
 
     /// Deletes an object: gone (`Status`), or waiting on its finalizers.
-    pub fn delete(&self, name: &str, opts: &DeleteOptions) -> ApiFuture<DeleteOutcome<DynamicObject>> {
+    pub fn delete(
+        &self,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> ApiFuture<DeleteOutcome<DynamicObject>> {
         Box::pin(send_delete::<DynamicObject>(self.target.delete(name, opts)))
     }
 }

@@ -18,7 +18,7 @@ pub mod api;
 mod auth;
 pub mod client;
 pub mod config;
-// mod dynamic;
+mod dynamic;
 mod error;
 mod paging;
 pub mod resource;
@@ -30,15 +30,15 @@ mod typed;
 pub mod watch;
 
 pub use api::{
-    ApplyOptions, Bookmark, CreateOptions, DeleteOptions, FieldValidation, GetOptions, List,
-    ListMeta, ListOptions, ObjectMeta, Patch, PatchOptions, Preconditions, PropagationPolicy,
-    ResourceVersionMatch, Status, StatusCause, StatusDetails, Time, TypeMeta, UpdateOptions,
-    WatchEvent, WithTypeMeta,
+    ApiResource, ApplyOptions, Bookmark, CreateOptions, CustomResourceDefinition, DeleteOptions,
+    DynamicObject, FieldValidation, GetOptions, List, ListMeta, ListOptions, ObjectMeta, Patch,
+    PatchOptions, Preconditions, PropagationPolicy, ResourceVersionMatch, Scale, Status,
+    StatusCause, StatusDetails, Time, TypeMeta, UpdateOptions, WatchEvent, WithTypeMeta,
 };
 pub use auth::AuthError;
 pub use client::{Request, RestClient, RestClientBuilder};
 pub use config::{Config, ConfigError, Kubeconfig, KubeconfigOptions};
-// pub use dynamic::DynamicClient;
+pub use dynamic::DynamicClient;
 pub use error::{Error, RequestError, RequestTarget, Result, TransportErrorKind};
 pub use paging::Pages;
 pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};

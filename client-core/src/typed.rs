@@ -18,12 +18,12 @@ use serde::de::DeserializeOwned;
 
 use crate::api::{
     ApplyOptions, CreateOptions, DeleteOptions, GetOptions, List, ListOptions, Patch, PatchOptions,
-    Status, UpdateOptions, WithTypeMeta,
+    Scale, Status, UpdateOptions, WithTypeMeta,
 };
 use crate::client::{Request, RestClient};
 use crate::error::{Error, RequestError, Result};
 use crate::paging::Pages;
-use crate::resource::{Cluster, HasStatus, Namespaced, Resource};
+use crate::resource::{Cluster, HasScale, HasStatus, Namespaced, Resource};
 use crate::watch::WatchStream;
 
 /// The future every typed call returns: `Send + 'static`, so it can be
@@ -468,6 +468,33 @@ impl<K: HasStatus> TypedClient<K> {
             self.apply_request(name, Some("status"), obj, opts)
                 .send::<K>(),
         )
+    }
+}
+
+impl<K: HasScale> TypedClient<K> {
+    /// Reads the `scale` subresource (`autoscaling/v1` `Scale`).
+    pub fn get_scale(&self, name: &str, opts: &GetOptions) -> ApiFuture<Scale> {
+        self.subresource_get(name, "scale", opts)
+    }
+
+    /// Replaces the `scale` subresource.
+    pub fn update_scale(
+        &self,
+        name: &str,
+        scale: &Scale,
+        opts: &UpdateOptions,
+    ) -> ApiFuture<Scale> {
+        self.subresource_update(name, "scale", scale, opts)
+    }
+
+    /// Patches the `scale` subresource.
+    pub fn patch_scale<P: Serialize>(
+        &self,
+        name: &str,
+        patch: &Patch<P>,
+        opts: &PatchOptions,
+    ) -> ApiFuture<Scale> {
+        self.subresource_patch(name, "scale", patch, opts)
     }
 }
 

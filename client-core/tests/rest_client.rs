@@ -258,13 +258,11 @@ async fn typed_verbs_on_the_wire() {
     .await
     .unwrap()
     .unwrap();
-    let _: serde_json::Value = timeout(
-        STEP,
-        crontabs.subresource_get("a", "scale", &GetOptions::default()),
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let scale = timeout(STEP, crontabs.get_scale("a", &GetOptions::default()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(scale.spec.replicas, Some(3));
     let outcome = timeout(STEP, crontabs.delete("gone", &DeleteOptions::default()))
         .await
         .unwrap()

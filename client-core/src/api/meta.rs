@@ -29,7 +29,7 @@ use crate::resource::Resource;
 /// let json = serde_json::to_string(&meta).unwrap();
 /// assert_eq!(json, r#"{"name":"web","namespace":"default","labels":{"app":"web"}}"#);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectMeta {
     /// The object's name, unique within its namespace (or the cluster).
@@ -172,7 +172,7 @@ pub struct OwnerReference {
 }
 
 /// One manager's field ownership, recorded by server-side apply (`metav1.ManagedFieldsEntry`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagedFieldsEntry {
     /// The field manager's name.

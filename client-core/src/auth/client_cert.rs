@@ -30,6 +30,7 @@ impl CertResolver {
     ///
     /// # Errors
     /// A description (never the key) when the PEM cannot be used.
+    #[cfg(test)]
     pub(crate) fn fixed(cert_pem: &[u8], key_pem: &[u8]) -> Result<Arc<Self>, String> {
         let resolver = Self::empty();
         resolver.replace(certified_key(cert_pem, key_pem)?);

@@ -3,7 +3,22 @@
 //!
 //! The [`Authenticator`] is built once per client from a [`Config`] and shared by
 //! every request. Credential sources, in order of precedence: an exec plugin, a token
-//! file, a static token, basic authentication.
+//! file, a static token, basic authentication. A client certificate (static, or the
+//! exec plugin's) is presented in TLS handshakes alongside any of them.
+//!
+//! How [`crate::RestClient`] wires it. No priming is needed: `authorization()` runs
+//! before each request is sent, so an exec plugin's certificate is in the resolver
+//! before the handshake of the first connection.
+//!
+//! ```text
+//! let auth = Authenticator::new(&config)?;               // ConfigError
+//! let tls = tls::rustls_config(&config.tls, auth.client_cert_resolver())?;
+//! let http = reqwest::Client::builder().tls_backend_preconfigured(tls).build()?;
+//! // per request:
+//! if let Some(value) = auth.authorization().await? { headers.insert(AUTHORIZATION, value); }
+//! auth.apply_impersonation(&mut headers);
+//! // on a 401: auth.invalidate(), then retry once with fresh credentials.
+//! ```
 
 mod client_cert;
 mod exec;
@@ -288,6 +303,7 @@ impl Authenticator {
     ///
     /// # Errors
     /// Those of [`Authenticator::authorization`].
+    #[cfg(test)]
     pub(crate) async fn prime(&self) -> Result<(), AuthError> {
         if matches!(self.inner.credential, Credential::Exec(_)) {
             self.authorization().await?;
@@ -393,7 +409,12 @@ impl TokenFileSource {
                     .or_else(|| self.fallback.clone());
                 match previous {
                     Some(header) => {
-                        tracing::warn!(%error, "keeping the previous token");
+                        tracing::warn!(%error, "keeping the previous token until the next reload");
+                        // Try the file again after a period (or a 401), not on every request.
+                        self.state.store(Cached {
+                            header: Some(header.clone()),
+                            fresh_until: Some(Instant::now() + self.period),
+                        });
                         Ok(Some(header))
                     }
                     None => Err(error),

@@ -142,8 +142,14 @@ async fn token_file_read_errors_keep_the_last_good_token_or_fail() {
     std::fs::remove_file(&path).unwrap();
     auth.invalidate();
     assert_eq!(header(&auth).await.as_deref(), Some("Bearer good"));
+    // After a failed read the file is tried again one period later, not on every request.
+    std::fs::write(&path, "better").unwrap();
+    assert_eq!(header(&auth).await.as_deref(), Some("Bearer good"));
+    tokio::time::advance(cfg.token_reload_period + Duration::from_secs(1)).await;
+    assert_eq!(header(&auth).await.as_deref(), Some("Bearer better"));
 
     // A static token stands in until the file has been read once.
+    std::fs::remove_file(&path).unwrap();
     cfg.auth.token = Some("static".into());
     let auth = Authenticator::new(&cfg).unwrap();
     assert_eq!(header(&auth).await.as_deref(), Some("Bearer static"));
@@ -390,4 +396,67 @@ fn authenticator_is_send_sync_and_debug_shows_no_secret() {
     let auth = Authenticator::new(&cfg).unwrap();
     let debug = format!("{auth:?}");
     assert!(!debug.contains("very-secret-token"), "{debug}");
+}
+
+#[tokio::test]
+async fn the_fixture_kubeconfigs_exec_user_runs_its_relative_plugin() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("runs");
+    let kubeconfig = crate::Kubeconfig::read_from(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kubeconfig/auth-forms.yaml"),
+    )
+    .unwrap();
+    let options = crate::KubeconfigOptions {
+        context: Some("exec-v1".into()),
+        ..crate::KubeconfigOptions::default()
+    };
+    let mut cfg = Config::from_kubeconfig(&kubeconfig, &options).unwrap();
+    if let Some(exec) = cfg.auth.exec.as_mut() {
+        exec.env.push((
+            "EXEC_TEST_LOG".into(),
+            SecretString::from(log.to_string_lossy().into_owned()),
+        ));
+    }
+    let auth = Authenticator::new(&cfg).unwrap();
+    // The kubeconfig's env reaches the plugin (it prefixes the token).
+    assert_eq!(
+        header(&auth).await.as_deref(),
+        Some("Bearer fixture-exec-secret-1")
+    );
+    let info: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        info["spec"]["cluster"]["server"],
+        "https://127.0.0.1:6443/api-prefix"
+    );
+    assert!(info["spec"]["cluster"]["certificate-authority-data"].is_string());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_run_the_exec_plugin_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("runs");
+    let mut cfg = config();
+    cfg.auth.exec = Some(exec_config(&log, &[]));
+    let auth = Authenticator::new(&cfg).unwrap();
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let auth = auth.clone();
+            tokio::spawn(async move { header(&auth).await })
+        })
+        .collect();
+    for call in calls {
+        let value = tokio::time::timeout(HARD_TIMEOUT, call)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(value.as_deref(), Some("Bearer token-1"));
+    }
+    assert_eq!(runs(&log), 1);
 }

@@ -88,7 +88,7 @@ impl fmt::Display for Location {
 #[non_exhaustive]
 pub enum ConfigError {
     /// A file (kubeconfig, certificate, key, token, service-account file) could not be read.
-    #[error("cannot read {what} {}", path.display())]
+    #[error("cannot read {what} at {}", path.display())]
     ReadFile {
         /// What the file was supposed to hold (`kubeconfig`, `client-key of user "x"`, …).
         what: String,
@@ -249,25 +249,43 @@ fn sources_suffix(sources: &[PathBuf]) -> String {
     format!(" (files: {})", list.join(", "))
 }
 
-/// Removes the values a parser quotes back (`"…"`, `` `…` ``), which may be secrets.
+/// Removes the input values a parser quotes back, which may be secrets: every
+/// `"…"` string, and the `` `…` `` of serde's integer, floating point, character,
+/// boolean and variant values. Backquoted field names (`` missing field `server` ``) stay.
 pub(crate) fn strip_quoted_values(message: &str) -> String {
+    const VALUE_WORDS: [&str; 5] = ["integer ", "point ", "character ", "boolean ", "variant "];
     let mut out = String::with_capacity(message.len());
     let mut closing: Option<char> = None;
+    let mut hiding = false;
+    let mut escaped = false;
     for c in message.chars() {
         match closing {
+            // Inside a quoted string, `\"` and `\\` do not end it.
+            Some('"') if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
             Some(end) if c == end => {
+                if hiding {
+                    out.push('…');
+                }
                 out.push(c);
                 closing = None;
             }
-            Some(_) => {}
-            None => {
-                out.push(c);
-                if c == '"' || c == '`' {
-                    out.push('…');
-                    closing = Some(c);
+            Some(_) => {
+                if !hiding {
+                    out.push(c);
                 }
             }
+            None => {
+                if c == '"' || c == '`' {
+                    hiding = c == '"' || VALUE_WORDS.iter().any(|w| out.ends_with(w));
+                    closing = Some(c);
+                }
+                out.push(c);
+            }
         }
+    }
+    if closing.is_some() && hiding {
+        out.push('…');
     }
     out
 }
@@ -301,5 +319,13 @@ mod tests {
             origin: Some(PathBuf::from("/k/config")),
         };
         assert_eq!(entry.to_string(), "user \"alice\" (from /k/config)");
+    }
+
+    #[test]
+    fn strip_quoted_values_follows_escapes_inside_strings() {
+        assert_eq!(
+            strip_quoted_values(r#"invalid type: string "a\"b\\", expected x"#),
+            r#"invalid type: string "…", expected x"#
+        );
     }
 }

@@ -252,3 +252,169 @@ fn a_configured_root_that_is_not_a_certificate_is_rejected() {
     let err = rustls_config(&tls, None).unwrap_err();
     assert!(err.to_string().contains("certificate 1"), "{err}");
 }
+
+#[tokio::test]
+async fn exec_client_certificates_rotate_without_rebuilding_the_tls_config() {
+    let server_ca = TestCa::new("server-ca");
+    let client_ca = TestCa::new("client-ca");
+    let dir = tempfile::tempdir().unwrap();
+    let leaves = [client_ca.client("first"), client_ca.client("second")];
+    for (run, leaf) in leaves.iter().enumerate() {
+        std::fs::write(
+            dir.path().join(format!("cert-{}.pem", run + 1)),
+            &leaf.cert_pem,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join(format!("key-{}.pem", run + 1)),
+            &leaf.key_pem,
+        )
+        .unwrap();
+    }
+    let mut config = crate::Config::new("https://127.0.0.1:6443".parse().unwrap());
+    config.tls = with_roots(&server_ca);
+    config.auth.exec = Some(crate::config::ExecConfig {
+        api_version: "client.authentication.k8s.io/v1".into(),
+        command: std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/kubeconfig/exec-plugin.sh"),
+        args: vec![],
+        env: vec![
+            (
+                "EXEC_TEST_LOG".into(),
+                dir.path()
+                    .join("runs")
+                    .to_string_lossy()
+                    .into_owned()
+                    .into(),
+            ),
+            (
+                "EXEC_TEST_CERT_DIR".into(),
+                dir.path().to_string_lossy().into_owned().into(),
+            ),
+        ],
+        provide_cluster_info: false,
+        install_hint: None,
+        base_dir: None,
+    });
+    let auth = crate::auth::Authenticator::new(&config).unwrap();
+    tokio::time::timeout(HARD_TIMEOUT, auth.prime())
+        .await
+        .unwrap()
+        .unwrap();
+    // One TLS configuration for the whole test, as a client keeps one for its lifetime.
+    let tls = rustls_config(&config.tls, auth.client_cert_resolver()).unwrap();
+
+    let server_leaf = server_ca.server(&["127.0.0.1"]);
+    let (port, server) = serve_once(&server_leaf, Some(&client_ca)).await;
+    let (client, server) = run(tls.clone(), port, server).await;
+    client.unwrap();
+    assert_eq!(server.client_cert.as_ref(), Some(&leaves[0].cert_der));
+
+    // A 401 makes the client invalidate; the next credentials come with a new certificate.
+    auth.invalidate();
+    tokio::time::timeout(HARD_TIMEOUT, auth.authorization())
+        .await
+        .unwrap()
+        .unwrap();
+    let (port, server) = serve_once(&server_leaf, Some(&client_ca)).await;
+    let (client, server) = run(tls, port, server).await;
+    client.unwrap();
+    assert_eq!(server.client_cert.as_ref(), Some(&leaves[1].cert_der));
+}
+
+/// Serves HTTPS (HTTP/1.1 and HTTP/2) on loopback; every response body is
+/// `{version:?} {authorization} {impersonate-user}` of the request.
+async fn serve_https(server_cert: &TestLeaf) -> (u16, tokio::task::JoinHandle<()>) {
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+
+    let mut config = rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![server_cert.cert_der.clone()], server_cert.key_der())
+        .unwrap();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let task = tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let service = hyper::service::service_fn(
+                    |request: http::Request<hyper::body::Incoming>| async move {
+                        let header = |name: &str| {
+                            request
+                                .headers()
+                                .get(name)
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or("-")
+                                .to_owned()
+                        };
+                        let body = format!(
+                            "{:?} {} {}",
+                            request.version(),
+                            header("authorization"),
+                            header("impersonate-user")
+                        );
+                        Ok::<_, std::convert::Infallible>(http::Response::new(
+                            http_body_util::Full::new(bytes::Bytes::from(body)),
+                        ))
+                    },
+                );
+                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(tls), service)
+                    .await;
+            });
+        }
+    });
+    (port, task)
+}
+
+#[tokio::test]
+async fn reqwest_with_the_preconfigured_config_speaks_h2_and_sends_credentials() {
+    let ca = TestCa::new("test-ca");
+    let (port, server) = serve_https(&ca.server(&["kubernetes.default"])).await;
+    let mut config = crate::Config::new(format!("https://127.0.0.1:{port}").parse().unwrap());
+    config.tls = with_roots(&ca);
+    config.tls.tls_server_name = Some("kubernetes.default".into());
+    config.auth.token = Some("loopback-token".into());
+    config.impersonate = Some(crate::config::Impersonation {
+        user: Some("jane".into()),
+        ..Default::default()
+    });
+
+    // The wiring the RestClient does.
+    let auth = crate::auth::Authenticator::new(&config).unwrap();
+    auth.prime().await.unwrap();
+    let tls = rustls_config(&config.tls, auth.client_cert_resolver()).unwrap();
+    let client = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .build()
+        .unwrap();
+    let mut headers = http::HeaderMap::new();
+    if let Some(authorization) = auth.authorization().await.unwrap() {
+        headers.insert(http::header::AUTHORIZATION, authorization);
+    }
+    auth.apply_impersonation(&mut headers);
+    let response = tokio::time::timeout(
+        HARD_TIMEOUT,
+        client
+            .get(config.cluster_url.clone())
+            .headers(headers)
+            .send(),
+    )
+    .await
+    .expect("request timed out")
+    .unwrap();
+    assert_eq!(response.version(), http::Version::HTTP_2);
+    let body = tokio::time::timeout(HARD_TIMEOUT, response.text())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(body, "HTTP/2.0 Bearer loopback-token jane");
+    server.abort();
+}

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub(crate) mod fixtures;
+mod kinds;
 mod meta;
 mod options;
 mod patch;

@@ -1,0 +1,225 @@
+//! Discovery documents (`/api`, `/apis`, per group and group-version),
+//! `/version`, and the minimal `/openapi/v3` kubectl needs.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::registry::Registry;
+
+/// `/api`: APIVersions.
+pub fn core_versions() -> Value {
+    json!({
+        "kind": "APIVersions",
+        "versions": ["v1"],
+        "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}],
+    })
+}
+
+/// Groups and their versions (preferred first), core excluded.
+fn groups(reg: &Registry) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for k in reg.all() {
+        if k.group.is_empty() {
+            continue;
+        }
+        let e = out.entry(k.group.clone()).or_default();
+        for v in &k.versions {
+            if !e.contains(v) {
+                e.push(v.clone());
+            }
+        }
+    }
+    out
+}
+
+fn group_doc(name: &str, versions: &[String]) -> Value {
+    let vs: Vec<Value> = versions
+        .iter()
+        .map(|v| json!({"groupVersion": format!("{name}/{v}"), "version": v}))
+        .collect();
+    json!({
+        "name": name,
+        "versions": vs,
+        "preferredVersion": vs.first().cloned().unwrap_or(Value::Null),
+    })
+}
+
+/// `/apis`: APIGroupList.
+pub fn group_list(reg: &Registry) -> Value {
+    let groups: Vec<Value> = groups(reg).iter().map(|(g, vs)| group_doc(g, vs)).collect();
+    json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+}
+
+/// `/apis/{group}`: APIGroup, if served.
+pub fn group(reg: &Registry, name: &str) -> Option<Value> {
+    let gs = groups(reg);
+    let vs = gs.get(name)?;
+    let mut d = group_doc(name, vs);
+    if let Value::Object(m) = &mut d {
+        m.insert("kind".into(), json!("APIGroup"));
+        m.insert("apiVersion".into(), json!("v1"));
+    }
+    Some(d)
+}
+
+/// `/api/v1` or `/apis/{g}/{v}`: APIResourceList, if served.
+pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value> {
+    let mut kinds: Vec<_> = reg
+        .all()
+        .into_iter()
+        .filter(|k| k.group == group && k.versions.iter().any(|v| v == version))
+        .collect();
+    if kinds.is_empty() && !(group.is_empty() && version == "v1") {
+        return None;
+    }
+    kinds.sort_by(|a, b| a.plural.cmp(&b.plural));
+    let mut resources = Vec::new();
+    for k in kinds {
+        let mut r = json!({
+            "name": k.plural,
+            "singularName": k.singular,
+            "namespaced": k.namespaced,
+            "kind": k.kind,
+            "verbs": k.verbs(),
+        });
+        if !k.short_names.is_empty() {
+            r["shortNames"] = json!(k.short_names);
+        }
+        if !k.categories.is_empty() {
+            r["categories"] = json!(k.categories);
+        }
+        resources.push(r);
+        if k.status_subresource {
+            resources.push(json!({
+                "name": format!("{}/status", k.plural),
+                "singularName": "",
+                "namespaced": k.namespaced,
+                "kind": k.kind,
+                "verbs": ["get", "patch", "update"],
+            }));
+        }
+        if k.scale.is_some() {
+            resources.push(json!({
+                "name": format!("{}/scale", k.plural),
+                "singularName": "",
+                "namespaced": k.namespaced,
+                "group": "autoscaling",
+                "version": "v1",
+                "kind": "Scale",
+                "verbs": ["get", "patch", "update"],
+            }));
+        }
+    }
+    let gv = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
+    Some(json!({
+        "kind": "APIResourceList",
+        "apiVersion": "v1",
+        "groupVersion": gv,
+        "resources": resources,
+    }))
+}
+
+/// `/version`.
+pub fn version() -> Value {
+    json!({
+        "major": "1",
+        "minor": "32",
+        "gitVersion": "v1.32.0-client-testserver",
+        "gitCommit": "0000000000000000000000000000000000000000",
+        "gitTreeState": "clean",
+        "buildDate": "2026-01-01T00:00:00Z",
+        "goVersion": "go1.23.0",
+        "compiler": "gc",
+        "platform": "linux/amd64",
+    })
+}
+
+/// `/openapi/v3`: one path per served group-version.
+pub fn openapi_index(reg: &Registry) -> Value {
+    let mut paths = serde_json::Map::new();
+    paths.insert(
+        "api/v1".into(),
+        json!({"serverRelativeURL": "/openapi/v3/api/v1?hash=0"}),
+    );
+    for (g, vs) in groups(reg) {
+        for v in vs {
+            paths.insert(
+                format!("apis/{g}/{v}"),
+                json!({"serverRelativeURL": format!("/openapi/v3/apis/{g}/{v}?hash=0")}),
+            );
+        }
+    }
+    json!({"paths": paths})
+}
+
+/// `/openapi/v3/...`: a document whose write operations declare the
+/// `fieldValidation` parameter (kubectl then validates server-side) and
+/// whose schemas accept any object of each kind.
+pub fn openapi_group_version(reg: &Registry, group: &str, version: &str) -> Option<Value> {
+    let kinds: Vec<_> = reg
+        .all()
+        .into_iter()
+        .filter(|k| k.group == group && k.versions.iter().any(|v| v == version))
+        .collect();
+    if kinds.is_empty() && !(group.is_empty() && version == "v1") {
+        return None;
+    }
+    let prefix = if group.is_empty() {
+        format!("/api/{version}")
+    } else {
+        format!("/apis/{group}/{version}")
+    };
+    let fv = json!({"name": "fieldValidation", "in": "query", "schema": {"type": "string", "uniqueItems": true}});
+    let mut paths = serde_json::Map::new();
+    let mut schemas = serde_json::Map::new();
+    for k in kinds {
+        let gvk = json!([{"group": k.group, "version": version, "kind": k.kind}]);
+        let schema_name = format!(
+            "{}.{}.{}",
+            if k.group.is_empty() {
+                "io.k8s.api.core"
+            } else {
+                &k.group
+            },
+            version,
+            k.kind
+        );
+        schemas.insert(
+            schema_name.clone(),
+            json!({
+                "type": "object",
+                "x-kubernetes-group-version-kind": gvk,
+                "x-kubernetes-preserve-unknown-fields": true,
+            }),
+        );
+        let op = |action: &str| {
+            json!({
+                "parameters": [fv],
+                "x-kubernetes-action": action,
+                "x-kubernetes-group-version-kind": gvk[0],
+                "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema_name}")}}}}},
+            })
+        };
+        let coll = if k.namespaced {
+            format!("{prefix}/namespaces/{{namespace}}/{}", k.plural)
+        } else {
+            format!("{prefix}/{}", k.plural)
+        };
+        paths.insert(coll.clone(), json!({"post": op("post")}));
+        paths.insert(
+            format!("{coll}/{{name}}"),
+            json!({"put": op("put"), "patch": op("patch")}),
+        );
+    }
+    Some(json!({
+        "openapi": "3.0.0",
+        "info": {"title": "Kubernetes", "version": "v1.32.0"},
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }))
+}

@@ -1,0 +1,65 @@
+//! Chooses Table output from the `Accept` header and builds Tables with a
+//! resource's printer columns, for lists, gets and watch events.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::kinds::ResourceKind;
+use crate::table::{IncludeObject, PrinterColumn, build_table};
+use crate::watch::Transform;
+
+/// A Table renderer for one resource.
+pub struct TableOutput {
+    columns: Vec<PrinterColumn>,
+    include: IncludeObject,
+}
+
+impl TableOutput {
+    /// Renders `objects` as a Table.
+    pub fn build(&self, objects: &[Value], rv: Option<&str>, cont: Option<&str>) -> Value {
+        build_table(
+            &self.columns,
+            objects,
+            self.include,
+            rv,
+            cont,
+            jiff::Timestamp::now(),
+        )
+    }
+}
+
+fn columns(kind: &ResourceKind) -> Vec<PrinterColumn> {
+    kind.printer_columns
+        .iter()
+        .filter_map(|c| serde_json::from_value(c.clone()).ok())
+        .collect()
+}
+
+/// A Table renderer when `accept` asks for `as=Table`.
+pub fn table_for(
+    kind: &ResourceKind,
+    accept: &str,
+    include_object: Option<&str>,
+) -> Option<TableOutput> {
+    if !crate::accept::wants_table(accept) {
+        return None;
+    }
+    Some(TableOutput {
+        columns: columns(kind),
+        include: IncludeObject::from_query(include_object).unwrap_or_default(),
+    })
+}
+
+/// For watches asking for Tables: each event's object becomes a one-row
+/// Table.
+pub fn watch_transform(
+    kind: &ResourceKind,
+    accept: &str,
+    include_object: Option<&str>,
+) -> Option<Transform> {
+    let t = table_for(kind, accept, include_object)?;
+    Some(Arc::new(move |obj: Value| {
+        t.build(std::slice::from_ref(&obj), None, None)
+    }))
+}

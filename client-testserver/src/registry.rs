@@ -1,0 +1,62 @@
+//! The set of served resources: built-ins plus those CRDs define.
+
+use std::sync::{Arc, RwLock};
+
+use crate::kinds::ResourceKind;
+
+/// The served resources; cheap to clone.
+#[derive(Clone, Default)]
+pub struct Registry {
+    kinds: Arc<RwLock<Vec<Arc<ResourceKind>>>>,
+}
+
+impl Registry {
+    /// A registry with the built-in resources.
+    pub fn with_builtins() -> Registry {
+        let r = Registry::default();
+        for k in ResourceKind::builtins() {
+            r.register(k);
+        }
+        r
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<Arc<ResourceKind>>> {
+        self.kinds.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Serves `kind`, replacing a resource of the same group and plural.
+    pub fn register(&self, kind: ResourceKind) {
+        let mut w = self.kinds.write().unwrap_or_else(|e| e.into_inner());
+        w.retain(|k| !(k.group == kind.group && k.plural == kind.plural));
+        w.push(Arc::new(kind));
+    }
+
+    /// Stops serving `group`/`plural`.
+    pub fn unregister(&self, group: &str, plural: &str) {
+        let mut w = self.kinds.write().unwrap_or_else(|e| e.into_inner());
+        w.retain(|k| !(k.group == group && k.plural == plural));
+    }
+
+    /// The resource served at `group`/`version`/`plural`.
+    pub fn lookup(&self, group: &str, version: &str, plural: &str) -> Option<Arc<ResourceKind>> {
+        self.read()
+            .iter()
+            .find(|k| {
+                k.group == group && k.plural == plural && k.versions.iter().any(|v| v == version)
+            })
+            .cloned()
+    }
+
+    /// The resource `group`/`plural` at any version.
+    pub fn by_resource(&self, group: &str, plural: &str) -> Option<Arc<ResourceKind>> {
+        self.read()
+            .iter()
+            .find(|k| k.group == group && k.plural == plural)
+            .cloned()
+    }
+
+    /// Every served resource.
+    pub fn all(&self) -> Vec<Arc<ResourceKind>> {
+        self.read().clone()
+    }
+}

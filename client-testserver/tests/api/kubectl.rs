@@ -1,0 +1,319 @@
+//! kubectl v1.32 against the server: temporary HOME and cache dir, a hard
+//! timeout per command (killed on expiry), the kubeconfig the server writes.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Kubectl {
+    dir: tempfile::TempDir,
+    kubeconfig: PathBuf,
+}
+
+struct Out {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+fn wait_with_timeout(mut child: Child, limit: Duration) -> Out {
+    let deadline = Instant::now() + limit;
+    loop {
+        match child.try_wait().unwrap() {
+            Some(status) => {
+                let mut stdout = String::new();
+                let mut stderr = String::new();
+                child
+                    .stdout
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut stdout)
+                    .unwrap();
+                child
+                    .stderr
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut stderr)
+                    .unwrap();
+                return Out {
+                    ok: status.success(),
+                    stdout,
+                    stderr,
+                };
+            }
+            None if Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("command timed out after {limit:?}");
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}
+
+impl Kubectl {
+    fn new(server: &client_testserver::TestServer) -> Kubectl {
+        let dir = tempfile::tempdir().unwrap();
+        let kubeconfig = dir.path().join("kubeconfig");
+        server.write_kubeconfig(&kubeconfig).unwrap();
+        Kubectl { dir, kubeconfig }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new("kubectl");
+        c.env_clear()
+            .env("HOME", self.dir.path())
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .arg("--cache-dir")
+            .arg(self.dir.path().join("cache"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    }
+
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// Runs kubectl on a blocking thread; the server keeps serving.
+    async fn run(&self, args: &[&str]) -> Out {
+        let child = self.command(args).spawn().expect("kubectl is installed");
+        tokio::task::spawn_blocking(move || wait_with_timeout(child, Duration::from_secs(20)))
+            .await
+            .unwrap()
+    }
+
+    async fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args).await;
+        assert!(o.ok, "kubectl {args:?} failed: {}{}", o.stdout, o.stderr);
+        o.stdout
+    }
+}
+
+const CRD_YAML: &str = r#"
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: crontabs.stable.example.com
+spec:
+  group: stable.example.com
+  scope: Namespaced
+  names: {plural: crontabs, singular: crontab, kind: CronTab, shortNames: [ct]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+    subresources:
+      status: {}
+      scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}
+    additionalPrinterColumns:
+    - {name: Spec, type: string, jsonPath: .spec.cronSpec}
+    - {name: Replicas, type: integer, jsonPath: .spec.replicas}
+"#;
+
+const CT_YAML: &str = r#"
+apiVersion: stable.example.com/v1
+kind: CronTab
+metadata: {name: my, labels: {app: web}}
+spec: {cronSpec: "* * * * */5", replicas: 1}
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_end_to_end() {
+    tokio::time::timeout(Duration::from_secs(120), async {
+        let s = client_testserver::TestServer::start().await.unwrap();
+        let k = Kubectl::new(&s);
+        let crd = k.file("crd.yaml", CRD_YAML);
+        let ct = k.file("ct.yaml", CT_YAML);
+        let crd = crd.to_str().unwrap();
+        let ct = ct.to_str().unwrap();
+        // Validation through /openapi/v3 works: no --validate=false.
+        k.ok(&["apply", "-f", crd]).await;
+        k.ok(&[
+            "wait",
+            "--for",
+            "condition=established",
+            "crd/crontabs.stable.example.com",
+            "--timeout=10s",
+        ])
+        .await;
+        let out = k.ok(&["apply", "-f", ct]).await;
+        assert!(
+            out.contains("crontab.stable.example.com/my created"),
+            "{out}"
+        );
+        let out = k.ok(&["get", "crontabs"]).await;
+        let header: Vec<&str> = out.lines().next().unwrap().split_whitespace().collect();
+        assert_eq!(header, ["NAME", "SPEC", "REPLICAS"], "{out}");
+        assert!(out.contains("* * * * */5"), "{out}");
+        let json: serde_json::Value =
+            serde_json::from_str(&k.ok(&["get", "ct", "my", "-o", "json"]).await).unwrap();
+        assert_eq!(json["spec"]["replicas"], 1);
+        assert!(
+            k.ok(&["get", "ct", "-l", "app=web", "-o", "name"])
+                .await
+                .contains("crontab.stable.example.com/my")
+        );
+        assert_eq!(
+            k.ok(&["get", "ct", "-l", "app=db", "-o", "name"])
+                .await
+                .trim(),
+            ""
+        );
+        k.ok(&[
+            "patch",
+            "ct",
+            "my",
+            "--type=merge",
+            "-p",
+            r#"{"spec":{"cronSpec":"0 * * * *"}}"#,
+        ])
+        .await;
+        k.ok(&[
+            "patch",
+            "ct",
+            "my",
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            r#"{"status":{"replicas":2}}"#,
+        ])
+        .await;
+        k.ok(&["scale", "ct", "my", "--replicas=3"]).await;
+        let got = k
+            .ok(&[
+                "get",
+                "ct",
+                "my",
+                "-o",
+                "jsonpath={.spec.cronSpec}/{.spec.replicas}/{.status.replicas}",
+            ])
+            .await;
+        assert_eq!(got, "0 * * * */3/2");
+        // get -w sees a change made after it started.
+        let mut watcher = k
+            .command(&["get", "ct", "-w", "--request-timeout=20s"])
+            .spawn()
+            .unwrap();
+        let stdout = watcher.stdout.take().unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        // First the current state, then the change.
+        let first = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(first.starts_with("NAME"), "{first}");
+        let row = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(row.starts_with("my "), "{row}");
+        k.ok(&["label", "ct", "my", "seen=yes"]).await;
+        let ev = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(ev.starts_with("my "), "{ev}");
+        let _ = watcher.kill();
+        let _ = watcher.wait();
+        // delete returns promptly, then get fails with NotFound.
+        let t = Instant::now();
+        let out = k.ok(&["delete", "ct", "my"]).await;
+        assert!(out.contains("deleted"), "{out}");
+        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        let o = k.run(&["get", "ct", "my"]).await;
+        assert!(!o.ok);
+        assert!(
+            o.stderr.contains(
+                "Error from server (NotFound): crontabs.stable.example.com \"my\" not found"
+            ),
+            "{}",
+            o.stderr
+        );
+        let out = k.ok(&["api-resources"]).await;
+        let line = out
+            .lines()
+            .find(|l| l.starts_with("crontabs "))
+            .unwrap_or_else(|| panic!("{out}"));
+        assert!(
+            line.contains("ct")
+                && line.contains("stable.example.com/v1")
+                && line.contains("CronTab"),
+            "{line}"
+        );
+        let out = k.ok(&["get", "namespaces"]).await;
+        assert!(out.contains("kube-system"), "{out}");
+    })
+    .await
+    .expect("kubectl test timed out");
+}
+
+fn read_first_line(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binary_prints_url_writes_kubeconfig_and_stops_on_sigterm() {
+    tokio::time::timeout(Duration::from_secs(60), async {
+        let dir = tempfile::tempdir().unwrap();
+        let kc = dir.path().join("kc");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_client-testserver"))
+            .args(["--listen", "127.0.0.1:0", "--kubeconfig-out"])
+            .arg(&kc)
+            .arg("--plain-http")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let line = tokio::task::block_in_place(|| read_first_line(&mut child));
+        assert!(
+            line.starts_with("listening on http://127.0.0.1:"),
+            "{line:?}"
+        );
+        assert!(line.ends_with('\n'));
+        let text = std::fs::read_to_string(&kc).unwrap();
+        assert!(
+            text.contains(line.trim().trim_start_matches("listening on ")),
+            "{text}"
+        );
+        let k = Kubectl {
+            dir,
+            kubeconfig: kc.clone(),
+        };
+        let out = k.ok(&["get", "ns", "default", "-o", "name"]).await;
+        assert_eq!(out.trim(), "namespace/default");
+        assert!(Path::new(&kc).exists());
+        let pid = child.id().to_string();
+        let st = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(st.success());
+        let out =
+            tokio::task::spawn_blocking(move || wait_with_timeout(child, Duration::from_secs(10)))
+                .await
+                .unwrap();
+        assert!(out.ok, "exit status not 0: {}", out.stderr);
+        assert_eq!(out.stdout, "", "only one line on stdout");
+    })
+    .await
+    .expect("binary test timed out");
+}
