@@ -45,3 +45,11 @@ pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 pub use secret::SecretString;
 pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
 pub use watch::WatchStream;
+
+mod derived;
+#[doc(hidden)]
+pub use derived::__private;
+pub use derived::{ClusterResourceClient, NamespacedResourceClient};
+
+#[cfg(feature = "derive")]
+pub use client_derive::{Clientset, Resource};
