@@ -196,6 +196,10 @@ async fn typed_verbs_on_the_wire() {
             200,
             r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","details":{"name":"gone","group":"stable.example.com","kind":"crontabs"}}"#,
         ),
+        ("DELETE", "/apis/stable.example.com/v1/namespaces/ns/crontabs/held") => Reply::json(
+            200,
+            r#"{"kind":"CronTab","apiVersion":"stable.example.com/v1","metadata":{"name":"held","finalizers":["x/y"],"deletionTimestamp":"2026-01-01T00:00:00Z"}}"#,
+        ),
         ("DELETE", "/apis/stable.example.com/v1/namespaces/ns/crontabs") => Reply::json(
             200,
             &format!(r#"{{"kind":"CronTabList","apiVersion":"stable.example.com/v1","metadata":{{"resourceVersion":"9"}},"items":[{}]}}"#, crontab_json("a", "8")),
@@ -273,8 +277,16 @@ async fn typed_verbs_on_the_wire() {
         .unwrap()
         .unwrap();
     assert!(
-        matches!(outcome, DeleteOutcome::Finalizing(ref o) if o.metadata.name.as_deref() == Some("a"))
+        matches!(outcome, DeleteOutcome::DeletedObject(ref o) if o.metadata.name.as_deref() == Some("a"))
     );
+    let outcome = timeout(STEP, crontabs.delete("held", &DeleteOptions::default()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(outcome, DeleteOutcome::Finalizing(ref o) if o.metadata.finalizers == ["x/y"])
+    );
+    assert!(!outcome.is_deleted());
     let deleted = timeout(
         STEP,
         crontabs.delete_collection(&DeleteOptions::default(), &ListOptions::default()),
@@ -308,6 +320,7 @@ async fn typed_verbs_on_the_wire() {
         ("GET", format!("{base}/a/scale"), ""),
         ("DELETE", format!("{base}/gone"), "application/json"),
         ("DELETE", format!("{base}/a"), "application/json"),
+        ("DELETE", format!("{base}/held"), "application/json"),
         ("DELETE", base.to_owned(), "application/json"),
     ];
     assert_eq!(seen.len(), want.len());
