@@ -49,9 +49,11 @@ async fn main() -> Result<(), BoxError> {
         Some(&target.namespace),
     );
     for (i, action) in ["login", "logout"].iter().enumerate() {
-        let mut obj = DynamicObject::default();
-        obj.metadata = ObjectMeta::named(format!("record-{i}"));
-        obj.data = serde_json::json!({"spec": {"action": action}});
+        let obj = DynamicObject {
+            metadata: ObjectMeta::named(format!("record-{i}")),
+            data: serde_json::json!({"spec": {"action": action}}),
+            ..DynamicObject::default()
+        };
         writer.create(&obj, &CreateOptions::default()).await?;
     }
 

@@ -1,7 +1,7 @@
 //! A custom subresource method (`+genclient:method=GetScale,verb=get,
-//! subresource=scale,result=Scale`): typed methods for the `scale`
-//! subresource, generated from one attribute each, next to the built-in
-//! `get_scale`/`update_scale` that `scale(..)` gives.
+//! subresource=scale,result=Scale`): a typed method for the `scale`
+//! subresource, generated from one attribute, next to the `get_scale` /
+//! `update_scale` that `scale(..)` gives.
 //!
 //! ```sh
 //! cargo run -p examples --example scale_subresource
@@ -32,13 +32,6 @@ use serde::{Deserialize, Serialize};
         name = "read_scale",
         verb = "get",
         subresource = "scale",
-        result = "Scale"
-    ),
-    method(
-        name = "write_scale",
-        verb = "update",
-        subresource = "scale",
-        input = "Scale",
         result = "Scale"
     )
 )]
@@ -102,8 +95,9 @@ async fn main() -> Result<(), BoxError> {
         scale.spec.replicas, scale.status.replicas, scale.status.selector
     );
     scale.spec.replicas = Some(5);
+    // Writes go through `update_scale`, which `scale(..)` generates.
     let scaled = pools
-        .write_scale("builders", &scale, &UpdateOptions::default())
+        .update_scale("builders", &scale, &UpdateOptions::default())
         .await?;
     println!("scaled to {:?}", scaled.spec.replicas);
     let pool = pools.get("builders", &GetOptions::default()).await?;
