@@ -152,6 +152,10 @@ impl ResourceKind {
         ns.short_names = vec!["ns".into()];
         ns.field_selectors = fs(&[("status.phase", "status.phase")]);
         ns.initial_status = Some(json!({"phase": "Active"}));
+        ns.printer_columns = vec![
+            json!({"name": "Status", "type": "string", "jsonPath": ".status.phase"}),
+            json!({"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}),
+        ];
         let mut cm = Self::builtin("", "v1", "configmaps", "ConfigMap", true);
         cm.short_names = vec!["cm".into()];
         let mut secret = Self::builtin("", "v1", "secrets", "Secret", true);

@@ -695,7 +695,22 @@ impl Backend {
             && let Ok(ck) = ResourceKind::from_crd(obj)
         {
             self.registry.unregister(&ck.group, &ck.plural);
-            self.store.drop_resource(&ck.resource());
+            // Remove the custom resources with DELETED events, as the CRD
+            // finalizer does on a cluster.
+            let resource = ck.resource();
+            if let Ok((page, _)) = self.store.page(&resource, None, None, None, None, |_| true) {
+                for (key, _) in page.items {
+                    let _ = self.store.write(&resource, &key, |cur, rv| match cur {
+                        Some(b) => {
+                            let mut o = parse(b);
+                            meta(&mut o).insert("resourceVersion".into(), json!(rv.to_string()));
+                            Ok((WriteOutcome::Delete(encode(&o)), ()))
+                        }
+                        None => Ok((WriteOutcome::Unchanged, ())),
+                    });
+                }
+            }
+            self.store.drop_resource(&resource);
         }
     }
 

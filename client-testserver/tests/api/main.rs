@@ -8,6 +8,7 @@ mod crud;
 mod faults;
 mod kubectl;
 mod list;
+mod table;
 mod tls;
 mod watch;
 
