@@ -133,8 +133,12 @@ pub fn parse(b: &Bytes) -> Value {
     serde_json::from_slice(b).unwrap_or(Value::Null)
 }
 
+/// Serializes for storage; the buffer is trimmed to its length so a stored
+/// object costs its JSON size, not the serializer's grown capacity.
 fn encode(v: &Value) -> Bytes {
-    Bytes::from(serde_json::to_vec(v).unwrap_or_default())
+    let mut buf = serde_json::to_vec(v).unwrap_or_default();
+    buf.shrink_to_fit();
+    Bytes::from(buf)
 }
 
 fn meta(v: &mut Value) -> &mut Map<String, Value> {
