@@ -6,6 +6,8 @@ pub mod accept;
 pub mod certs;
 /// Kubeconfig files pointing at the test server.
 pub mod kubeconfig;
+/// The minimal `/openapi/v3` documents `kubectl apply` needs.
+pub mod openapi;
 /// JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386).
 pub mod patch;
 /// Label and field selectors with kube-apiserver's grammar.
