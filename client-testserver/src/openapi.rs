@@ -566,6 +566,12 @@ mod tests {
             let method = req.method().to_string();
             let path = req.uri().path().to_string();
             let query = req.uri().query().unwrap_or("").to_string();
+            let accept = req
+                .headers()
+                .get("accept")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
             let content_type = req
                 .headers()
                 .get("content-type")
@@ -637,6 +643,43 @@ mod tests {
                 ("GET", "/api/v1/namespaces/default/configmaps/existing") => {
                     reply(200, &existing_configmap())
                 }
+                ("GET", "/apis/stable.example.com/v1/namespaces/default/crontabs")
+                    if crate::accept::wants_table(&accept) =>
+                {
+                    let columns: Vec<crate::table::PrinterColumn> = serde_json::from_value(json!([
+                        {"name": "Spec", "type": "string", "jsonPath": ".spec.cronSpec"},
+                        {"name": "Replicas", "type": "integer", "jsonPath": ".spec.replicas"},
+                        {"name": "Image", "type": "string", "jsonPath": ".spec.image", "priority": 1},
+                        {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+                    ]))
+                    .unwrap();
+                    let created = crate::timefmt::format_rfc3339(
+                        jiff::Timestamp::now() - jiff::SignedDuration::from_secs(200),
+                    );
+                    let mut objects = vec![existing_crontab(), existing_crontab()];
+                    objects[0]["metadata"]["creationTimestamp"] = json!(created);
+                    objects[0]["spec"]["replicas"] = json!(3);
+                    objects[0]["spec"]["image"] = json!("img:1");
+                    objects[1]["metadata"]["name"] = json!("second");
+                    let include = crate::table::IncludeObject::from_query(
+                        form_urlencoded::parse(query.as_bytes())
+                            .find(|(k, _)| k == "includeObject")
+                            .map(|(_, v)| v.into_owned())
+                            .as_deref(),
+                    )
+                    .unwrap_or_default();
+                    reply(
+                        200,
+                        &crate::table::build_table(
+                            &columns,
+                            &objects,
+                            include,
+                            Some("99"),
+                            None,
+                            jiff::Timestamp::now(),
+                        ),
+                    )
+                }
                 ("GET", "/apis/stable.example.com/v1/namespaces/default/crontabs/existing") => {
                     reply(200, &existing_crontab())
                 }
@@ -692,6 +735,17 @@ mod tests {
         kinds: Vec<OpenApiKind>,
         manifest_yaml: &str,
     ) -> (bool, String, String, Vec<String>) {
+        kubectl(kinds, manifest_yaml, &["apply", "-v=6", "-f", "{manifest}"]).await
+    }
+
+    /// Runs kubectl with `args` (`{manifest}` replaced by the path of a file
+    /// holding `manifest_yaml`) against the mock serving `kinds`; returns
+    /// (success, stdout, stderr, request log).
+    async fn kubectl(
+        kinds: Vec<OpenApiKind>,
+        manifest_yaml: &str,
+        args: &[&str],
+    ) -> (bool, String, String, Vec<String>) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let log = kubectl_mock::Log::default();
@@ -710,9 +764,15 @@ mod tests {
         let manifest = dir.path().join("objects.yaml");
         std::fs::write(&manifest, manifest_yaml).unwrap();
         let mut cmd = std::process::Command::new("timeout");
-        cmd.args(["30", "kubectl", "apply", "-v=6", "-f"])
-            .arg(&manifest)
-            .arg("--kubeconfig")
+        cmd.args(["30", "kubectl"]);
+        for arg in args {
+            if *arg == "{manifest}" {
+                cmd.arg(&manifest);
+            } else {
+                cmd.arg(arg);
+            }
+        }
+        cmd.arg("--kubeconfig")
             .arg(&kubeconfig)
             .env("HOME", dir.path())
             .env("KUBECACHEDIR", dir.path().join("cache"))
@@ -732,6 +792,44 @@ mod tests {
             String::from_utf8_lossy(&out.stderr).into_owned(),
             log,
         )
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn kubectl_get_prints_server_side_tables() {
+        // Not about OpenAPI, but the same stand-in server: kubectl asks for
+        // a Table and prints the columns table::build_table returns (null
+        // cells, here a missing replicas and creationTimestamp, print blank).
+        let (ok, stdout, stderr, log) = kubectl(kinds(), "", &["get", "crontabs"]).await;
+        assert!(ok, "kubectl failed:\n{stdout}\n{stderr}");
+        let lines: Vec<Vec<&str>> = stdout
+            .lines()
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        assert_eq!(lines[0], ["NAME", "SPEC", "REPLICAS", "AGE"], "{stdout}");
+        assert_eq!(lines[1], ["existing", "old", "3", "3m20s"], "{stdout}");
+        assert_eq!(lines[2], ["second", "old"], "{stdout}");
+        assert!(
+            log.iter()
+                .any(|l| l
+                    .starts_with("GET /apis/stable.example.com/v1/namespaces/default/crontabs?")),
+            "{log:?}"
+        );
+
+        let (ok, stdout, stderr, _) =
+            kubectl(kinds(), "", &["get", "crontabs", "-o", "wide"]).await;
+        assert!(ok, "kubectl failed:\n{stdout}\n{stderr}");
+        let header: Vec<&str> = stdout
+            .lines()
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        assert_eq!(
+            header,
+            ["NAME", "SPEC", "REPLICAS", "IMAGE", "AGE"],
+            "{stdout}"
+        );
+        assert!(stdout.contains("img:1"), "{stdout}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
