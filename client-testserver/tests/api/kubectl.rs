@@ -258,6 +258,21 @@ async fn kubectl_end_to_end() {
                 && line.contains("CronTab"),
             "{line}"
         );
+        // Client-side apply of a built-in twice: the second is a strategic
+        // merge patch.
+        let cm1 = k.file(
+            "cm1.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: '1'}\n",
+        );
+        k.ok(&["apply", "-f", cm1.to_str().unwrap()]).await;
+        let cm2 = k.file(
+            "cm2.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {b: '2'}\n",
+        );
+        let out = k.ok(&["apply", "-f", cm2.to_str().unwrap()]).await;
+        assert!(out.contains("configmap/c configured"), "{out}");
+        let data = k.ok(&["get", "cm", "c", "-o", "jsonpath={.data}"]).await;
+        assert_eq!(data, r#"{"b":"2"}"#);
         let out = k.ok(&["get", "namespaces"]).await;
         assert!(out.contains("kube-system"), "{out}");
     })
