@@ -194,6 +194,35 @@ fn new_uid() -> String {
     )
 }
 
+/// Kind-specific normalization of a written object: secrets merge
+/// `stringData` into `data` (base64), as kube-apiserver does.
+fn normalize(kind: &ResourceKind, v: &mut Value) {
+    if !kind.merges_string_data {
+        return;
+    }
+    let Value::Object(o) = v else { return };
+    let Some(Value::Object(sd)) = o.remove("stringData") else {
+        return;
+    };
+    let data = o.entry("data").or_insert_with(|| Value::Object(Map::new()));
+    if !data.is_object() {
+        *data = Value::Object(Map::new());
+    }
+    if let Value::Object(d) = data {
+        use base64::Engine;
+        for (k, val) in sd {
+            let text = match val {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            d.insert(
+                k,
+                json!(base64::engine::general_purpose::STANDARD.encode(text)),
+            );
+        }
+    }
+}
+
 /// Everything outside `metadata` (and `status` when it is a subresource).
 fn spec_part(kind: &ResourceKind, v: &Value) -> Value {
     let mut v = v.clone();
@@ -319,6 +348,8 @@ impl Backend {
         if kind.sets_generation {
             m.insert("generation".into(), json!(1));
         }
+        normalize(kind, &mut body);
+        names::validate_metadata(kind, &name, &body)?;
         if let Value::Object(o) = &mut body {
             if kind.status_subresource {
                 o.remove("status");
@@ -577,6 +608,10 @@ impl Backend {
                         )],
                     ));
                 }
+            }
+            normalize(&k, &mut new);
+            if part == Part::Main {
+                names::validate_metadata(&k, name, &new)?;
             }
             if new == old {
                 return Ok((WriteOutcome::Unchanged, old));

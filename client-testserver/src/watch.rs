@@ -124,8 +124,8 @@ impl WatchTarget {
     }
 
     /// The event type to send for `ev`, if any, with selector transitions.
-    fn classify(&self, ev: &Event) -> Option<EventType> {
-        if *ev.resource != *self.kind.resource() {
+    fn classify(&self, resource: &str, ev: &Event) -> Option<EventType> {
+        if &*ev.resource != resource {
             return None;
         }
         if let Some(ns) = &self.namespace
@@ -208,7 +208,7 @@ async fn run(backend: Backend, target: WatchTarget, params: WatchParams, mut out
             Ok(events) => {
                 for ev in events {
                     last = ev.rv;
-                    if let Some(t) = target.classify(&ev) {
+                    if let Some(t) = target.classify(&resource, &ev) {
                         let obj = target.encode(&backend, &params, &ev.object);
                         if !out.send(line(t.as_str(), &obj)).await {
                             return;
