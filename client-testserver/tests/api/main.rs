@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod client;
+mod concurrency;
 mod crd;
 mod crud;
 mod faults;
