@@ -410,11 +410,10 @@ async fn resource(state: &State, rp: ResourcePath, req: Req) -> Result<Resp, Fai
                     "ListOptions",
                     "",
                     &[(
-                        "sendInitialEvents".into(),
-                        "Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled".into(),
+                        "resourceVersionMatch".into(),
+                        "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan".into(),
                     )],
                 )
-                .with_message("ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan".to_string())
                 .into());
             }
             let rv = match req.query.get("resourceVersion").filter(|s| !s.is_empty()) {

@@ -206,8 +206,7 @@ async fn bookmarks_and_initial_events() {
         assert_eq!(b["object"]["metadata"].as_object().unwrap().len(), 1);
         // sendInitialEvents without NotOlderThan is rejected.
         let r = c.get(&format!("{CMS}?watch=true&sendInitialEvents=true")).await;
-        assert_eq!(r.status, 422);
-        assert_eq!(r.json()["reason"], "Invalid");
+        assert_status(&r, 422, "Invalid", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
     })
     .await;
 }
