@@ -219,6 +219,14 @@ async fn timeout_seconds_closes_the_stream() {
         let mut w = c.watch(&format!("{CMS}?watch=true&timeoutSeconds=1")).await;
         assert!(w.next_within(Duration::from_secs(5)).await.is_none());
         assert!(started.elapsed() >= Duration::from_millis(900));
+        // An absurd timeout is accepted, not a crash.
+        let mut w = c
+            .watch(&format!(
+                "{CMS}?watch=true&timeoutSeconds=18446744073709551615"
+            ))
+            .await;
+        c.post(CMS, &cm("late")).await;
+        assert_eq!(w.next().await.unwrap()["type"], "ADDED");
     })
     .await;
 }
