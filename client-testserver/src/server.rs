@@ -327,6 +327,32 @@ impl TestServer {
         crate::kubeconfig::render_kubeconfig(&self.url, self.ca_pem(), &user)
     }
 
+    /// A kubeconfig authenticating with a fresh client certificate for
+    /// user `common_name` in `groups` (for a server built with
+    /// [`Builder::client_cert_auth`]); `None` for a plain-HTTP server.
+    ///
+    /// # Errors
+    /// [`crate::certs::CertError`] when the certificate cannot be issued.
+    pub fn client_cert_kubeconfig(
+        &self,
+        common_name: &str,
+        groups: &[String],
+    ) -> Result<Option<String>, crate::certs::CertError> {
+        let Some(certs) = self.certs.as_deref() else {
+            return Ok(None);
+        };
+        let c = certs.issue_client(common_name, groups)?;
+        let user = crate::kubeconfig::KubeconfigUser::ClientCert {
+            cert_pem: c.cert_pem,
+            key_pem: c.key_pem,
+        };
+        Ok(Some(crate::kubeconfig::render_kubeconfig(
+            &self.url,
+            self.ca_pem(),
+            &user,
+        )))
+    }
+
     /// Writes [`TestServer::kubeconfig`] to `path`.
     ///
     /// # Errors

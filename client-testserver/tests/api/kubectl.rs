@@ -280,6 +280,44 @@ async fn kubectl_end_to_end() {
     .expect("kubectl test timed out");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_with_a_client_certificate() {
+    tokio::time::timeout(Duration::from_secs(60), async {
+        let s = client_testserver::TestServer::builder()
+            .no_auth()
+            .client_cert_auth()
+            .start()
+            .await
+            .unwrap();
+        let k = Kubectl::new(&s);
+        let with_cert = s
+            .client_cert_kubeconfig("alice", &["dev".into()])
+            .unwrap()
+            .unwrap();
+        std::fs::write(&k.kubeconfig, with_cert).unwrap();
+        let out = k.ok(&["get", "ns", "kube-system", "-o", "name"]).await;
+        assert_eq!(out.trim(), "namespace/kube-system");
+        // Without a certificate (here: a bogus token) it is refused. (With no
+        // credentials at all kubectl would prompt for a password on stdin.)
+        let bogus = client_testserver::kubeconfig::render_kubeconfig(
+            s.url(),
+            s.ca_pem(),
+            &client_testserver::kubeconfig::KubeconfigUser::Token("bogus".into()),
+        );
+        std::fs::write(&k.kubeconfig, bogus).unwrap();
+        let o = k.run(&["get", "ns"]).await;
+        assert!(!o.ok);
+        assert!(
+            o.stderr
+                .contains("error: You must be logged in to the server (Unauthorized)"),
+            "{}",
+            o.stderr
+        );
+    })
+    .await
+    .expect("kubectl test timed out");
+}
+
 fn read_first_line(child: &mut Child) -> String {
     let mut line = String::new();
     BufReader::new(child.stdout.as_mut().unwrap())
