@@ -67,6 +67,7 @@ pub const RESOURCE_KEYS: &[&str] = &[
     "skip_verbs",
     "no_verbs",
     "method",
+    "no_crd",
     "crate",
 ];
 
@@ -91,6 +92,7 @@ const METHOD_KEYS: &[&str] = &["name", "verb", "subresource", "input", "result"]
 pub const CLIENTSET_KEYS: &[&str] = &[
     "group",
     "version",
+    "api_version",
     "resources",
     "cluster_resources",
     "name",
@@ -164,6 +166,7 @@ pub struct ResourceAttrs {
     pub skip_verbs: Option<Sp<Vec<Sp<String>>>>,
     pub no_verbs: Option<Span>,
     pub methods: Vec<MethodAttr>,
+    pub no_crd: Option<Span>,
     pub krate: Option<Sp<syn::Path>>,
 }
 
@@ -352,6 +355,10 @@ pub fn parse_resource_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Re
                     let v = flag(&meta, "no_verbs")?;
                     set_once(errors, &mut out.no_verbs, v, "no_verbs", span)
                 }
+                "no_crd" => {
+                    let v = flag(&meta, "no_crd")?;
+                    set_once(errors, &mut out.no_crd, v, "no_crd", span)
+                }
                 "only_verbs" => {
                     let v = verb_list(&meta)?;
                     set_once(errors, &mut out.only_verbs, v, "only_verbs", span)
@@ -522,6 +529,23 @@ pub fn parse_clientset_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> V
             match key.as_str() {
                 "group" => set_once(errors, &mut cs.group, string_value(&meta)?, &key, span),
                 "version" => set_once(errors, &mut cs.version, string_value(&meta)?, &key, span),
+                "api_version" => {
+                    let v = string_value(&meta)?;
+                    if cs.group.is_some() || cs.version.is_some() {
+                        errors.at(
+                            span,
+                            "`api_version` replaces `group` and `version`: give one form or the other",
+                        );
+                    } else {
+                        // "group/version", or "version" alone for the core group
+                        let (group, version) = match v.value.rsplit_once('/') {
+                            Some((g, ver)) => (g.to_owned(), ver.to_owned()),
+                            None => (String::new(), v.value.clone()),
+                        };
+                        cs.group = Some(Sp { value: group, span: v.span });
+                        cs.version = Some(Sp { value: version, span: v.span });
+                    }
+                }
                 "name" => set_once(errors, &mut cs.name, string_value(&meta)?, &key, span),
                 "crate" => set_once(errors, &mut cs.krate, path_value(&meta)?, &key, span),
                 "resources" => {
@@ -666,5 +690,31 @@ mod tests {
             cs[1].name.as_ref().map(|p| p.value.as_str()),
             Some("core_v1")
         );
+    }
+
+    #[test]
+    fn clientset_api_version_form() {
+        let item: syn::DeriveInput = syn::parse2(quote::quote! {
+            #[clientset(api_version = "coordination.k8s.io/v1", resources(Lease))]
+            #[clientset(api_version = "v1", resources(ConfigMap))]
+            #[clientset(group = "a.io", api_version = "a.io/v1", resources(A))]
+            struct Cs(RestClient);
+        })
+        .expect("parses");
+        let mut errors = Errors::default();
+        let cs = parse_clientset_attrs(&item.attrs, &mut errors);
+        let gv = |i: usize| {
+            (
+                cs[i].group.as_ref().map(|g| g.value.clone()),
+                cs[i].version.as_ref().map(|g| g.value.clone()),
+            )
+        };
+        assert_eq!(
+            gv(0),
+            (Some("coordination.k8s.io".into()), Some("v1".into()))
+        );
+        assert_eq!(gv(1), (Some(String::new()), Some("v1".into())));
+        assert_eq!(errors.messages().len(), 1);
+        assert!(errors.messages()[0].contains("replaces `group` and `version`"));
     }
 }

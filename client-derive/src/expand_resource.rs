@@ -202,7 +202,7 @@ fn opt_str(v: &Option<String>) -> TokenStream {
 }
 
 fn crd_fn(model: &ResourceModel) -> TokenStream {
-    if model.group.is_empty() {
+    if !model.crd {
         return TokenStream::new();
     }
     let k = &model.krate;
@@ -384,6 +384,7 @@ pub fn expand(model: &ResourceModel, with_custom: bool) -> TokenStream {
             },
             quote! {
                 #[automatically_derived]
+                #[diagnostic::do_not_recommend]
                 impl #k::NamespacedResourceClient for #t {
                     type Client = #client;
                     type AllNamespacesClient = #all;
@@ -406,6 +407,7 @@ pub fn expand(model: &ResourceModel, with_custom: bool) -> TokenStream {
             },
             quote! {
                 #[automatically_derived]
+                #[diagnostic::do_not_recommend]
                 impl #k::ClusterResourceClient for #t {
                     type Client = #client;
                     fn client(client: &#k::__private::RestClient) -> #client { Self::client(client) }

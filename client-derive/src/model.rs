@@ -116,6 +116,8 @@ pub struct ResourceModel {
     /// The verbs the client type offers (status verbs only when `status`).
     pub verbs: Verbs,
     pub methods: Vec<MethodModel>,
+    /// Generate `crd()` (not for the core group nor with `no_crd`).
+    pub crd: bool,
     /// The `metadata` field's type, used to span a type mismatch on it.
     pub metadata_ty: Option<syn::Type>,
 }
@@ -225,6 +227,7 @@ pub fn build(input: &DeriveInput, attrs: &ResourceAttrs, shape: &Shape) -> Resou
             .iter()
             .filter_map(|m| method(m, &self_ty))
             .collect(),
+        crd: attrs.no_crd.is_none() && !val(&attrs.group).unwrap_or_default().is_empty(),
         metadata_ty: shape.metadata_ty.clone(),
         ident,
     }

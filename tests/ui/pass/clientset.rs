@@ -1,4 +1,5 @@
-// A Clientset: accessors per group-version, getters per plural, overrides.
+// A Clientset: accessors per group-version (group + version, or api_version),
+// getters per plural, overrides.
 use client_core::{ObjectMeta, RestClient};
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +35,7 @@ pub struct Cm {
 
 #[derive(client_core::Clientset)]
 #[clientset(group = "stable.example.com", version = "v1", resources(CronTab, Policy = "policyset"))]
-#[clientset(group = "infra.example.com", version = "v1", cluster_resources(Cluster))]
+#[clientset(api_version = "infra.example.com/v1", cluster_resources(Cluster))]
 #[clientset(group = "stable.other.io", version = "v1alpha1", resources(Other), name = "other_v1alpha1")]
 #[clientset(group = "", version = "v1", resources(Cm = "configmaps"))]
 pub struct Clientset(RestClient);
