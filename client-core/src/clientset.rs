@@ -10,10 +10,10 @@ use crate::client::RestClient;
 ///
 /// ```no_run
 /// # async fn demo(config: client_core::Config) -> client_core::Result<()> {
-/// use client_core::{Clientset, RestClient};
+/// use client_core::{BuiltinClientset, RestClient};
 /// use client_core::api::ListOptions;
 ///
-/// let cs = Clientset::new(RestClient::new(config)?);
+/// let cs = BuiltinClientset::new(RestClient::new(config)?);
 /// let configmaps = cs.core_v1().configmaps("default").list(&ListOptions::default()).await?;
 /// let leases = cs.coordination_v1().leases("kube-system").list(&ListOptions::default()).await?;
 /// let crds = cs.apiextensions_v1().customresourcedefinitions().list(&ListOptions::default()).await?;
@@ -21,9 +21,9 @@ use crate::client::RestClient;
 /// # Ok(()) }
 /// ```
 ///
-/// The name is shared with the `Clientset` derive macro (as `Resource` is):
-/// a user crate that declares its own `struct Clientset` should write
-/// `#[derive(client_core::Clientset)]` rather than import the name.
+/// It is not called `Clientset`: that name belongs to the derive, so that a
+/// user crate can `use client_core::Clientset;` and declare its own
+/// `pub struct BuiltinClientset(RestClient);` as client-go users expect.
 #[derive(client_derive::Clientset)]
 #[clientset(
     crate = "crate",
@@ -36,15 +36,15 @@ use crate::client::RestClient;
     api_version = "apiextensions.k8s.io/v1",
     cluster_resources(CustomResourceDefinition)
 )]
-pub struct Clientset(RestClient);
+pub struct BuiltinClientset(RestClient);
 
-impl std::fmt::Debug for Clientset {
+impl std::fmt::Debug for BuiltinClientset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("Clientset").field(&self.0).finish()
+        f.debug_tuple("BuiltinClientset").field(&self.0).finish()
     }
 }
 
-impl Clientset {
+impl BuiltinClientset {
     /// A clientset for `config`: builds the one shared [`RestClient`].
     ///
     /// # Errors
@@ -63,7 +63,7 @@ mod tests {
 
     #[test]
     fn getters_reach_the_right_kinds() {
-        let cs = Clientset::from_config(Config::new(
+        let cs = BuiltinClientset::from_config(Config::new(
             "https://127.0.0.1:6443".parse().expect("static url"),
         ))
         .expect("plain config builds");

@@ -47,7 +47,7 @@ pub use secret::SecretString;
 pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
 pub use watch::WatchStream;
 
-pub use clientset::{ApiextensionsV1Client, Clientset, CoordinationV1Client, CoreV1Client};
+pub use clientset::{ApiextensionsV1Client, BuiltinClientset, CoordinationV1Client, CoreV1Client};
 
 mod derived;
 #[doc(hidden)]
