@@ -28,6 +28,7 @@ mod test_pki;
 mod tls;
 mod typed;
 pub mod watch;
+pub mod watcher;
 
 pub use api::{
     ApiResource, ApplyOptions, Bookmark, CreateOptions, CustomResourceDefinition, DeleteOptions,
@@ -45,3 +46,4 @@ pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 pub use secret::SecretString;
 pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
 pub use watch::WatchStream;
+pub use watcher::{Event as WatcherEvent, Watcher, WatcherConfig, WatcherError};
