@@ -73,6 +73,7 @@ pub mod __private {
     pub use crate::paging::Pages;
     pub use crate::typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
     pub use crate::watch::WatchStream;
+    pub use crate::watcher::{Watcher, WatcherConfig};
     pub use serde::Serialize;
 
     use crate::api::crd::{

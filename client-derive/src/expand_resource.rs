@@ -91,6 +91,12 @@ fn verb_method(model: &ResourceModel, verb: &str) -> TokenStream {
             #[inline]
             pub fn list_pages(&self, opts: &#k::__private::ListOptions) -> #k::__private::Pages<#t> { self.0.list_pages(opts) }
         },
+        "watch" if model.verbs.has("list") => quote! {
+            pub fn watch(&self, opts: &#k::__private::ListOptions) -> #k::__private::ApiFuture<#k::__private::WatchStream<#t>> { self.0.watch(opts) }
+            /// A list-then-watch stream that resumes, re-lists after 410 and never loses an event.
+            #[inline]
+            pub fn watcher(&self, config: #k::__private::WatcherConfig) -> #k::__private::Watcher<#t> { self.0.watcher(config) }
+        },
         "watch" => quote! {
             pub fn watch(&self, opts: &#k::__private::ListOptions) -> #k::__private::ApiFuture<#k::__private::WatchStream<#t>> { self.0.watch(opts) }
         },

@@ -97,6 +97,11 @@ impl Target {
         self._server.is_some()
     }
 
+    /// The embedded server, for fault injection; `None` against a real cluster.
+    pub fn embedded_server(&self) -> Option<&TestServer> {
+        self._server.as_ref()
+    }
+
     /// Deletes what the example created in a real cluster (its namespace).
     ///
     /// # Errors

@@ -65,7 +65,7 @@ fn quickstart() {
         "retried after a fresh get: replicas 5",
         "paged through 250 crontabs in 3 pages of at most 100",
         "deleted nightly: get now says NotFound",
-        "watch: DELETED nightly",
+        "watcher: deleted nightly",
         "done",
     ] {
         assert!(
@@ -106,6 +106,20 @@ fn configmaps() {
     assert!(out.contains("log-level is now Some(\"debug\")"), "{out}");
     assert!(
         out.contains("namespaces: default, kube-node-lease, kube-public, kube-system"),
+        "{out}"
+    );
+}
+
+#[test]
+fn watcher() {
+    let out = run("watcher");
+    assert!(
+        out.contains("watcher recovered from"),
+        "the watch was cut: {out}"
+    );
+    assert!(out.contains("deleted cm-1"), "{out}");
+    assert!(
+        out.contains("the consumer's view matches the server: true (5 configmaps)"),
         "{out}"
     );
 }
