@@ -98,22 +98,12 @@ impl DynamicClient {
 
     /// Lists objects.
     pub fn list(&self, opts: &ListOptions) -> ApiFuture<List<DynamicObject>> {
-        Box::pin(
-            self.target
-                .collection(Method::GET)
-                .options(opts)
-                .send::<List<DynamicObject>>(),
-        )
+        self.target.list(opts)
     }
 
     /// Watches objects.
     pub fn watch(&self, opts: &ListOptions) -> ApiFuture<WatchStream<DynamicObject>> {
-        Box::pin(
-            self.target
-                .collection(Method::GET)
-                .options(opts)
-                .watch::<DynamicObject>(),
-        )
+        self.target.watch(opts)
     }
 
     /// Replaces an object (PUT).

@@ -148,6 +148,22 @@ impl ResourceTarget {
         )
     }
 
+    /// GET of the collection, decoded as a list of `K`.
+    pub(crate) fn list<K: DeserializeOwned + Send + 'static>(
+        &self,
+        opts: &ListOptions,
+    ) -> ApiFuture<List<K>> {
+        Box::pin(self.collection(Method::GET).options(opts).send::<List<K>>())
+    }
+
+    /// A watch of the collection, decoded as events of `K`.
+    pub(crate) fn watch<K: DeserializeOwned + Send + 'static>(
+        &self,
+        opts: &ListOptions,
+    ) -> ApiFuture<WatchStream<K>> {
+        Box::pin(self.collection(Method::GET).options(opts).watch::<K>())
+    }
+
     pub(crate) fn delete(&self, name: &str, opts: &DeleteOptions) -> Request {
         with_body(self.object(Method::DELETE, name), json_body(opts), JSON)
     }
@@ -305,12 +321,7 @@ impl<K: Resource> TypedClient<K> {
 
     /// Lists objects (one page when `opts.limit` is set; see [`TypedClient::list_pages`]).
     pub fn list(&self, opts: &ListOptions) -> ApiFuture<List<K>> {
-        Box::pin(
-            self.target
-                .collection(Method::GET)
-                .options(opts)
-                .send::<List<K>>(),
-        )
+        self.target.list(opts)
     }
 
     /// Lists every object page by page, following `continue` tokens.
@@ -320,12 +331,7 @@ impl<K: Resource> TypedClient<K> {
 
     /// Watches objects from `opts.resource_version` on.
     pub fn watch(&self, opts: &ListOptions) -> ApiFuture<WatchStream<K>> {
-        Box::pin(
-            self.target
-                .collection(Method::GET)
-                .options(opts)
-                .watch::<K>(),
-        )
+        self.target.watch(opts)
     }
 
     /// A list-then-watch [`Watcher`] that resumes, re-lists and reconnects by
@@ -561,12 +567,7 @@ impl<K: Resource<Scope = Namespaced>> AllNamespacesClient<K> {
 
     /// Lists objects in every namespace.
     pub fn list(&self, opts: &ListOptions) -> ApiFuture<List<K>> {
-        Box::pin(
-            self.target
-                .collection(Method::GET)
-                .options(opts)
-                .send::<List<K>>(),
-        )
+        self.target.list(opts)
     }
 
     /// Lists every object page by page, following `continue` tokens.
@@ -576,12 +577,7 @@ impl<K: Resource<Scope = Namespaced>> AllNamespacesClient<K> {
 
     /// Watches objects in every namespace.
     pub fn watch(&self, opts: &ListOptions) -> ApiFuture<WatchStream<K>> {
-        Box::pin(
-            self.target
-                .collection(Method::GET)
-                .options(opts)
-                .watch::<K>(),
-        )
+        self.target.watch(opts)
     }
 
     /// A list-then-watch [`Watcher`] that resumes, re-lists and reconnects by

@@ -5,14 +5,11 @@
 //! cargo run -p examples --example cluster_scoped
 //! ```
 
-use std::time::Duration;
-
-use client_core::api::CustomResourceDefinition;
 use client_core::{
     CreateOptions, DeleteOptions, GetOptions, ListOptions, ObjectMeta, Patch, PatchOptions,
-    Resource, TypedClient,
+    Resource,
 };
-use examples::{BoxError, Target, wait_established};
+use examples::{BoxError, Target};
 use serde::{Deserialize, Serialize};
 
 /// A region of the fleet; it belongs to no namespace.
@@ -41,15 +38,7 @@ pub struct RegionSpec {
 async fn main() -> Result<(), BoxError> {
     let target = Target::from_args().await?;
     let client = &target.client;
-    let crds = TypedClient::<CustomResourceDefinition>::cluster(client.clone());
-    let crd = Region::crd();
-    let crd_name = crd.metadata.name.clone().unwrap_or_default();
-    let installed = match crds.create(&crd, &CreateOptions::default()).await {
-        Ok(_) => true,
-        Err(e) if e.is_already_exists() => false,
-        Err(e) => return Err(e.into()),
-    };
-    wait_established(client, &crd_name, Duration::from_secs(30)).await?;
+    let crd = target.install_crd(&Region::crd()).await?;
 
     // The client takes no namespace: `Region::client(&rest, "ns")` would not compile.
     let regions = Region::client(client);
@@ -78,8 +67,6 @@ async fn main() -> Result<(), BoxError> {
         "after delete, get is NotFound: {}",
         gone.is_err_and(|e| e.is_not_found())
     );
-    if installed && !target.is_embedded() {
-        crds.delete(&crd_name, &DeleteOptions::default()).await?;
-    }
+    target.remove_crd(crd).await?;
     target.cleanup().await
 }

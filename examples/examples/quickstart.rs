@@ -8,13 +8,12 @@
 
 use std::time::Duration;
 
-use client_core::api::CustomResourceDefinition;
 use client_core::watcher::{Event, WatcherConfig};
 use client_core::{
     Clientset, CreateOptions, DeleteOptions, GetOptions, ListOptions, ObjectMeta, Patch,
-    PatchOptions, Resource, RestClient, TypedClient, UpdateOptions,
+    PatchOptions, Resource, RestClient, UpdateOptions,
 };
-use examples::{BoxError, Target, wait_established};
+use examples::{BoxError, Target};
 use futures_util::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
@@ -94,21 +93,7 @@ async fn run(target: &Target) -> Result<(), BoxError> {
     let cs = Clientset::new(target.client.clone());
 
     // 1. Install the CRD that the derive describes, unless it is already there.
-    let crds = TypedClient::<CustomResourceDefinition>::cluster(target.client.clone());
-    let crd = CronTab::crd();
-    let crd_name = crd.metadata.name.clone().unwrap_or_default();
-    let installed_crd = match crds.create(&crd, &CreateOptions::default()).await {
-        Ok(_) => {
-            println!("installed CRD {crd_name}");
-            true
-        }
-        Err(e) if e.is_already_exists() => {
-            println!("CRD {crd_name} already exists: leaving it alone");
-            false
-        }
-        Err(e) => return Err(e.into()),
-    };
-    wait_established(&target.client, &crd_name, Duration::from_secs(30)).await?;
+    let crd = target.install_crd(&CronTab::crd()).await?;
 
     let crontabs = cs.stable_v1().crontabs(ns);
 
@@ -249,10 +234,7 @@ async fn run(target: &Target) -> Result<(), BoxError> {
             &ListOptions::default().labels("batch=yes"),
         )
         .await?;
-    if installed_crd && !target.is_embedded() {
-        crds.delete(&crd_name, &DeleteOptions::default()).await?;
-        println!("deleted CRD {crd_name}");
-    }
+    target.remove_crd(crd).await?;
     println!("done");
     Ok(())
 }

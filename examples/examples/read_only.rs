@@ -7,14 +7,11 @@
 //! cargo run -p examples --example read_only
 //! ```
 
-use std::time::Duration;
-
-use client_core::api::{ApiResource, CustomResourceDefinition, DynamicObject};
+use client_core::api::{ApiResource, DynamicObject};
 use client_core::{
     CreateOptions, DeleteOptions, DynamicClient, GetOptions, ListOptions, ObjectMeta, Resource,
-    TypedClient,
 };
-use examples::{BoxError, Target, wait_established};
+use examples::{BoxError, Target};
 use serde::{Deserialize, Serialize};
 
 /// An audit record: written by the auditing system, only read by this program.
@@ -32,15 +29,7 @@ pub struct Record {
 async fn main() -> Result<(), BoxError> {
     let target = Target::from_args().await?;
     let client = &target.client;
-    let crds = TypedClient::<CustomResourceDefinition>::cluster(client.clone());
-    let crd = Record::crd();
-    let crd_name = crd.metadata.name.clone().unwrap_or_default();
-    let installed = match crds.create(&crd, &CreateOptions::default()).await {
-        Ok(_) => true,
-        Err(e) if e.is_already_exists() => false,
-        Err(e) => return Err(e.into()),
-    };
-    wait_established(client, &crd_name, Duration::from_secs(30)).await?;
+    let crd = target.install_crd(&Record::crd()).await?;
 
     // Another writer stores records through the untyped client.
     let writer = DynamicClient::new(
@@ -78,8 +67,6 @@ async fn main() -> Result<(), BoxError> {
             .delete(&format!("record-{i}"), &DeleteOptions::default())
             .await?;
     }
-    if installed && !target.is_embedded() {
-        crds.delete(&crd_name, &DeleteOptions::default()).await?;
-    }
+    target.remove_crd(crd).await?;
     target.cleanup().await
 }

@@ -7,14 +7,12 @@
 //! cargo run -p examples --example scale_subresource
 //! ```
 
-use std::time::Duration;
-
-use client_core::api::{CustomResourceDefinition, Scale};
+use client_core::api::Scale;
 use client_core::{
     CreateOptions, DeleteOptions, GetOptions, ObjectMeta, Patch, PatchOptions, Resource,
-    TypedClient, UpdateOptions,
+    UpdateOptions,
 };
-use examples::{BoxError, Target, wait_established};
+use examples::{BoxError, Target};
 use serde::{Deserialize, Serialize};
 
 /// A pool of workers whose size the `scale` subresource controls.
@@ -65,15 +63,7 @@ pub struct WorkerPoolStatus {
 async fn main() -> Result<(), BoxError> {
     let target = Target::from_args().await?;
     let client = &target.client;
-    let crds = TypedClient::<CustomResourceDefinition>::cluster(client.clone());
-    let crd = WorkerPool::crd();
-    let crd_name = crd.metadata.name.clone().unwrap_or_default();
-    let installed = match crds.create(&crd, &CreateOptions::default()).await {
-        Ok(_) => true,
-        Err(e) if e.is_already_exists() => false,
-        Err(e) => return Err(e.into()),
-    };
-    wait_established(client, &crd_name, Duration::from_secs(30)).await?;
+    let crd = target.install_crd(&WorkerPool::crd()).await?;
 
     let pools = WorkerPool::client(client, &target.namespace);
     let pool = WorkerPool {
@@ -104,8 +94,6 @@ async fn main() -> Result<(), BoxError> {
     println!("the pool's spec.replicas is now {}", pool.spec.replicas);
 
     pools.delete("builders", &DeleteOptions::default()).await?;
-    if installed && !target.is_embedded() {
-        crds.delete(&crd_name, &DeleteOptions::default()).await?;
-    }
+    target.remove_crd(crd).await?;
     target.cleanup().await
 }

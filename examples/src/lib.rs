@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use client_core::api::Namespace;
+use client_core::api::{CustomResourceDefinition, Namespace};
 use client_core::{
     Config, CreateOptions, DeleteOptions, GetOptions, KubeconfigOptions, RestClient, TypedClient,
 };
@@ -124,16 +124,66 @@ fn default_kubeconfig() -> std::ffi::OsString {
         .into_os_string()
 }
 
+/// A CRD an example made sure of: installed by this run, or found in place.
+#[derive(Debug)]
+pub struct InstalledCrd {
+    name: String,
+    installed_here: bool,
+}
+
+impl Target {
+    /// Installs `crd` unless a CRD of that name exists (which is left alone),
+    /// then waits until the server reports it `Established`.
+    ///
+    /// # Errors
+    /// The CRD cannot be created or read, or it is not established within 30 s.
+    pub async fn install_crd(
+        &self,
+        crd: &CustomResourceDefinition,
+    ) -> Result<InstalledCrd, BoxError> {
+        let crds = TypedClient::<CustomResourceDefinition>::cluster(self.client.clone());
+        let name = crd.metadata.name.clone().unwrap_or_default();
+        let installed_here = match crds.create(crd, &CreateOptions::default()).await {
+            Ok(_) => {
+                println!("installed CRD {name}");
+                true
+            }
+            Err(e) if e.is_already_exists() => {
+                println!("CRD {name} already exists: leaving it alone");
+                false
+            }
+            Err(e) => return Err(e.into()),
+        };
+        wait_established(&self.client, &name, Duration::from_secs(30)).await?;
+        Ok(InstalledCrd {
+            name,
+            installed_here,
+        })
+    }
+
+    /// Deletes a CRD that this run installed on a real cluster; the embedded
+    /// server goes away with the example anyway, and a CRD found in place stays.
+    ///
+    /// # Errors
+    /// The CRD cannot be deleted.
+    pub async fn remove_crd(&self, crd: InstalledCrd) -> Result<(), BoxError> {
+        if crd.installed_here && !self.is_embedded() {
+            TypedClient::<CustomResourceDefinition>::cluster(self.client.clone())
+                .delete(&crd.name, &DeleteOptions::default())
+                .await?;
+            println!("deleted CRD {}", crd.name);
+        }
+        Ok(())
+    }
+}
+
 /// Polls a CRD until the server reports it `Established` (at most `within`).
-///
-/// # Errors
-/// The CRD cannot be read, or it is not established in time.
-pub async fn wait_established(
+async fn wait_established(
     client: &RestClient,
     name: &str,
     within: Duration,
 ) -> Result<(), BoxError> {
-    let crds = TypedClient::<client_core::api::CustomResourceDefinition>::cluster(client.clone());
+    let crds = TypedClient::<CustomResourceDefinition>::cluster(client.clone());
     let deadline = tokio::time::Instant::now() + within;
     loop {
         let crd = crds.get(name, &GetOptions::default()).await?;
