@@ -227,7 +227,9 @@ pub struct ConfigMap {
 
 /// Secret data (core/v1 `Secret`).
 ///
-/// `Debug` prints the keys of `data` and `string_data` but never their values.
+/// `Debug` prints the keys of `data` and `string_data` but never their values,
+/// nor the `kubectl.kubernetes.io/last-applied-configuration` annotation
+/// (which holds a copy of the data after a client-side `kubectl apply`).
 ///
 /// ```
 /// use client_core::api::{ByteString, Secret};
@@ -277,10 +279,28 @@ impl<V> fmt::Debug for RedactedValues<'_, V> {
     }
 }
 
+/// The annotation where `kubectl apply` keeps the last applied object: for a
+/// Secret it holds the data, so `Debug` hides it too.
+const LAST_APPLIED_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted;
+        let metadata = if self
+            .metadata
+            .annotations
+            .contains_key(LAST_APPLIED_ANNOTATION)
+        {
+            let mut copy = self.metadata.clone();
+            copy.annotations
+                .insert(LAST_APPLIED_ANNOTATION.to_owned(), "<redacted>".to_owned());
+            redacted = copy;
+            &redacted
+        } else {
+            &self.metadata
+        };
         f.debug_struct("Secret")
-            .field("metadata", &self.metadata)
+            .field("metadata", &metadata)
             .field("data", &RedactedValues(&self.data))
             .field("string_data", &RedactedValues(&self.string_data))
             .field("type_", &self.type_)

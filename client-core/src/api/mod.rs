@@ -13,7 +13,7 @@ pub mod status;
 pub mod typemeta;
 pub mod watch;
 
-pub use core::{
+pub use self::core::{
     ByteString, ConfigMap, Event, EventSeries, EventSource, Lease, LeaseSpec, Namespace,
     NamespaceCondition, NamespaceSpec, NamespaceStatus, ObjectReference, Secret,
 };
