@@ -17,10 +17,10 @@
 pub mod api;
 mod auth;
 pub mod client;
-mod clientset;
 pub mod config;
 mod dynamic;
 mod error;
+pub mod kubernetes;
 mod paging;
 pub mod resource;
 mod secret;
@@ -46,8 +46,6 @@ pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 pub use secret::SecretString;
 pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
 pub use watch::WatchStream;
-
-pub use clientset::{ApiextensionsV1Client, Clientset, CoordinationV1Client, CoreV1Client};
 
 mod derived;
 #[doc(hidden)]

@@ -1,5 +1,11 @@
-//! The Clientset of the built-in kinds `client-core` ships, declared with the
-//! same derive users write for their own kinds.
+//! The Clientset of the built-in kinds `client-core` ships (client-go's
+//! `k8s.io/client-go/kubernetes.Clientset`), declared with the same derive
+//! users write for their own kinds.
+//!
+//! It lives in this module rather than at the crate root so that
+//! `use client_core::Clientset;` brings in only the derive macro, and a user's
+//! own `#[derive(Clientset)] pub struct Clientset(RestClient);` does not clash
+//! with it.
 
 use crate::api::{ConfigMap, CustomResourceDefinition, Event, Lease, Namespace, Secret};
 use crate::client::RestClient;
@@ -10,7 +16,8 @@ use crate::client::RestClient;
 ///
 /// ```no_run
 /// # async fn demo(config: client_core::Config) -> client_core::Result<()> {
-/// use client_core::{Clientset, RestClient};
+/// use client_core::RestClient;
+/// use client_core::kubernetes::Clientset;
 /// use client_core::api::ListOptions;
 ///
 /// let cs = Clientset::new(RestClient::new(config)?);
@@ -20,10 +27,6 @@ use crate::client::RestClient;
 /// println!("{} {} {}", configmaps.items.len(), leases.items.len(), crds.items.len());
 /// # Ok(()) }
 /// ```
-///
-/// The name is shared with the `Clientset` derive macro (as `Resource` is):
-/// a user crate that declares its own `struct Clientset` should write
-/// `#[derive(client_core::Clientset)]` rather than import the name.
 #[derive(client_derive::Clientset)]
 #[clientset(
     crate = "crate",
