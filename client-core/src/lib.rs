@@ -17,10 +17,10 @@
 pub mod api;
 mod auth;
 pub mod client;
+mod clientset;
 pub mod config;
 mod dynamic;
 mod error;
-pub mod kubernetes;
 mod paging;
 pub mod resource;
 mod secret;
@@ -29,6 +29,7 @@ mod test_pki;
 mod tls;
 mod typed;
 pub mod watch;
+pub mod watcher;
 
 pub use api::{
     ApiResource, ApplyOptions, Bookmark, CreateOptions, CustomResourceDefinition, DeleteOptions,
@@ -46,6 +47,9 @@ pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 pub use secret::SecretString;
 pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
 pub use watch::WatchStream;
+pub use watcher::{Event as WatcherEvent, Watcher, WatcherConfig, WatcherError};
+
+pub use clientset::{ApiextensionsV1Client, BuiltinClientset, CoordinationV1Client, CoreV1Client};
 
 mod derived;
 #[doc(hidden)]

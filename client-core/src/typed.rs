@@ -25,6 +25,7 @@ use crate::error::{Error, RequestError, Result};
 use crate::paging::Pages;
 use crate::resource::{Cluster, HasScale, HasStatus, Namespaced, Resource};
 use crate::watch::WatchStream;
+use crate::watcher::{Watcher, WatcherConfig};
 
 /// The future every typed call returns: `Send + 'static`, so it can be
 /// spawned; dropping it cancels the request.
@@ -327,6 +328,12 @@ impl<K: Resource> TypedClient<K> {
         )
     }
 
+    /// A list-then-watch [`Watcher`] that resumes, re-lists and reconnects by
+    /// itself; see [`crate::watcher`].
+    pub fn watcher(&self, config: WatcherConfig) -> Watcher<K> {
+        Watcher::new(self.target.clone(), config)
+    }
+
     /// Replaces the object (PUT); `metadata.resourceVersion` guards against lost updates.
     pub fn update(&self, obj: &K, opts: &UpdateOptions) -> ApiFuture<K> {
         let body = json_body(&WithTypeMeta(obj));
@@ -575,5 +582,11 @@ impl<K: Resource<Scope = Namespaced>> AllNamespacesClient<K> {
                 .options(opts)
                 .watch::<K>(),
         )
+    }
+
+    /// A list-then-watch [`Watcher`] that resumes, re-lists and reconnects by
+    /// itself; see [`crate::watcher`].
+    pub fn watcher(&self, config: WatcherConfig) -> Watcher<K> {
+        Watcher::new(self.target.clone(), config)
     }
 }

@@ -167,8 +167,9 @@ async fn run(target: &Target) -> Result<(), BoxError> {
     changed.spec.replicas = 2;
     let updated = crontabs.update(&changed, &UpdateOptions::default()).await?;
     println!(
-        "updated replicas to {} (generation {:?})",
-        updated.spec.replicas, updated.metadata.generation
+        "updated replicas to {} (generation {})",
+        updated.spec.replicas,
+        updated.metadata.generation.unwrap_or_default()
     );
     let mut with_status = updated.clone();
     with_status.status = Some(CronTabStatus {
@@ -177,13 +178,11 @@ async fn run(target: &Target) -> Result<(), BoxError> {
     let updated = crontabs
         .update_status(&with_status, &UpdateOptions::default())
         .await?;
-    println!(
-        "updated status: last schedule {:?}",
-        updated
-            .status
-            .as_ref()
-            .and_then(|s| s.last_schedule.clone())
-    );
+    let last = updated
+        .status
+        .as_ref()
+        .and_then(|s| s.last_schedule.as_deref());
+    println!("updated status: last schedule {}", last.unwrap_or("-"));
 
     // 5. A merge patch.
     let patch = Patch::Merge(serde_json::json!({"spec": {"image": "registry.example/cron:2"}}));

@@ -77,7 +77,7 @@ fn last(server: &TestServer) -> LoggedRequest {
 async fn crd_from_the_derive_is_served_and_the_typed_client_works_on_it() {
     within(async {
         let (server, rest) = start().await;
-        let cs = client_core::kubernetes::Clientset::new(rest.clone());
+        let cs = client_core::BuiltinClientset::new(rest.clone());
 
         // The CRD that CronTab::crd() describes, created through the built-in clientset.
         let crd = cs
@@ -195,7 +195,7 @@ async fn crd_from_the_derive_is_served_and_the_typed_client_works_on_it() {
 async fn built_in_clientset_reads_like_client_go() {
     within(async {
         let (server, rest) = start().await;
-        let cs = client_core::kubernetes::Clientset::new(rest);
+        let cs = client_core::BuiltinClientset::new(rest);
         let mut cm = ConfigMap::default();
         cm.metadata.name = Some("cfg".into());
         cs.core_v1()

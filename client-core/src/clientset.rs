@@ -1,11 +1,5 @@
-//! The Clientset of the built-in kinds `client-core` ships (client-go's
-//! `k8s.io/client-go/kubernetes.Clientset`), declared with the same derive
-//! users write for their own kinds.
-//!
-//! It lives in this module rather than at the crate root so that
-//! `use client_core::Clientset;` brings in only the derive macro, and a user's
-//! own `#[derive(Clientset)] pub struct Clientset(RestClient);` does not clash
-//! with it.
+//! The Clientset of the built-in kinds `client-core` ships, declared with the
+//! same derive users write for their own kinds.
 
 use crate::api::{ConfigMap, CustomResourceDefinition, Event, Lease, Namespace, Secret};
 use crate::client::RestClient;
@@ -16,17 +10,20 @@ use crate::client::RestClient;
 ///
 /// ```no_run
 /// # async fn demo(config: client_core::Config) -> client_core::Result<()> {
-/// use client_core::RestClient;
-/// use client_core::kubernetes::Clientset;
+/// use client_core::{BuiltinClientset, RestClient};
 /// use client_core::api::ListOptions;
 ///
-/// let cs = Clientset::new(RestClient::new(config)?);
+/// let cs = BuiltinClientset::new(RestClient::new(config)?);
 /// let configmaps = cs.core_v1().configmaps("default").list(&ListOptions::default()).await?;
 /// let leases = cs.coordination_v1().leases("kube-system").list(&ListOptions::default()).await?;
 /// let crds = cs.apiextensions_v1().customresourcedefinitions().list(&ListOptions::default()).await?;
 /// println!("{} {} {}", configmaps.items.len(), leases.items.len(), crds.items.len());
 /// # Ok(()) }
 /// ```
+///
+/// It is not called `Clientset`: that name belongs to the derive, so that a
+/// user crate can `use client_core::Clientset;` and declare its own
+/// `pub struct BuiltinClientset(RestClient);` as client-go users expect.
 #[derive(client_derive::Clientset)]
 #[clientset(
     crate = "crate",
@@ -39,11 +36,11 @@ use crate::client::RestClient;
     api_version = "apiextensions.k8s.io/v1",
     cluster_resources(CustomResourceDefinition)
 )]
-pub struct Clientset(RestClient);
+pub struct BuiltinClientset(RestClient);
 
-impl std::fmt::Debug for Clientset {
+impl std::fmt::Debug for BuiltinClientset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("Clientset").field(&self.0).finish()
+        f.debug_tuple("BuiltinClientset").field(&self.0).finish()
     }
 }
 
@@ -55,7 +52,7 @@ mod tests {
 
     #[test]
     fn getters_reach_the_right_kinds() {
-        let cs = Clientset::from_config(Config::new(
+        let cs = BuiltinClientset::from_config(Config::new(
             "https://127.0.0.1:6443".parse().expect("static url"),
         ))
         .expect("plain config builds");
