@@ -44,17 +44,6 @@ impl std::fmt::Debug for BuiltinClientset {
     }
 }
 
-impl BuiltinClientset {
-    /// A clientset for `config`: builds the one shared [`RestClient`].
-    ///
-    /// # Errors
-    ///
-    /// As [`RestClient::new`]: TLS or authentication settings that cannot be used.
-    pub fn from_config(config: crate::Config) -> crate::Result<Self> {
-        RestClient::new(config).map(Self::new)
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 mod tests {

@@ -337,6 +337,14 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             pub fn new(client: #field_ty) -> Self { Self(client) }
             /// The REST client every typed client of this set uses.
             pub fn rest_client(&self) -> &#field_ty { &self.0 }
+            /// A clientset for `config`: builds the one shared REST client.
+            ///
+            /// # Errors
+            ///
+            /// When the REST client cannot be built from `config` (TLS or authentication settings).
+            pub fn from_config(config: #k::Config) -> #k::Result<Self> {
+                #k::__private::RestClient::new(config).map(Self::new)
+            }
             #(#accessors)*
         }
 

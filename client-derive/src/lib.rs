@@ -149,7 +149,8 @@ pub fn derive_resource(input: TokenStream) -> TokenStream {
 /// in the wrong list fails with "`Cluster` is not a namespaced resource with a
 /// derived client").
 ///
-/// Also generated: `Clientset::new(client)` and `rest_client()`.
+/// Also generated: `Clientset::new(client)`, `Clientset::from_config(config)`
+/// and `rest_client()`.
 ///
 /// Note: clippy's `duplicated_attributes` lint misfires on helper attributes
 /// that repeat a `key = value` pair (rust-clippy issues 12923, 13238);

@@ -53,4 +53,5 @@ fn use_it(cs: &Clientset) {
 
 fn main() {
     let _ = Clientset::new;
+    let _: fn(client_core::Config) -> client_core::Result<Clientset> = Clientset::from_config;
 }
