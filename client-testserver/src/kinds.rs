@@ -48,6 +48,10 @@ pub struct ResourceKind {
     pub initial_status: Option<Value>,
     /// `stringData` is merged into `data` as base64 on writes (secrets).
     pub merges_string_data: bool,
+    /// Names must be DNS-1123 labels, not subdomains (namespaces).
+    pub name_is_dns_label: bool,
+    /// Objects define served resources (CustomResourceDefinitions).
+    pub defines_resources: bool,
     /// Field selector labels beyond `metadata.name` and `metadata.namespace`,
     /// with the JSON path each reads.
     pub field_selectors: Vec<(String, String)>,
@@ -134,6 +138,8 @@ impl ResourceKind {
             allow_create_on_update: false,
             initial_status: None,
             merges_string_data: false,
+            name_is_dns_label: false,
+            defines_resources: false,
             field_selectors: Vec::new(),
             printer_columns: Vec::new(),
             short_names: Vec::new(),
@@ -155,6 +161,7 @@ impl ResourceKind {
         ns.short_names = vec!["ns".into()];
         ns.field_selectors = fs(&[("status.phase", "status.phase")]);
         ns.initial_status = Some(json!({"phase": "Active"}));
+        ns.name_is_dns_label = true;
         ns.printer_columns = vec![
             json!({"name": "Status", "type": "string", "jsonPath": ".status.phase"}),
             json!({"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}),
@@ -193,6 +200,7 @@ impl ResourceKind {
             false,
         );
         crd.status_subresource = true;
+        crd.defines_resources = true;
         crd.sets_generation = true;
         crd.update_requires_rv = true;
         crd.short_names = vec!["crd".into(), "crds".into()];
@@ -317,6 +325,8 @@ impl ResourceKind {
             allow_create_on_update: false,
             initial_status: None,
             merges_string_data: false,
+            name_is_dns_label: false,
+            defines_resources: false,
             field_selectors,
             printer_columns,
             short_names: strs("/spec/names/shortNames"),

@@ -385,7 +385,7 @@ impl Backend {
         kind: &ResourceKind,
         body: &mut Value,
     ) -> Result<Option<ResourceKind>, ApiError> {
-        if !(kind.group == "apiextensions.k8s.io" && kind.plural == "customresourcedefinitions") {
+        if !kind.defines_resources {
             return Ok(None);
         }
         let ck = ResourceKind::from_crd(body)?;
@@ -620,7 +620,7 @@ impl Backend {
                 let g = om.get("generation").and_then(Value::as_i64).unwrap_or(0);
                 meta(&mut new).insert("generation".into(), json!(g + 1));
             }
-            if k.plural == "customresourcedefinitions" && k.group == "apiextensions.k8s.io" && part == Part::Main {
+            if k.defines_resources && part == Part::Main {
                 let status = old.get("status").cloned();
                 crd_kind = self.crd_hook(&k, &mut new)?;
                 if let (Some(s), Value::Object(o)) = (status, &mut new) {
@@ -729,8 +729,7 @@ impl Backend {
 
     /// Side effects of a removal: a deleted CRD stops serving its resource.
     fn after_delete(&self, kind: &ResourceKind, obj: &Value) {
-        if kind.group == "apiextensions.k8s.io"
-            && kind.plural == "customresourcedefinitions"
+        if kind.defines_resources
             && let Ok(ck) = ResourceKind::from_crd(obj)
         {
             self.registry.unregister(&ck.group, &ck.plural);
