@@ -194,6 +194,17 @@ fn new_uid() -> String {
     )
 }
 
+/// A body's `apiVersion`, when set, must be the one of the URL.
+fn check_api_version(kind: &ResourceKind, version: &str, body: &Value) -> Result<(), ApiError> {
+    let expected = kind.api_version(version);
+    match body.get("apiVersion").and_then(Value::as_str) {
+        Some(got) if !got.is_empty() && got != expected => Err(ApiError::bad_request(format!(
+            "the API version in the data ({got}) does not match the expected API version ({expected})"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Kind-specific normalization of a written object: secrets merge
 /// `stringData` into `data` (base64), as kube-apiserver does.
 fn normalize(kind: &ResourceKind, v: &mut Value) {
@@ -286,6 +297,7 @@ impl Backend {
                 "resourceVersion should not be set on objects to be created",
             ));
         }
+        check_api_version(kind, version, &body)?;
         body = self.present(kind, version, body);
         let url_ns = if kind.namespaced { ns } else { None };
         let m = meta(&mut body);
@@ -421,6 +433,7 @@ impl Backend {
         dry_run: bool,
     ) -> Result<Value, ApiError> {
         require_object(&body)?;
+        check_api_version(kind, version, &body)?;
         let body = self.present(kind, version, body);
         if let Some(b) = str_at(&body, "/metadata/name")
             && b != name

@@ -156,6 +156,10 @@ async fn create_errors() {
         let r = c.send("POST", CMS, Some("application/json"), b"{\"metadata\":").await;
         assert_eq!(r.status, 400);
         assert_eq!(r.json()["reason"], "BadRequest");
+        let mut o = cm("v");
+        o["apiVersion"] = json!("apps/v1");
+        let r = c.post(CMS, &o).await;
+        assert_status(&r, 400, "BadRequest", "the API version in the data (apps/v1) does not match the expected API version (v1)");
         let r = c.post(CMS, &json!({"metadata": {}})).await;
         assert_status(&r, 422, "Invalid", "ConfigMap \"\" is invalid: metadata.name: Required value: name or generateName is required");
         // Nothing of that was stored.
