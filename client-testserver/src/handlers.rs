@@ -388,10 +388,17 @@ async fn resource(state: &State, rp: ResourcePath, req: Req) -> Result<Resp, Fai
             if is_scale {
                 return Ok(json_response(200, &backend.get_scale(&kind, ns, name)?));
             }
+            let table =
+                crate::output::table_for(&kind, &req.accept, req.query.get("includeObject"));
+            if table.is_none() {
+                let raw = backend.get_raw(&kind, ns, name)?;
+                return Ok(bytes_response(
+                    200,
+                    backend.encode_for(&kind, version, &raw),
+                ));
+            }
             let obj = present(backend.get(&kind, ns, name)?);
-            if let Some(t) =
-                crate::output::table_for(&kind, &req.accept, req.query.get("includeObject"))
-            {
+            if let Some(t) = table {
                 return Ok(json_response(200, &t.build(&[obj], None, None)));
             }
             Ok(json_response(200, &obj))
@@ -713,12 +720,7 @@ fn list(
         if i > 0 {
             out.put_u8(b',');
         }
-        if kind.versions.len() == 1 {
-            out.put_slice(b);
-        } else {
-            let v = backend.present(kind, version, parse(b));
-            out.put_slice(&serde_json::to_vec(&v).unwrap_or_default());
-        }
+        out.put_slice(&backend.encode_for(kind, version, b));
     }
     out.put_slice(b"]}");
     Ok(bytes_response(200, out.freeze()))

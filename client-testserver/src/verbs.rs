@@ -263,6 +263,31 @@ impl Backend {
         v
     }
 
+    /// Stored bytes as served at `version`: the bytes themselves when they
+    /// already carry that apiVersion (the common case), else re-encoded.
+    pub fn encode_for(&self, kind: &ResourceKind, version: &str, raw: &Bytes) -> Bytes {
+        let pattern = format!("\"apiVersion\":\"{}\"", kind.api_version(version));
+        if raw.windows(pattern.len()).any(|w| w == pattern.as_bytes()) {
+            return raw.clone();
+        }
+        encode(&self.present(kind, version, parse(raw)))
+    }
+
+    /// Reads one object's stored JSON.
+    ///
+    /// # Errors
+    /// 404 NotFound.
+    pub fn get_raw(
+        &self,
+        kind: &ResourceKind,
+        ns: Option<&str>,
+        name: &str,
+    ) -> Result<Bytes, ApiError> {
+        self.store
+            .get(&kind.resource(), &key_of(kind, ns, name))
+            .ok_or_else(|| ApiError::not_found(&kind.group, &kind.plural, name))
+    }
+
     /// Reads one object.
     ///
     /// # Errors

@@ -215,3 +215,31 @@ async fn seeding_from_rust_goes_through_the_write_path() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn multi_version_crd_serves_every_version() {
+    within(async {
+        let (_s, c) = server().await;
+        let mut crd = crontab_crd();
+        let v1 = crd["spec"]["versions"][0].clone();
+        let mut beta = v1.clone();
+        beta["name"] = json!("v1beta1");
+        beta["storage"] = json!(false);
+        crd["spec"]["versions"] = json!([beta, v1]);
+        assert_eq!(c.post(CRDS, &crd).await.status, 201);
+        let beta_path = "/apis/stable.example.com/v1beta1/namespaces/default/crontabs";
+        let mut o = crontab("a");
+        o["apiVersion"] = json!("stable.example.com/v1beta1");
+        assert_eq!(c.post(beta_path, &o).await.status, 201);
+        let g = c.get(&format!("{CTS}/a")).await.json();
+        assert_eq!(g["apiVersion"], "stable.example.com/v1");
+        let l = c.get(CTS).await.json();
+        assert_eq!(l["items"][0]["apiVersion"], "stable.example.com/v1");
+        let g = c.get(&format!("{beta_path}/a")).await.json();
+        assert_eq!(g["apiVersion"], "stable.example.com/v1beta1");
+        let d = c.get("/apis/stable.example.com").await.json();
+        assert_eq!(d["versions"].as_array().unwrap().len(), 2);
+        assert_eq!(d["preferredVersion"]["version"], "v1");
+    })
+    .await;
+}
