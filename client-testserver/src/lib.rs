@@ -40,6 +40,8 @@ pub mod patch;
 pub mod registry;
 /// Request log.
 pub mod reqlog;
+/// Handlers of resource paths, one per verb.
+mod resources;
 /// URL grammar.
 pub mod router;
 /// Label and field selectors with kube-apiserver's grammar.
