@@ -577,6 +577,15 @@ impl Backend {
                 }
                 _ => {}
             }
+            let old_uid = str_at(&old, "/metadata/uid").unwrap_or_default();
+            if let Some(u) = str_at(&new, "/metadata/uid").filter(|u| !u.is_empty() && *u != old_uid) {
+                return Err(ApiError::conflict_because(
+                    &k.group,
+                    &k.plural,
+                    name,
+                    &format!("Precondition failed: UID in precondition: {u}, UID in object meta: {old_uid}"),
+                ));
+            }
             // What the write may not change.
             if part == Part::Status {
                 let status = new.get("status").cloned();

@@ -214,6 +214,12 @@ async fn update_rules() {
         // No-op keeps the resourceVersion.
         let r = c.put(&format!("{CMS}/a"), &cur).await;
         assert_eq!(r.json()["metadata"]["resourceVersion"], cur["metadata"]["resourceVersion"]);
+        // A stale uid (the object was replaced) is a conflict.
+        let mut stale = cm("a");
+        stale["metadata"]["uid"] = json!("00000000-0000-4000-a000-000000000000");
+        let r = c.put(&format!("{CMS}/a"), &stale).await;
+        let uid = cur["metadata"]["uid"].as_str().unwrap();
+        assert_status(&r, 409, "Conflict", &format!("Operation cannot be fulfilled on configmaps \"a\": Precondition failed: UID in precondition: 00000000-0000-4000-a000-000000000000, UID in object meta: {uid}"));
         // Name mismatch.
         let r = c.put(&format!("{CMS}/b"), &cur).await;
         assert_status(&r, 400, "BadRequest", "the name of the object (a) does not match the name on the URL (b)");
