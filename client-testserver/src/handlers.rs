@@ -298,9 +298,25 @@ pub(crate) fn decode_body(req: &Req) -> Result<Value, ApiError> {
                 ))
             })
         }
+        // kubectl's typed generators (create configmap/secret/namespace).
+        "application/vnd.kubernetes.protobuf" => {
+            crate::protobuf::decode(&req.body).map_err(|e| match e {
+                crate::protobuf::ProtoError::Unsupported(_) => ApiError::new(
+                    415,
+                    "UnsupportedMediaType",
+                    format!(
+                        "{e} - accepted media types include: application/json, application/yaml"
+                    ),
+                ),
+                e => ApiError::bad_request(format!(
+                    "the body of the request could not be decoded as protobuf: {e}"
+                )),
+            })
+        }
         _ => Err(ApiError::unsupported_media_type(&[
             "application/json",
             "application/yaml",
+            "application/vnd.kubernetes.protobuf",
         ])),
     }
 }

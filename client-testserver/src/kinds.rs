@@ -48,6 +48,9 @@ pub struct ResourceKind {
     pub initial_status: Option<Value>,
     /// `stringData` is merged into `data` as base64 on writes (secrets).
     pub merges_string_data: bool,
+    /// Top-level fields defaulted on writes when absent or empty
+    /// (secrets: `type: Opaque`).
+    pub defaults: Vec<(String, Value)>,
     /// Names must be DNS-1123 labels, not subdomains (namespaces).
     pub name_is_dns_label: bool,
     /// Objects define served resources (CustomResourceDefinitions).
@@ -138,6 +141,7 @@ impl ResourceKind {
             allow_create_on_update: false,
             initial_status: None,
             merges_string_data: false,
+            defaults: Vec::new(),
             name_is_dns_label: false,
             defines_resources: false,
             field_selectors: Vec::new(),
@@ -171,6 +175,7 @@ impl ResourceKind {
         let mut secret = Self::builtin("", "v1", "secrets", "Secret", true);
         secret.field_selectors = fs(&[("type", "type")]);
         secret.merges_string_data = true;
+        secret.defaults = vec![("type".into(), json!("Opaque"))];
         let mut ev = Self::builtin("", "v1", "events", "Event", true);
         ev.short_names = vec!["ev".into()];
         ev.allow_create_on_update = true;
@@ -325,6 +330,7 @@ impl ResourceKind {
             allow_create_on_update: false,
             initial_status: None,
             merges_string_data: false,
+            defaults: Vec::new(),
             name_is_dns_label: false,
             defines_resources: false,
             field_selectors,

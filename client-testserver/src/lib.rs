@@ -36,6 +36,8 @@ pub mod openapi;
 pub mod output;
 /// JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386).
 pub mod patch;
+/// The protobuf request bodies kubectl's typed generators send.
+pub mod protobuf;
 /// Served resources.
 pub mod registry;
 /// Request log.

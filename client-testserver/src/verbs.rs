@@ -205,13 +205,23 @@ fn check_api_version(kind: &ResourceKind, version: &str, body: &Value) -> Result
     }
 }
 
-/// Kind-specific normalization of a written object: secrets merge
-/// `stringData` into `data` (base64), as kube-apiserver does.
+/// Kind-specific normalization of a written object: defaulted fields, and
+/// secrets merge `stringData` into `data` (base64), as kube-apiserver does.
 fn normalize(kind: &ResourceKind, v: &mut Value) {
+    let Value::Object(o) = v else { return };
+    for (field, default) in &kind.defaults {
+        let missing = match o.get(field) {
+            None | Some(Value::Null) => true,
+            Some(Value::String(s)) => s.is_empty(),
+            Some(_) => false,
+        };
+        if missing {
+            o.insert(field.clone(), default.clone());
+        }
+    }
     if !kind.merges_string_data {
         return;
     }
-    let Value::Object(o) = v else { return };
     let Some(Value::Object(sd)) = o.remove("stringData") else {
         return;
     };

@@ -458,6 +458,7 @@ async fn secrets_merge_string_data_and_metadata_is_validated() {
         assert_eq!(r.status, 201);
         let v = r.json();
         assert_eq!(v["data"], json!({"a": "eA==", "b": "aGVsbG8="}));
+        assert_eq!(v["type"], "Opaque");
         assert!(v.get("stringData").is_none());
         let r = c
             .patch(&format!("{sp}/s"), "application/merge-patch+json", &json!({"stringData": {"a": "y"}}))
