@@ -151,8 +151,8 @@ impl ResourceKind {
         }
     }
 
-    /// The built-in resources: namespaces, configmaps, secrets, events,
-    /// leases and customresourcedefinitions.
+    /// The built-in resources: namespaces, configmaps, secrets, events
+    /// (core and events.k8s.io), leases and customresourcedefinitions.
     pub fn builtins() -> Vec<ResourceKind> {
         let fs = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
             pairs
@@ -194,6 +194,20 @@ impl ResourceKind {
             ("type", "type"),
             ("source", "source.component"),
         ]);
+        // events.k8s.io/v1 (what event recorders write); stored apart from
+        // core events, which kube-apiserver shares with it.
+        let mut ev2 = Self::builtin("events.k8s.io", "v1", "events", "Event", true);
+        ev2.short_names = vec!["ev".into()];
+        ev2.allow_create_on_update = true;
+        ev2.field_selectors = fs(&[
+            ("regarding.kind", "regarding.kind"),
+            ("regarding.namespace", "regarding.namespace"),
+            ("regarding.name", "regarding.name"),
+            ("regarding.uid", "regarding.uid"),
+            ("reason", "reason"),
+            ("type", "type"),
+            ("reportingController", "reportingController"),
+        ]);
         let mut lease = Self::builtin("coordination.k8s.io", "v1", "leases", "Lease", true);
         lease.update_requires_rv = true;
         lease.allow_create_on_update = true;
@@ -210,7 +224,7 @@ impl ResourceKind {
         crd.update_requires_rv = true;
         crd.short_names = vec!["crd".into(), "crds".into()];
         crd.categories = vec!["api-extensions".into()];
-        vec![ns, cm, secret, ev, lease, crd]
+        vec![ns, cm, secret, ev, ev2, lease, crd]
     }
 
     /// The resource a CustomResourceDefinition object defines.
