@@ -243,3 +243,32 @@ async fn multi_version_crd_serves_every_version() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn crd_selectable_fields_are_field_selectors() {
+    within(async {
+        let (_s, c) = server().await;
+        let mut crd = crontab_crd();
+        crd["spec"]["versions"][0]["selectableFields"] = json!([{"jsonPath": ".spec.color"}]);
+        assert_eq!(c.post(CRDS, &crd).await.status, 201);
+        for (n, color) in [("a", "red"), ("b", "blue")] {
+            let mut o = crontab(n);
+            o["spec"]["color"] = json!(color);
+            c.post(CTS, &o).await;
+        }
+        let l = c
+            .get(&format!("{CTS}?fieldSelector=spec.color%3Dred"))
+            .await
+            .json();
+        assert_eq!(l["items"].as_array().unwrap().len(), 1);
+        assert_eq!(l["items"][0]["metadata"]["name"], "a");
+        let r = c.get(&format!("{CTS}?fieldSelector=spec.size%3D1")).await;
+        assert_status(
+            &r,
+            400,
+            "BadRequest",
+            "field label not supported: spec.size",
+        );
+    })
+    .await;
+}
