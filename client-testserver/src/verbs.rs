@@ -436,6 +436,26 @@ impl Backend {
             return Ok(None);
         }
         let ck = ResourceKind::from_crd(body)?;
+        if self
+            .registry
+            .by_resource(&ck.group, &ck.plural)
+            .is_some_and(|k| !k.custom)
+        {
+            let name = str_at(body, "/metadata/name").unwrap_or_default();
+            return Err(ApiError::invalid(
+                &kind.group,
+                &kind.kind,
+                name,
+                &[(
+                    "spec.names.plural".into(),
+                    format!(
+                        "Invalid value: {:?}: a built-in resource {} is already served",
+                        ck.plural,
+                        ck.resource()
+                    ),
+                )],
+            ));
+        }
         let now = crate::timefmt::now_rfc3339();
         let cond = |t: &str, reason: &str, msg: &str| json!({"type": t, "status": "True", "lastTransitionTime": now, "reason": reason, "message": msg});
         let status = json!({

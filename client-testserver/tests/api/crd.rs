@@ -174,6 +174,13 @@ async fn cluster_scoped_crd_and_rust_registration() {
         let r = c.get("/apis/example.org/v1/namespaces/default/clusterthings").await;
         assert_eq!(r.text(), "404 page not found\n");
         assert_eq!(s.store().get("example.org/v1", "clusterthings", None, "one").unwrap()["kind"], "ClusterThing");
+        let mut clash = crontab_crd();
+        clash["metadata"]["name"] = json!("leases.coordination.k8s.io");
+        clash["spec"]["group"] = json!("coordination.k8s.io");
+        clash["spec"]["names"] = json!({"plural": "leases", "kind": "Lease"});
+        let r = c.post(CRDS, &clash).await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert_eq!(c.get("/apis/coordination.k8s.io/v1/namespaces/default/leases").await.status, 200);
         let bad = json!({"metadata": {"name": "x.y"}, "spec": {"group": "y", "names": {"plural": "z", "kind": "Z"}, "versions": [{"name": "v1", "served": true, "storage": true}]}});
         let r = c.post(CRDS, &bad).await;
         assert_eq!(r.status, 422);
