@@ -17,6 +17,31 @@ pub fn core_versions() -> Value {
     })
 }
 
+/// Kubernetes version priority: GA before beta before alpha, higher
+/// numbers first, then anything else alphabetically.
+fn version_key(v: &str) -> (u8, u64, u64, String) {
+    let parse = |v: &str| -> Option<(u8, u64, u64)> {
+        let rest = v.strip_prefix('v')?;
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        let major: u64 = rest[..digits].parse().ok()?;
+        let tail = &rest[digits..];
+        if tail.is_empty() {
+            return Some((3, major, 0));
+        }
+        for (word, rank) in [("beta", 2), ("alpha", 1)] {
+            if let Some(n) = tail.strip_prefix(word) {
+                return Some((rank, major, n.parse().ok()?));
+            }
+        }
+        None
+    };
+    match parse(v) {
+        // Reverse order so that sorting ascending puts the preferred first.
+        Some((rank, major, minor)) => (3 - rank, u64::MAX - major, u64::MAX - minor, String::new()),
+        None => (4, 0, 0, v.to_string()),
+    }
+}
+
 /// Groups and their versions (preferred first), core excluded.
 fn groups(reg: &Registry) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -30,6 +55,9 @@ fn groups(reg: &Registry) -> BTreeMap<String, Vec<String>> {
                 e.push(v.clone());
             }
         }
+    }
+    for vs in out.values_mut() {
+        vs.sort_by_key(|v| version_key(v));
     }
     out
 }
@@ -166,4 +194,19 @@ pub fn openapi_index(reg: &Registry) -> Value {
 /// whose schemas accept any object of each kind.
 pub fn openapi_group_version(reg: &Registry, group: &str, version: &str) -> Option<Value> {
     crate::openapi::group_version_doc(group, version, &openapi_kinds(reg))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_key;
+
+    #[test]
+    fn kube_version_priority() {
+        let mut v = vec!["v1alpha1", "v1beta1", "v2", "v1", "v1beta2", "foo", "v10"];
+        v.sort_by_key(|x| version_key(x));
+        assert_eq!(
+            v,
+            ["v10", "v2", "v1", "v1beta2", "v1beta1", "v1alpha1", "foo"]
+        );
+    }
 }

@@ -48,6 +48,13 @@ pub struct ResourceKind {
     pub initial_status: Option<Value>,
     /// `stringData` is merged into `data` as base64 on writes (secrets).
     pub merges_string_data: bool,
+    /// Top-level fields defaulted on writes when absent or empty
+    /// (secrets: `type: Opaque`).
+    pub defaults: Vec<(String, Value)>,
+    /// Names must be DNS-1123 labels, not subdomains (namespaces).
+    pub name_is_dns_label: bool,
+    /// Objects define served resources (CustomResourceDefinitions).
+    pub defines_resources: bool,
     /// Field selector labels beyond `metadata.name` and `metadata.namespace`,
     /// with the JSON path each reads.
     pub field_selectors: Vec<(String, String)>,
@@ -134,6 +141,9 @@ impl ResourceKind {
             allow_create_on_update: false,
             initial_status: None,
             merges_string_data: false,
+            defaults: Vec::new(),
+            name_is_dns_label: false,
+            defines_resources: false,
             field_selectors: Vec::new(),
             printer_columns: Vec::new(),
             short_names: Vec::new(),
@@ -141,8 +151,8 @@ impl ResourceKind {
         }
     }
 
-    /// The built-in resources: namespaces, configmaps, secrets, events,
-    /// leases and customresourcedefinitions.
+    /// The built-in resources: namespaces, configmaps, secrets, events
+    /// (core and events.k8s.io), leases and customresourcedefinitions.
     pub fn builtins() -> Vec<ResourceKind> {
         let fs = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
             pairs
@@ -155,6 +165,7 @@ impl ResourceKind {
         ns.short_names = vec!["ns".into()];
         ns.field_selectors = fs(&[("status.phase", "status.phase")]);
         ns.initial_status = Some(json!({"phase": "Active"}));
+        ns.name_is_dns_label = true;
         ns.printer_columns = vec![
             json!({"name": "Status", "type": "string", "jsonPath": ".status.phase"}),
             json!({"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}),
@@ -164,6 +175,7 @@ impl ResourceKind {
         let mut secret = Self::builtin("", "v1", "secrets", "Secret", true);
         secret.field_selectors = fs(&[("type", "type")]);
         secret.merges_string_data = true;
+        secret.defaults = vec![("type".into(), json!("Opaque"))];
         let mut ev = Self::builtin("", "v1", "events", "Event", true);
         ev.short_names = vec!["ev".into()];
         ev.allow_create_on_update = true;
@@ -182,6 +194,20 @@ impl ResourceKind {
             ("type", "type"),
             ("source", "source.component"),
         ]);
+        // events.k8s.io/v1 (what event recorders write); stored apart from
+        // core events, which kube-apiserver shares with it.
+        let mut ev2 = Self::builtin("events.k8s.io", "v1", "events", "Event", true);
+        ev2.short_names = vec!["ev".into()];
+        ev2.allow_create_on_update = true;
+        ev2.field_selectors = fs(&[
+            ("regarding.kind", "regarding.kind"),
+            ("regarding.namespace", "regarding.namespace"),
+            ("regarding.name", "regarding.name"),
+            ("regarding.uid", "regarding.uid"),
+            ("reason", "reason"),
+            ("type", "type"),
+            ("reportingController", "reportingController"),
+        ]);
         let mut lease = Self::builtin("coordination.k8s.io", "v1", "leases", "Lease", true);
         lease.update_requires_rv = true;
         lease.allow_create_on_update = true;
@@ -193,11 +219,12 @@ impl ResourceKind {
             false,
         );
         crd.status_subresource = true;
+        crd.defines_resources = true;
         crd.sets_generation = true;
         crd.update_requires_rv = true;
         crd.short_names = vec!["crd".into(), "crds".into()];
         crd.categories = vec!["api-extensions".into()];
-        vec![ns, cm, secret, ev, lease, crd]
+        vec![ns, cm, secret, ev, ev2, lease, crd]
     }
 
     /// The resource a CustomResourceDefinition object defines.
@@ -317,6 +344,9 @@ impl ResourceKind {
             allow_create_on_update: false,
             initial_status: None,
             merges_string_data: false,
+            defaults: Vec::new(),
+            name_is_dns_label: false,
+            defines_resources: false,
             field_selectors,
             printer_columns,
             short_names: strs("/spec/names/shortNames"),

@@ -38,10 +38,14 @@ pub mod openapi;
 pub mod output;
 /// JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386).
 pub mod patch;
+/// The protobuf request bodies kubectl's typed generators send.
+pub mod protobuf;
 /// Served resources.
 pub mod registry;
 /// Request log.
 pub mod reqlog;
+/// Handlers of resource paths, one per verb.
+mod resources;
 /// URL grammar.
 pub mod router;
 /// Label and field selectors with kube-apiserver's grammar.

@@ -39,7 +39,7 @@ pub fn validate(kind: &ResourceKind, name: &str) -> Result<(), ApiError> {
         Some(format!("may not be '{name}'"))
     } else if name.contains('/') {
         Some("may not contain '/'".to_string())
-    } else if kind.plural == "namespaces" && kind.group.is_empty() {
+    } else if kind.name_is_dns_label {
         (!is_dns_label(name)).then(|| LABEL_MSG.to_string())
     } else {
         (!is_subdomain(name)).then(|| SUBDOMAIN_MSG.to_string())

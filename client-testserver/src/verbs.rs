@@ -194,13 +194,34 @@ fn new_uid() -> String {
     )
 }
 
-/// Kind-specific normalization of a written object: secrets merge
-/// `stringData` into `data` (base64), as kube-apiserver does.
+/// A body's `apiVersion`, when set, must be the one of the URL.
+fn check_api_version(kind: &ResourceKind, version: &str, body: &Value) -> Result<(), ApiError> {
+    let expected = kind.api_version(version);
+    match body.get("apiVersion").and_then(Value::as_str) {
+        Some(got) if !got.is_empty() && got != expected => Err(ApiError::bad_request(format!(
+            "the API version in the data ({got}) does not match the expected API version ({expected})"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Kind-specific normalization of a written object: defaulted fields, and
+/// secrets merge `stringData` into `data` (base64), as kube-apiserver does.
 fn normalize(kind: &ResourceKind, v: &mut Value) {
+    let Value::Object(o) = v else { return };
+    for (field, default) in &kind.defaults {
+        let missing = match o.get(field) {
+            None | Some(Value::Null) => true,
+            Some(Value::String(s)) => s.is_empty(),
+            Some(_) => false,
+        };
+        if missing {
+            o.insert(field.clone(), default.clone());
+        }
+    }
     if !kind.merges_string_data {
         return;
     }
-    let Value::Object(o) = v else { return };
     let Some(Value::Object(sd)) = o.remove("stringData") else {
         return;
     };
@@ -252,6 +273,31 @@ impl Backend {
         v
     }
 
+    /// Stored bytes as served at `version`: the bytes themselves when they
+    /// already carry that apiVersion (the common case), else re-encoded.
+    pub fn encode_for(&self, kind: &ResourceKind, version: &str, raw: &Bytes) -> Bytes {
+        let pattern = format!("\"apiVersion\":\"{}\"", kind.api_version(version));
+        if raw.windows(pattern.len()).any(|w| w == pattern.as_bytes()) {
+            return raw.clone();
+        }
+        encode(&self.present(kind, version, parse(raw)))
+    }
+
+    /// Reads one object's stored JSON.
+    ///
+    /// # Errors
+    /// 404 NotFound.
+    pub fn get_raw(
+        &self,
+        kind: &ResourceKind,
+        ns: Option<&str>,
+        name: &str,
+    ) -> Result<Bytes, ApiError> {
+        self.store
+            .get(&kind.resource(), &key_of(kind, ns, name))
+            .ok_or_else(|| ApiError::not_found(&kind.group, &kind.plural, name))
+    }
+
     /// Reads one object.
     ///
     /// # Errors
@@ -286,6 +332,7 @@ impl Backend {
                 "resourceVersion should not be set on objects to be created",
             ));
         }
+        check_api_version(kind, version, &body)?;
         body = self.present(kind, version, body);
         let url_ns = if kind.namespaced { ns } else { None };
         let m = meta(&mut body);
@@ -385,10 +432,30 @@ impl Backend {
         kind: &ResourceKind,
         body: &mut Value,
     ) -> Result<Option<ResourceKind>, ApiError> {
-        if !(kind.group == "apiextensions.k8s.io" && kind.plural == "customresourcedefinitions") {
+        if !kind.defines_resources {
             return Ok(None);
         }
         let ck = ResourceKind::from_crd(body)?;
+        if self
+            .registry
+            .by_resource(&ck.group, &ck.plural)
+            .is_some_and(|k| !k.custom)
+        {
+            let name = str_at(body, "/metadata/name").unwrap_or_default();
+            return Err(ApiError::invalid(
+                &kind.group,
+                &kind.kind,
+                name,
+                &[(
+                    "spec.names.plural".into(),
+                    format!(
+                        "Invalid value: {:?}: a built-in resource {} is already served",
+                        ck.plural,
+                        ck.resource()
+                    ),
+                )],
+            ));
+        }
         let now = crate::timefmt::now_rfc3339();
         let cond = |t: &str, reason: &str, msg: &str| json!({"type": t, "status": "True", "lastTransitionTime": now, "reason": reason, "message": msg});
         let status = json!({
@@ -421,6 +488,7 @@ impl Backend {
         dry_run: bool,
     ) -> Result<Value, ApiError> {
         require_object(&body)?;
+        check_api_version(kind, version, &body)?;
         let body = self.present(kind, version, body);
         if let Some(b) = str_at(&body, "/metadata/name")
             && b != name
@@ -539,6 +607,15 @@ impl Backend {
                 }
                 _ => {}
             }
+            let old_uid = str_at(&old, "/metadata/uid").unwrap_or_default();
+            if let Some(u) = str_at(&new, "/metadata/uid").filter(|u| !u.is_empty() && *u != old_uid) {
+                return Err(ApiError::conflict_because(
+                    &k.group,
+                    &k.plural,
+                    name,
+                    &format!("Precondition failed: UID in precondition: {u}, UID in object meta: {old_uid}"),
+                ));
+            }
             // What the write may not change.
             if part == Part::Status {
                 let status = new.get("status").cloned();
@@ -620,7 +697,7 @@ impl Backend {
                 let g = om.get("generation").and_then(Value::as_i64).unwrap_or(0);
                 meta(&mut new).insert("generation".into(), json!(g + 1));
             }
-            if k.plural == "customresourcedefinitions" && k.group == "apiextensions.k8s.io" && part == Part::Main {
+            if k.defines_resources && part == Part::Main {
                 let status = old.get("status").cloned();
                 crd_kind = self.crd_hook(&k, &mut new)?;
                 if let (Some(s), Value::Object(o)) = (status, &mut new) {
@@ -729,8 +806,7 @@ impl Backend {
 
     /// Side effects of a removal: a deleted CRD stops serving its resource.
     fn after_delete(&self, kind: &ResourceKind, obj: &Value) {
-        if kind.group == "apiextensions.k8s.io"
-            && kind.plural == "customresourcedefinitions"
+        if kind.defines_resources
             && let Ok(ck) = ResourceKind::from_crd(obj)
         {
             self.registry.unregister(&ck.group, &ck.plural);

@@ -100,8 +100,8 @@ pub fn start(backend: Backend, target: WatchTarget, params: WatchParams) -> Body
 
 impl WatchTarget {
     fn encode(&self, backend: &Backend, params: &WatchParams, raw: &Bytes) -> Bytes {
-        if params.transform.is_none() && self.kind.versions.len() == 1 {
-            return raw.clone();
+        if params.transform.is_none() {
+            return backend.encode_for(&self.kind, &self.version, raw);
         }
         let mut v = backend.present(&self.kind, &self.version, parse(raw));
         if let Some(t) = &params.transform {

@@ -174,6 +174,13 @@ async fn cluster_scoped_crd_and_rust_registration() {
         let r = c.get("/apis/example.org/v1/namespaces/default/clusterthings").await;
         assert_eq!(r.text(), "404 page not found\n");
         assert_eq!(s.store().get("example.org/v1", "clusterthings", None, "one").unwrap()["kind"], "ClusterThing");
+        let mut clash = crontab_crd();
+        clash["metadata"]["name"] = json!("leases.coordination.k8s.io");
+        clash["spec"]["group"] = json!("coordination.k8s.io");
+        clash["spec"]["names"] = json!({"plural": "leases", "kind": "Lease"});
+        let r = c.post(CRDS, &clash).await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert_eq!(c.get("/apis/coordination.k8s.io/v1/namespaces/default/leases").await.status, 200);
         let bad = json!({"metadata": {"name": "x.y"}, "spec": {"group": "y", "names": {"plural": "z", "kind": "Z"}, "versions": [{"name": "v1", "served": true, "storage": true}]}});
         let r = c.post(CRDS, &bad).await;
         assert_eq!(r.status, 422);
@@ -212,6 +219,63 @@ async fn seeding_from_rust_goes_through_the_write_path() {
                 .is_none()
         );
         assert!(st.resource_version() > 4);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn multi_version_crd_serves_every_version() {
+    within(async {
+        let (_s, c) = server().await;
+        let mut crd = crontab_crd();
+        let v1 = crd["spec"]["versions"][0].clone();
+        let mut beta = v1.clone();
+        beta["name"] = json!("v1beta1");
+        beta["storage"] = json!(false);
+        crd["spec"]["versions"] = json!([beta, v1]);
+        assert_eq!(c.post(CRDS, &crd).await.status, 201);
+        let beta_path = "/apis/stable.example.com/v1beta1/namespaces/default/crontabs";
+        let mut o = crontab("a");
+        o["apiVersion"] = json!("stable.example.com/v1beta1");
+        assert_eq!(c.post(beta_path, &o).await.status, 201);
+        let g = c.get(&format!("{CTS}/a")).await.json();
+        assert_eq!(g["apiVersion"], "stable.example.com/v1");
+        let l = c.get(CTS).await.json();
+        assert_eq!(l["items"][0]["apiVersion"], "stable.example.com/v1");
+        let g = c.get(&format!("{beta_path}/a")).await.json();
+        assert_eq!(g["apiVersion"], "stable.example.com/v1beta1");
+        let d = c.get("/apis/stable.example.com").await.json();
+        assert_eq!(d["versions"].as_array().unwrap().len(), 2);
+        assert_eq!(d["preferredVersion"]["version"], "v1");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn crd_selectable_fields_are_field_selectors() {
+    within(async {
+        let (_s, c) = server().await;
+        let mut crd = crontab_crd();
+        crd["spec"]["versions"][0]["selectableFields"] = json!([{"jsonPath": ".spec.color"}]);
+        assert_eq!(c.post(CRDS, &crd).await.status, 201);
+        for (n, color) in [("a", "red"), ("b", "blue")] {
+            let mut o = crontab(n);
+            o["spec"]["color"] = json!(color);
+            c.post(CTS, &o).await;
+        }
+        let l = c
+            .get(&format!("{CTS}?fieldSelector=spec.color%3Dred"))
+            .await
+            .json();
+        assert_eq!(l["items"].as_array().unwrap().len(), 1);
+        assert_eq!(l["items"][0]["metadata"]["name"], "a");
+        let r = c.get(&format!("{CTS}?fieldSelector=spec.size%3D1")).await;
+        assert_status(
+            &r,
+            400,
+            "BadRequest",
+            "field label not supported: spec.size",
+        );
     })
     .await;
 }

@@ -156,6 +156,10 @@ async fn create_errors() {
         let r = c.send("POST", CMS, Some("application/json"), b"{\"metadata\":").await;
         assert_eq!(r.status, 400);
         assert_eq!(r.json()["reason"], "BadRequest");
+        let mut o = cm("v");
+        o["apiVersion"] = json!("apps/v1");
+        let r = c.post(CMS, &o).await;
+        assert_status(&r, 400, "BadRequest", "the API version in the data (apps/v1) does not match the expected API version (v1)");
         let r = c.post(CMS, &json!({"metadata": {}})).await;
         assert_status(&r, 422, "Invalid", "ConfigMap \"\" is invalid: metadata.name: Required value: name or generateName is required");
         // Nothing of that was stored.
@@ -210,6 +214,12 @@ async fn update_rules() {
         // No-op keeps the resourceVersion.
         let r = c.put(&format!("{CMS}/a"), &cur).await;
         assert_eq!(r.json()["metadata"]["resourceVersion"], cur["metadata"]["resourceVersion"]);
+        // A stale uid (the object was replaced) is a conflict.
+        let mut stale = cm("a");
+        stale["metadata"]["uid"] = json!("00000000-0000-4000-a000-000000000000");
+        let r = c.put(&format!("{CMS}/a"), &stale).await;
+        let uid = cur["metadata"]["uid"].as_str().unwrap();
+        assert_status(&r, 409, "Conflict", &format!("Operation cannot be fulfilled on configmaps \"a\": Precondition failed: UID in precondition: 00000000-0000-4000-a000-000000000000, UID in object meta: {uid}"));
         // Name mismatch.
         let r = c.put(&format!("{CMS}/b"), &cur).await;
         assert_status(&r, 400, "BadRequest", "the name of the object (a) does not match the name on the URL (b)");
@@ -448,6 +458,7 @@ async fn secrets_merge_string_data_and_metadata_is_validated() {
         assert_eq!(r.status, 201);
         let v = r.json();
         assert_eq!(v["data"], json!({"a": "eA==", "b": "aGVsbG8="}));
+        assert_eq!(v["type"], "Opaque");
         assert!(v.get("stringData").is_none());
         let r = c
             .patch(&format!("{sp}/s"), "application/merge-patch+json", &json!({"stringData": {"a": "y"}}))

@@ -273,6 +273,35 @@ async fn kubectl_end_to_end() {
         assert!(out.contains("configmap/c configured"), "{out}");
         let data = k.ok(&["get", "cm", "c", "-o", "jsonpath={.data}"]).await;
         assert_eq!(data, r#"{"b":"2"}"#);
+        // Typed generators send protobuf bodies.
+        k.ok(&["create", "namespace", "made-by-kubectl"]).await;
+        k.ok(&[
+            "create",
+            "configmap",
+            "gen",
+            "-n",
+            "made-by-kubectl",
+            "--from-literal=a=b",
+        ])
+        .await;
+        k.ok(&["create", "secret", "generic", "sec", "--from-literal=x=y"])
+            .await;
+        let got = k
+            .ok(&[
+                "get",
+                "cm",
+                "gen",
+                "-n",
+                "made-by-kubectl",
+                "-o",
+                "jsonpath={.data.a}",
+            ])
+            .await;
+        assert_eq!(got, "b");
+        let got = k
+            .ok(&["get", "secret", "sec", "-o", "jsonpath={.data.x}/{.type}"])
+            .await;
+        assert_eq!(got, "eQ==/Opaque");
         let out = k.ok(&["get", "namespaces"]).await;
         assert!(out.contains("kube-system"), "{out}");
     })

@@ -88,6 +88,11 @@ async fn label_and_field_selectors() {
         assert_eq!(names(&r.json()), ["e2"]);
         let r = c.get(&format!("{ep}?fieldSelector={}", percent("source=kubelet"))).await;
         assert_eq!(names(&r.json()), ["e1"]);
+        let ep2 = "/apis/events.k8s.io/v1/namespaces/default/events";
+        let r = c.post(ep2, &json!({"metadata": {"name": "n1"}, "regarding": {"kind": "Pod", "name": "p1"}, "reason": "Pulled", "type": "Normal", "reportingController": "me", "action": "Pull", "eventTime": "2026-01-01T00:00:00.000000Z"})).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let r = c.get(&format!("{ep2}?fieldSelector={}", percent("regarding.name=p1"))).await;
+        assert_eq!(names(&r.json()), ["n1"]);
     })
     .await;
 }

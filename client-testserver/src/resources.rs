@@ -1,0 +1,499 @@
+//! Handlers of resource paths: scope checks, injected faults, then one
+//! small function per verb.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{BufMut, BytesMut};
+use http::{HeaderValue, Method, Response, header};
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::faults::FaultAction;
+use crate::handlers::{
+    Failure, Req, Resp, State, bytes_response, decode_body, json_response, media_type,
+};
+use crate::kinds::ResourceKind;
+use crate::router::ResourcePath;
+use crate::verbs::{Deleted, ListOptions, Part, PatchType, parse};
+use crate::watch::{self, WatchParams, WatchTarget};
+
+fn verb_of(method: &Method, named: bool, watch: bool) -> &'static str {
+    match (method, named) {
+        (&Method::GET, true) => "get",
+        (&Method::GET, false) if watch => "watch",
+        (&Method::GET, false) => "list",
+        (&Method::POST, _) => "create",
+        (&Method::PUT, _) => "update",
+        (&Method::PATCH, _) => "patch",
+        (&Method::DELETE, true) => "delete",
+        (&Method::DELETE, false) => "deletecollection",
+        _ => "unknown",
+    }
+}
+
+/// One resource request, resolved against the served kinds.
+struct Call<'a> {
+    state: &'a State,
+    kind: Arc<ResourceKind>,
+    version: String,
+    namespace: Option<String>,
+    part: Part,
+    scale: bool,
+    dry_run: bool,
+    drop_watch_after: Option<u64>,
+    req: Req,
+}
+
+impl Call<'_> {
+    fn ns(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    fn present(&self, v: Value) -> Value {
+        self.state.backend.present(&self.kind, &self.version, v)
+    }
+
+    fn selectors(&self) -> Result<ListOptions, ApiError> {
+        ListOptions::parse(
+            &self.kind,
+            self.req.query.get("labelSelector"),
+            self.req.query.get("fieldSelector"),
+        )
+    }
+
+    fn table(&self) -> Option<crate::output::TableOutput> {
+        crate::output::table_for(
+            &self.kind,
+            &self.req.accept,
+            self.req.query.get("includeObject"),
+        )
+    }
+}
+
+/// Serves a resource path.
+pub(crate) async fn resource(state: &State, rp: ResourcePath, req: Req) -> Result<Resp, Failure> {
+    let Some(kind) = state
+        .backend
+        .registry
+        .lookup(&rp.group, &rp.version, &rp.plural)
+    else {
+        return Err(Failure::PlainNotFound);
+    };
+    if rp.namespace.is_some() && !kind.namespaced {
+        return Err(Failure::PlainNotFound);
+    }
+    let verb = verb_of(&req.method, rp.name.is_some(), req.query.flag("watch"));
+    if kind.namespaced && rp.namespace.is_none() && !matches!(verb, "list" | "watch") {
+        return Err(Failure::PlainNotFound);
+    }
+    let (part, scale) = match rp.subresource.as_deref() {
+        None => (Part::Main, false),
+        Some("status") if kind.status_subresource => (Part::Status, false),
+        Some("scale") if kind.scale.is_some() => (Part::Main, true),
+        Some(_) => {
+            return Err(ApiError::new(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            )
+            .into());
+        }
+    };
+    let drop_watch_after = injected_faults(state, verb, &rp.plural).await?;
+    let call = Call {
+        state,
+        dry_run: req.query.dry_run(),
+        kind,
+        version: rp.version,
+        namespace: rp.namespace,
+        part,
+        scale,
+        drop_watch_after,
+        req,
+    };
+    let r = match (verb, rp.name.as_deref()) {
+        ("get", Some(name)) => get(&call, name),
+        ("list", None) => list(&call),
+        ("watch", None) => watch_collection(&call),
+        ("create", None) => create(&call),
+        ("update", Some(name)) => update(&call, name),
+        ("patch", Some(name)) => patch(&call, name),
+        ("delete", Some(name)) => delete(&call, name),
+        ("deletecollection", None) => delete_collection(&call),
+        _ => Err(ApiError::method_not_allowed(
+            verb,
+            &call.kind.group,
+            &call.kind.plural,
+        )),
+    };
+    Ok(r?)
+}
+
+/// Applies the fault rules matching this request: sleeps for latency,
+/// fails for status faults, and returns a watch drop count.
+async fn injected_faults(state: &State, verb: &str, plural: &str) -> Result<Option<u64>, ApiError> {
+    let mut drop_after = None;
+    for action in state.faults.take(verb, plural) {
+        match action {
+            FaultAction::Latency { millis } => {
+                tokio::time::sleep(Duration::from_millis(millis)).await;
+            }
+            FaultAction::Status {
+                code,
+                retry_after_seconds,
+            } => {
+                let mut e = match code {
+                    429 => ApiError::too_many_requests(retry_after_seconds.unwrap_or(1)),
+                    503 => ApiError::new(
+                        503,
+                        "ServiceUnavailable",
+                        "the server is currently unable to handle the request",
+                    ),
+                    504 => ApiError::new(
+                        504,
+                        "Timeout",
+                        "the server was unable to return a response in the time allotted",
+                    ),
+                    c => ApiError::new(
+                        c,
+                        "InternalError",
+                        "an error on the server has prevented the request from succeeding (injected fault)",
+                    ),
+                };
+                if code != 429 {
+                    e.retry_after = retry_after_seconds;
+                }
+                return Err(e);
+            }
+            FaultAction::DropWatch { after_events } => drop_after = Some(after_events),
+        }
+    }
+    Ok(drop_after)
+}
+
+fn get(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
+    let backend = &c.state.backend;
+    if c.scale {
+        return Ok(json_response(
+            200,
+            &backend.get_scale(&c.kind, c.ns(), name)?,
+        ));
+    }
+    match c.table() {
+        None => {
+            let raw = backend.get_raw(&c.kind, c.ns(), name)?;
+            Ok(bytes_response(
+                200,
+                backend.encode_for(&c.kind, &c.version, &raw),
+            ))
+        }
+        Some(t) => {
+            let obj = c.present(backend.get(&c.kind, c.ns(), name)?);
+            Ok(json_response(200, &t.build(&[obj], None, None)))
+        }
+    }
+}
+
+fn watch_collection(c: &Call<'_>) -> Result<Resp, ApiError> {
+    let q = &c.req.query;
+    let options = c.selectors()?;
+    let send_initial = q.flag("sendInitialEvents");
+    if send_initial && q.get("resourceVersionMatch") != Some("NotOlderThan") {
+        return Err(ApiError::invalid(
+            "meta.k8s.io",
+            "ListOptions",
+            "",
+            &[(
+                "resourceVersionMatch".into(),
+                "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan".into(),
+            )],
+        ));
+    }
+    let rv = match q.get("resourceVersion").filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            s.parse::<u64>()
+                .map_err(|_| ApiError::bad_request(format!("invalid resource version: {s}")))?,
+        ),
+    };
+    let params = WatchParams {
+        resource_version: rv,
+        send_initial_events: send_initial,
+        bookmarks: q.flag("allowWatchBookmarks"),
+        timeout: q
+            .get("timeoutSeconds")
+            .and_then(|s| s.parse::<u64>().ok())
+            .map(Duration::from_secs),
+        bookmark_interval: c.state.settings.bookmark_interval,
+        drop_after: c.drop_watch_after,
+        transform: crate::output::watch_transform(&c.kind, &c.req.accept, q.get("includeObject")),
+    };
+    let target = WatchTarget {
+        kind: c.kind.clone(),
+        version: c.version.clone(),
+        namespace: c.namespace.clone(),
+        options,
+    };
+    let mut r = Response::new(watch::start(c.state.backend.clone(), target, params));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(r)
+}
+
+fn create(c: &Call<'_>) -> Result<Resp, ApiError> {
+    let body = decode_body(&c.req)?;
+    let obj = c
+        .state
+        .backend
+        .create(&c.kind, &c.version, c.ns(), body, c.dry_run)?;
+    Ok(json_response(201, &obj))
+}
+
+fn update(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
+    let backend = &c.state.backend;
+    let body = decode_body(&c.req)?;
+    let obj = if c.scale {
+        backend.update_scale(&c.kind, c.ns(), name, |_| Ok(body), c.dry_run)?
+    } else {
+        backend.update(&c.kind, &c.version, c.ns(), name, body, c.part, c.dry_run)?
+    };
+    Ok(json_response(200, &obj))
+}
+
+fn patch(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
+    let backend = &c.state.backend;
+    let ptype = patch_type(&c.kind, c.req.content_type.as_deref())?;
+    let patch: Value = serde_json::from_slice(&c.req.body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the body of the request could not be decoded as JSON: {e}"
+        ))
+    })?;
+    let obj = if c.scale {
+        backend.update_scale(
+            &c.kind,
+            c.ns(),
+            name,
+            move |mut scale| {
+                apply_patch(&mut scale, ptype, &patch)?;
+                Ok(scale)
+            },
+            c.dry_run,
+        )?
+    } else {
+        backend.patch(
+            &c.kind,
+            &c.version,
+            c.ns(),
+            name,
+            ptype,
+            patch,
+            c.part,
+            c.dry_run,
+        )?
+    };
+    Ok(json_response(200, &obj))
+}
+
+fn delete(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
+    let options: Value = if c.req.body.is_empty() {
+        json!({})
+    } else {
+        serde_json::from_slice(&c.req.body).map_err(|e| {
+            ApiError::bad_request(format!(
+                "the body of the request could not be decoded as JSON: {e}"
+            ))
+        })?
+    };
+    let dry = c.dry_run
+        || options
+            .get("dryRun")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|v| v == "All"));
+    match c
+        .state
+        .backend
+        .delete(&c.kind, c.ns(), name, &options, dry)?
+    {
+        Deleted::Pending(obj) => Ok(json_response(200, &c.present(obj))),
+        // Custom resources answer with the deleted object, built-ins with
+        // a Success Status.
+        Deleted::Gone(obj) if c.kind.custom => Ok(json_response(200, &c.present(obj))),
+        Deleted::Gone(obj) => {
+            let uid = obj.pointer("/metadata/uid").cloned().unwrap_or(Value::Null);
+            let mut details = json!({"name": name, "kind": c.kind.plural, "uid": uid});
+            if !c.kind.group.is_empty() {
+                details["group"] = json!(c.kind.group);
+            }
+            Ok(json_response(
+                200,
+                &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}),
+            ))
+        }
+    }
+}
+
+fn delete_collection(c: &Call<'_>) -> Result<Resp, ApiError> {
+    let backend = &c.state.backend;
+    let options = c.selectors()?;
+    let (page, _) = backend
+        .store
+        .page(&c.kind.resource(), c.ns(), None, None, None, |b| {
+            options.is_empty() || options.matches(&c.kind, &parse(b))
+        })
+        .map_err(|_| ApiError::internal("store snapshot unavailable"))?;
+    let mut items = Vec::new();
+    for ((ons, oname), _) in page.items {
+        let ons = (!ons.is_empty()).then_some(ons);
+        match backend.delete(&c.kind, ons.as_deref(), &oname, &json!({}), c.dry_run) {
+            Ok(Deleted::Gone(o) | Deleted::Pending(o)) => items.push(c.present(o)),
+            Err(e) if e.code == 404 => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(json_response(
+        200,
+        &json!({
+            "apiVersion": c.kind.api_version(&c.version),
+            "kind": format!("{}List", c.kind.kind),
+            "metadata": {"resourceVersion": backend.store.current_rv().to_string()},
+            "items": items,
+        }),
+    ))
+}
+
+fn patch_type(kind: &ResourceKind, ct: Option<&str>) -> Result<PatchType, ApiError> {
+    let mt = media_type(ct);
+    let accepted: &[&str] = if kind.custom {
+        &[
+            "application/json-patch+json",
+            "application/merge-patch+json",
+        ]
+    } else {
+        &[
+            "application/json-patch+json",
+            "application/merge-patch+json",
+            "application/strategic-merge-patch+json",
+        ]
+    };
+    match mt.as_str() {
+        "application/json-patch+json" => Ok(PatchType::Json),
+        "application/merge-patch+json" => Ok(PatchType::Merge),
+        "application/strategic-merge-patch+json" if !kind.custom => Ok(PatchType::StrategicMerge),
+        "application/apply-patch+yaml" => Err(ApiError::new(
+            415,
+            "UnsupportedMediaType",
+            format!(
+                "server-side apply (application/apply-patch+yaml) is not supported by client-testserver yet; accepted media types include: {}",
+                accepted.join(", ")
+            ),
+        )),
+        _ => Err(ApiError::unsupported_media_type(accepted)),
+    }
+}
+
+fn apply_patch(doc: &mut Value, ptype: PatchType, patch: &Value) -> Result<(), ApiError> {
+    match ptype {
+        PatchType::Json => crate::patch::json_patch(doc, patch).map_err(crate::verbs::patch_error),
+        PatchType::Merge | PatchType::StrategicMerge => {
+            crate::patch::merge_patch(doc, patch);
+            Ok(())
+        }
+    }
+}
+
+const CONTINUE_EXPIRED: &str = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
+
+fn list(c: &Call<'_>) -> Result<Resp, ApiError> {
+    let backend = &c.state.backend;
+    let (kind, version, ns, req) = (&c.kind, c.version.as_str(), c.ns(), &c.req);
+    let options = c.selectors()?;
+    let limit = req
+        .query
+        .get("limit")
+        .and_then(|s| s.parse::<usize>().ok())
+        .filter(|l| *l > 0);
+    let token = match req.query.get("continue").filter(|s| !s.is_empty()) {
+        Some(t) => Some(
+            crate::continuation::decode(t)
+                .ok_or_else(|| ApiError::bad_request("continue key is not valid: invalid token"))?,
+        ),
+        None => None,
+    };
+    // A missing namespace lists empty, as kube-apiserver does.
+    // Exact reads at an older revision; any other resourceVersion serves
+    // the current state (never 410), as kube-apiserver does.
+    let exact = match (
+        req.query.get("resourceVersionMatch"),
+        req.query.get("resourceVersion"),
+    ) {
+        (Some("Exact"), Some(rv)) => Some(
+            rv.parse::<u64>()
+                .map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv}")))?,
+        ),
+        _ => None,
+    };
+    let (at, after) = match &token {
+        Some(t) => (Some(t.rv), Some(t.key.clone())),
+        None => (exact, None),
+    };
+    let page = backend
+        .store
+        .page(&kind.resource(), ns, at, after.as_ref(), limit, |b| {
+            options.is_empty() || options.matches(kind, &parse(b))
+        });
+    let (page, more) = match page {
+        Ok(p) => p,
+        Err(_) if token.is_none() => {
+            let rv = exact.unwrap_or_default();
+            return Err(ApiError::expired(format!(
+                "too old resource version: {rv} ({})",
+                backend.store.compacted_rv()
+            )));
+        }
+        Err(current) => {
+            let mut e = ApiError::expired(CONTINUE_EXPIRED);
+            if let Some(key) = after {
+                e.continue_token = Some(crate::continuation::encode(current, &key));
+            }
+            return Err(e);
+        }
+    };
+    let cont = more.map(|k| crate::continuation::encode(page.rv, &k));
+    if let Some(t) = crate::output::table_for(kind, &req.accept, req.query.get("includeObject")) {
+        let objs: Vec<Value> = page
+            .items
+            .iter()
+            .map(|(_, b)| backend.present(kind, version, parse(b)))
+            .collect();
+        return Ok(json_response(
+            200,
+            &t.build(&objs, Some(&page.rv.to_string()), cont.as_deref()),
+        ));
+    }
+    let mut meta = json!({"resourceVersion": page.rv.to_string()});
+    if let Some(c) = &cont {
+        meta["continue"] = json!(c);
+    }
+    let head = json!({
+        "apiVersion": kind.api_version(version),
+        "kind": format!("{}List", kind.kind),
+        "metadata": meta,
+    });
+    // Splice stored bytes straight into the list when no rewrite is needed.
+    let head_bytes = serde_json::to_vec(&head).unwrap_or_default();
+    let total: usize = page.items.iter().map(|(_, b)| b.len() + 1).sum();
+    let mut out = BytesMut::with_capacity(head_bytes.len() + total + 16);
+    out.put_slice(&head_bytes[..head_bytes.len() - 1]);
+    out.put_slice(b",\"items\":[");
+    for (i, (_, b)) in page.items.iter().enumerate() {
+        if i > 0 {
+            out.put_u8(b',');
+        }
+        out.put_slice(&backend.encode_for(kind, version, b));
+    }
+    out.put_slice(b"]}");
+    Ok(bytes_response(200, out.freeze()))
+}
