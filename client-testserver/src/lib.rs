@@ -42,6 +42,8 @@ pub mod registry;
 pub mod reqlog;
 /// URL grammar.
 pub mod router;
+/// CRD structural schemas: validation, pruning and defaulting.
+pub mod schema;
 /// Label and field selectors with kube-apiserver's grammar.
 pub mod selector;
 /// The test server and its builder.
