@@ -48,6 +48,8 @@ pub mod schema;
 pub mod selector;
 /// The test server and its builder.
 pub mod server;
+/// Server-side apply: field ownership in `metadata.managedFields`.
+pub mod ssa;
 /// The object store.
 pub mod store;
 /// Server-side printing: `meta.k8s.io/v1` `Table` responses.
