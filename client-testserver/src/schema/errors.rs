@@ -130,9 +130,9 @@ impl FieldError {
         }
     }
 
-    /// `Too long: <detail>`; `max` is printed when known, otherwise the
-    /// detail is `value is too long` (what CRD validation reports, see the
-    /// module notes in [`crate::schema`]).
+    /// `Too long: may not be more than N bytes` (`value is too long` when
+    /// the limit is unknown). CRD `maxLength` counts characters, yet the
+    /// wording says bytes, as kube-apiserver's does.
     pub fn too_long(path: impl Into<String>, max: Option<u64>) -> FieldError {
         let detail = match max {
             Some(1) => "may not be more than 1 byte".to_string(),
@@ -147,7 +147,8 @@ impl FieldError {
         }
     }
 
-    /// `Too many: <actual>: <detail>`; `max` as for [`FieldError::too_long`].
+    /// `Too many: <actual>: must have at most N items` (`has too many items`
+    /// when the limit is unknown).
     pub fn too_many(path: impl Into<String>, actual: u64, max: Option<u64>) -> FieldError {
         let detail = match max {
             Some(1) => "must have at most 1 item".to_string(),

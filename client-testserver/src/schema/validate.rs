@@ -138,7 +138,7 @@ fn string_checks(s: &Schema, text: &str, v: &Value, path: &str, errs: &mut Vec<F
     if let Some(max) = s.max_length
         && len > max
     {
-        errs.push(FieldError::too_long(path, None));
+        errs.push(FieldError::too_long(path, Some(max)));
     }
     if let Some(min) = s.min_length
         && len < min
@@ -277,11 +277,17 @@ fn number_checks(
 }
 
 fn array_checks(s: &Schema, items: &[Value], path: &str, errs: &mut Vec<FieldError>) {
+    // kube-openapi validates the items first, then the array's own limits
+    if let Some(item_schema) = &s.items {
+        for (i, it) in items.iter().enumerate() {
+            node(item_schema, it, &index(path, i), false, errs);
+        }
+    }
     let len = items.len() as u64;
     if let Some(max) = s.max_items
         && len > max
     {
-        errs.push(FieldError::too_many(path, len, None));
+        errs.push(FieldError::too_many(path, len, Some(max)));
     }
     if let Some(min) = s.min_items
         && len < min
@@ -322,11 +328,6 @@ fn array_checks(s: &Schema, items: &[Value], path: &str, errs: &mut Vec<FieldErr
         }
         ListType::Atomic => {}
     }
-    if let Some(item_schema) = &s.items {
-        for (i, it) in items.iter().enumerate() {
-            node(item_schema, it, &index(path, i), false, errs);
-        }
-    }
 }
 
 /// The key object (`{"name": "x"}`) of a map-list item: its
@@ -357,21 +358,23 @@ fn object_checks(
     errs: &mut Vec<FieldError>,
 ) {
     let n = m.len() as u64;
-    if let Some(max) = s.max_properties
-        && n > max
-    {
-        // apiextensions reads the count from the error's value, which
-        // kube-openapi sets to the limit: the message shows the limit.
-        errs.push(FieldError::too_many(path, max, None));
-    }
+    // a property-count violation is the object's only error (kube-openapi
+    // returns before looking at the properties)
     if let Some(min) = s.min_properties
         && n < min
     {
         errs.push(FieldError::invalid(
             path,
-            &json!(min),
+            &json!(n),
             format!("{path} in body should have at least {min} properties"),
         ));
+        return;
+    }
+    if let Some(max) = s.max_properties
+        && n > max
+    {
+        errs.push(FieldError::too_many(path, n, Some(max)));
+        return;
     }
     for (k, v) in m {
         if root && k == "metadata" {
@@ -506,7 +509,7 @@ mod tests {
             ),
             (
                 json!({"image": "abcdefghijk"}),
-                "spec.image: Too long: value is too long",
+                "spec.image: Too long: may not be more than 10 bytes",
                 FieldErrorKind::TooLong,
             ),
             (
@@ -541,7 +544,7 @@ mod tests {
             ),
             (
                 json!({"tags": ["a", "b", "c", "d"]}),
-                "spec.tags: Too many: 4: has too many items",
+                "spec.tags: Too many: 4: must have at most 3 items",
                 FieldErrorKind::TooMany,
             ),
             (
@@ -556,12 +559,12 @@ mod tests {
             ),
             (
                 json!({"labels": {}}),
-                "spec.labels: Invalid value: 1: spec.labels in body should have at least 1 properties",
+                "spec.labels: Invalid value: 0: spec.labels in body should have at least 1 properties",
                 FieldErrorKind::Invalid,
             ),
             (
                 json!({"labels": {"a": "1", "b": "2", "c": "3"}}),
-                "spec.labels: Too many: 2: has too many items",
+                "spec.labels: Too many: 3: must have at most 2 items",
                 FieldErrorKind::TooMany,
             ),
             (
@@ -611,7 +614,7 @@ mod tests {
         assert_eq!(
             errs,
             vec![
-                "spec.items[2].name: Too long: value is too long",
+                "spec.items[2].name: Too long: may not be more than 5 bytes",
                 "spec.items[3].size: Invalid value: \"string\": spec.items[3].size in body must be of type integer: \"string\"",
                 "spec.items[3].name: Required value",
             ]
@@ -642,6 +645,31 @@ mod tests {
         assert_eq!(
             errs[0].message(),
             "spec: Invalid value: \"string\": spec in body must be of type object: \"string\""
+        );
+    }
+
+    #[test]
+    fn exclusive_minimum_unique_items_and_order() {
+        let s = Schema::parse(&json!({"type": "object", "properties": {
+            "n": {"type": "integer", "minimum": 0, "exclusiveMinimum": true},
+            "u": {"type": "array", "uniqueItems": true, "maxItems": 1, "items": {"type": "integer", "maximum": 5}},
+            "m": {"type": "object", "maxProperties": 1, "required": ["z"],
+                  "additionalProperties": {"type": "string"}}}}))
+        .unwrap();
+        let errs: Vec<String> = validate(&s, &json!({"n": 0, "u": [7, 7], "m": {"a": 1, "b": 2}}))
+            .iter()
+            .map(FieldError::message)
+            .collect();
+        assert_eq!(
+            errs,
+            vec![
+                "m: Too many: 2: must have at most 1 item",
+                "n: Invalid value: 0: n in body should be greater than 0",
+                "u[0]: Invalid value: 7: u[0] in body should be less than or equal to 5",
+                "u[1]: Invalid value: 7: u[1] in body should be less than or equal to 5",
+                "u: Too many: 2: must have at most 1 item",
+                "u: Invalid value: \"\": u in body shouldn't contain duplicates",
+            ]
         );
     }
 
