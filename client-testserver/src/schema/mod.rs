@@ -22,12 +22,14 @@
 //! assert!(validate(&schema, &obj).is_empty());
 //! ```
 
+mod admit;
 mod defaults;
 mod errors;
 mod prune;
 pub mod regex;
 mod validate;
 
+pub use admit::{Admitted, FieldValidation, admit, crd_version_schema, warning_header_value};
 pub use defaults::apply_defaults;
 pub use errors::{FieldError, FieldErrorKind, go_quote, invalid_error, render_value};
 pub use prune::{prune, strict_error, unknown_field_warnings};
