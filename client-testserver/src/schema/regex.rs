@@ -315,7 +315,7 @@ impl Parser<'_> {
             ')' => Err(self.err("unexpected )")),
             '*' | '+' | '?' => Err(self.err("missing argument to repetition operator")),
             '[' => self.class().map(Node::Class),
-            '\\' => self.escape(false).map(|e| match e {
+            '\\' => self.escape().map(|e| match e {
                 Escaped::Char(c) => Node::Char(c),
                 Escaped::Class(cl) => Node::Class(cl),
             }),
@@ -323,7 +323,7 @@ impl Parser<'_> {
         }
     }
 
-    fn escape(&mut self, in_class: bool) -> Result<Escaped, RegexError> {
+    fn escape(&mut self) -> Result<Escaped, RegexError> {
         let Some(c) = self.peek() else {
             return Err(self.err("trailing backslash at end of expression"));
         };
@@ -345,7 +345,7 @@ impl Parser<'_> {
             'r' => Escaped::Char('\r'),
             'f' => Escaped::Char('\u{c}'),
             'v' => Escaped::Char('\u{b}'),
-            c if c.is_ascii_alphanumeric() && !(in_class && c == 'b') => {
+            c if c.is_ascii_alphanumeric() => {
                 return Err(self.err("invalid escape sequence"));
             }
             c => Escaped::Char(c),
@@ -370,7 +370,7 @@ impl Parser<'_> {
             first = false;
             self.i += 1;
             let lo = if c == '\\' {
-                match self.escape(true)? {
+                match self.escape()? {
                     Escaped::Char(c) => c,
                     Escaped::Class(inner) => {
                         if inner.negated {
@@ -402,7 +402,7 @@ impl Parser<'_> {
                 };
                 self.i += 1;
                 let hi = if h == '\\' {
-                    match self.escape(true)? {
+                    match self.escape()? {
                         Escaped::Char(c) => c,
                         Escaped::Class(_) => return Err(self.err("invalid character class range")),
                     }

@@ -97,9 +97,19 @@ impl ManagedFieldsEntry {
     }
 
     fn is(&self, manager: &str, op: Operation) -> bool {
-        self.manager == manager && self.operation == op && self.subresource.is_none()
+        self.is_for(manager, op, None)
+    }
+
+    fn is_for(&self, manager: &str, op: Operation, subresource: Option<&str>) -> bool {
+        self.manager == manager
+            && self.operation == op
+            && self.subresource.as_deref() == subresource
     }
 }
+
+/// The manager that owns the fields of an object that had no
+/// `managedFields` when it was first applied to.
+pub const BEFORE_FIRST_APPLY: &str = "before-first-apply";
 
 /// The `metadata.managedFields` of an object; entries that do not parse are
 /// skipped.
@@ -281,6 +291,26 @@ pub fn apply(
         .unwrap_or_default()
         .to_string();
     let mut entries = live.map(managed_fields_of).unwrap_or_default();
+    if let Some(l) = live
+        && entries.is_empty()
+    {
+        // kube-apiserver gives an object written before any field tracking
+        // to a synthetic Update manager, so the first apply can conflict.
+        let set = FieldSet::of_object(l, schema);
+        if !set.is_empty() {
+            let mut e = ManagedFieldsEntry::new(
+                BEFORE_FIRST_APPLY,
+                Operation::Update,
+                l.get("apiVersion")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+                "",
+                &set,
+            );
+            e.time = None;
+            entries.push(e);
+        }
+    }
     let base = live.cloned().unwrap_or_else(|| Value::Object(Map::new()));
     let mut merged = base.clone();
     merge(&mut merged, &cfg, schema, 0);
@@ -442,6 +472,21 @@ pub fn record_update(
     schema: Option<&Schema>,
     managed: &mut Vec<ManagedFieldsEntry>,
 ) {
+    record_update_for(old, new, manager, operation_time, schema, None, managed);
+}
+
+/// [`record_update`] for a write through a subresource (`status`, `scale`):
+/// the entry carries `subresource` and is distinct from the same manager's
+/// main-resource entry.
+pub fn record_update_for(
+    old: &Value,
+    new: &Value,
+    manager: &str,
+    operation_time: &str,
+    schema: Option<&Schema>,
+    subresource: Option<&str>,
+    managed: &mut Vec<ManagedFieldsEntry>,
+) {
     let old_set = FieldSet::of_object(old, schema);
     let new_set = FieldSet::of_object(new, schema);
     let changed = FieldSet(
@@ -464,7 +509,7 @@ pub fn record_update(
     let mut found = false;
     for e in managed.iter_mut() {
         let set = e.field_set();
-        let next = if e.is(manager, Operation::Update) {
+        let next = if e.is_for(manager, Operation::Update, subresource) {
             found = true;
             e.time = Some(operation_time.to_string());
             e.api_version = api_version.clone();
@@ -477,13 +522,15 @@ pub fn record_update(
         }
     }
     if !found && !changed.is_empty() {
-        managed.push(ManagedFieldsEntry::new(
+        let mut e = ManagedFieldsEntry::new(
             manager,
             Operation::Update,
             &api_version,
             operation_time,
             &changed,
-        ));
+        );
+        e.subresource = subresource.map(str::to_string);
+        managed.push(e);
     }
     managed.retain(|e| !e.field_set().is_empty());
 }

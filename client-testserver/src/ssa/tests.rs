@@ -496,3 +496,59 @@ fn dropped_item_is_kept_with_its_key_when_another_manager_owns_a_field_of_it() {
         json!([{"name": "app", "image": "app:1"}])
     );
 }
+
+#[test]
+fn first_apply_to_an_untracked_object_conflicts_with_before_first_apply() {
+    let untracked = cfg(json!({"replicas": 1, "image": "a"}));
+    let err = apply(
+        Some(&untracked),
+        &cfg(json!({"replicas": 2})),
+        "alice",
+        false,
+        Some(&schema()),
+        T0,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.message(),
+        "Apply failed with 1 conflict: conflict with \"before-first-apply\" using example.com/v1: .spec.replicas"
+    );
+    let out = apply(
+        Some(&untracked),
+        &cfg(json!({"replicas": 2})),
+        "alice",
+        true,
+        Some(&schema()),
+        T0,
+    )
+    .unwrap();
+    let before = entry(&out.object, BEFORE_FIRST_APPLY).unwrap();
+    assert_eq!(before["operation"], "Update");
+    assert_eq!(
+        before["fieldsV1"],
+        json!({"f:metadata": {}, "f:spec": {"f:image": {}}})
+            .get("f:spec")
+            .map(|s| json!({"f:spec": s}))
+            .unwrap()
+    );
+    assert!(before.get("time").is_none());
+}
+
+#[test]
+fn subresource_updates_are_separate_entries() {
+    let old = cfg(json!({"replicas": 1}));
+    let mut new = old.clone();
+    new["status"] = json!({"ready": 1});
+    let mut managed = Vec::new();
+    record_update(&json!({}), &old, "ctl", T0, None, &mut managed);
+    record_update_for(&old, &new, "ctl", T1, None, Some("status"), &mut managed);
+    assert_eq!(managed.len(), 2);
+    assert_eq!(managed[0].subresource, None);
+    assert_eq!(managed[0].fields_v1, json!({"f:spec": {"f:replicas": {}}}));
+    assert_eq!(managed[1].subresource.as_deref(), Some("status"));
+    assert_eq!(managed[1].fields_v1, json!({"f:status": {"f:ready": {}}}));
+    assert_eq!(
+        serde_json::to_value(&managed[1]).unwrap()["subresource"],
+        "status"
+    );
+}
