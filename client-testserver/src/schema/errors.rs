@@ -22,6 +22,8 @@ pub enum FieldErrorKind {
     TooMany,
     /// `Duplicate value` (`FieldValueDuplicate`).
     Duplicate,
+    /// `Forbidden` (`FieldValueForbidden`).
+    Forbidden,
 }
 
 impl FieldErrorKind {
@@ -35,6 +37,7 @@ impl FieldErrorKind {
             FieldErrorKind::TooLong => "FieldValueTooLong",
             FieldErrorKind::TooMany => "FieldValueTooMany",
             FieldErrorKind::Duplicate => "FieldValueDuplicate",
+            FieldErrorKind::Forbidden => "FieldValueForbidden",
         }
     }
 
@@ -47,6 +50,7 @@ impl FieldErrorKind {
             FieldErrorKind::TooLong => "Too long",
             FieldErrorKind::TooMany => "Too many",
             FieldErrorKind::Duplicate => "Duplicate value",
+            FieldErrorKind::Forbidden => "Forbidden",
         }
     }
 }
@@ -79,6 +83,24 @@ impl FieldError {
             kind: FieldErrorKind::Required,
             value: None,
             detail: String::new(),
+        }
+    }
+
+    /// `Required value: <detail>`.
+    pub fn required_because(path: impl Into<String>, detail: impl Into<String>) -> FieldError {
+        FieldError {
+            detail: detail.into(),
+            ..FieldError::required(path)
+        }
+    }
+
+    /// `Forbidden: <detail>`.
+    pub fn forbidden(path: impl Into<String>, detail: impl Into<String>) -> FieldError {
+        FieldError {
+            path: path.into(),
+            kind: FieldErrorKind::Forbidden,
+            value: None,
+            detail: detail.into(),
         }
     }
 

@@ -24,9 +24,13 @@
 //! ```
 
 mod fieldset;
+mod options;
 
 pub use fieldset::{
     FieldSet, FieldsV1Error, MAX_FIELD_DEPTH, Path, PathElement, path_string, remove_at, value_at,
+};
+pub use options::{
+    FIELD_MANAGER_MAX_LENGTH, WriteOptions, check_write_options, default_field_manager,
 };
 
 use crate::error::ApiError;
