@@ -27,7 +27,72 @@ use serde_json::{Map, Value, json};
 pub fn validate(schema: &Schema, obj: &Value) -> Vec<FieldError> {
     let mut errs = Vec::new();
     node(schema, obj, "", true, &mut errs);
+    // kube-apiserver checks list-type uniqueness in a second pass
+    list_types(schema, obj, "", true, &mut errs);
     errs
+}
+
+/// Duplicate items of `x-kubernetes-list-type: set` and `map` lists: each
+/// duplicated value (or key) is reported once, at its second appearance.
+fn list_types(s: &Schema, v: &Value, path: &str, root: bool, errs: &mut Vec<FieldError>) {
+    match v {
+        Value::Array(items) => {
+            match s.list_type {
+                ListType::Set => {
+                    for i in second_appearances(items) {
+                        errs.push(FieldError::duplicate(index(path, i), &items[i]));
+                    }
+                }
+                ListType::Map => {
+                    if let Some(i) = items.iter().position(|x| !x.is_null() && !x.is_object()) {
+                        errs.push(FieldError::invalid(
+                            index(path, i),
+                            &items[i],
+                            "must be an object for an array of list-type map",
+                        ));
+                    } else {
+                        let keys: Vec<Value> = items
+                            .iter()
+                            .map(|it| {
+                                map_key(&s.list_map_keys, it).unwrap_or(Value::Object(Map::new()))
+                            })
+                            .collect();
+                        for i in second_appearances(&keys) {
+                            errs.push(FieldError::duplicate(index(path, i), &keys[i]));
+                        }
+                    }
+                }
+                ListType::Atomic => {}
+            }
+            if let Some(is) = &s.items {
+                for (i, it) in items.iter().enumerate() {
+                    list_types(is, it, &index(path, i), false, errs);
+                }
+            }
+        }
+        Value::Object(m) => {
+            for (k, c) in m {
+                if root && k == "metadata" {
+                    continue;
+                }
+                if let Some(cs) = s.property(k) {
+                    list_types(cs, c, &join(path, k), false, errs);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Indices where a value appears for the second time.
+fn second_appearances(items: &[Value]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (i, it) in items.iter().enumerate() {
+        if items[..i].iter().filter(|p| json_eq(p, it)).count() == 1 {
+            out.push(i);
+        }
+    }
+    out
 }
 
 fn json_type(v: &Value) -> &'static str {
@@ -304,29 +369,6 @@ fn array_checks(s: &Schema, items: &[Value], path: &str, errs: &mut Vec<FieldErr
             &json!(""),
             format!("{path} in body shouldn't contain duplicates"),
         ));
-    }
-    match s.list_type {
-        ListType::Set => {
-            for (i, it) in items.iter().enumerate() {
-                if items[..i].iter().any(|p| json_eq(p, it)) {
-                    errs.push(FieldError::duplicate(index(path, i), it));
-                }
-            }
-        }
-        ListType::Map => {
-            let keys: Vec<Option<Value>> = items
-                .iter()
-                .map(|it| map_key(&s.list_map_keys, it))
-                .collect();
-            for (i, k) in keys.iter().enumerate() {
-                if let Some(k) = k
-                    && keys[..i].iter().flatten().any(|p| json_eq(p, k))
-                {
-                    errs.push(FieldError::duplicate(index(path, i), k));
-                }
-            }
-        }
-        ListType::Atomic => {}
     }
 }
 
@@ -669,6 +711,25 @@ mod tests {
                 "u[1]: Invalid value: 7: u[1] in body should be less than or equal to 5",
                 "u: Too many: 2: must have at most 1 item",
                 "u: Invalid value: \"\": u in body shouldn't contain duplicates",
+            ]
+        );
+    }
+
+    #[test]
+    fn list_type_duplicates_come_last_once_per_value() {
+        let errs = messages(
+            json!({"spec": {"tags": ["a", "a", "a", "b", "b"], "replicas": 0,
+            "items": [{"name": "x"}, {"name": "x"}, {"name": "x"}]}}),
+        );
+        assert_eq!(
+            errs,
+            vec![
+                "spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1",
+                "spec.tags: Too many: 5: must have at most 3 items",
+                "spec.cronSpec: Required value",
+                "spec.items[1]: Duplicate value: {\"name\":\"x\"}",
+                "spec.tags[1]: Duplicate value: \"a\"",
+                "spec.tags[4]: Duplicate value: \"b\"",
             ]
         );
     }
