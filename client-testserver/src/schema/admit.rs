@@ -257,3 +257,76 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod robustness {
+    use super::*;
+    use serde_json::{Map, json};
+
+    fn random_value(rng: &mut fastrand::Rng, depth: u32) -> Value {
+        let keys = ["spec", "a", "b", "items", "n", "s"];
+        match rng.u8(0..if depth == 0 { 5 } else { 7 }) {
+            0 => Value::Null,
+            1 => json!(rng.i64(-20..20)),
+            2 => json!(rng.f64() * 10.0),
+            3 => json!(["", "abc", "a-b", "ZZ", "2024-01-01T00:00:00Z"][rng.usize(0..5)]),
+            4 => json!(rng.bool()),
+            5 => {
+                let mut m = Map::new();
+                for _ in 0..rng.usize(0..4) {
+                    m.insert(
+                        keys[rng.usize(0..keys.len())].to_string(),
+                        random_value(rng, depth - 1),
+                    );
+                }
+                Value::Object(m)
+            }
+            _ => Value::Array(
+                (0..rng.usize(0..4))
+                    .map(|_| random_value(rng, depth - 1))
+                    .collect(),
+            ),
+        }
+    }
+
+    #[test]
+    fn random_objects_never_panic_and_admitted_objects_validate() {
+        let schema = Schema::parse(&json!({"type": "object", "properties": {"spec": {
+            "type": "object", "default": {}, "required": ["n"],
+            "properties": {
+                "n": {"type": "integer", "minimum": -5, "maximum": 5, "default": 0},
+                "s": {"type": "string", "pattern": "^[a-z]+(-[a-z]+)*$", "maxLength": 3, "enum": ["abc", "a-b"]},
+                "a": {"type": "array", "x-kubernetes-list-type": "set", "maxItems": 2, "items": {"type": "string"}},
+                "items": {"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["n"],
+                          "items": {"type": "object", "properties": {"n": {"type": "integer"},
+                                                                      "b": {"type": "boolean", "nullable": true}}}},
+                "b": {"x-kubernetes-preserve-unknown-fields": true, "type": "object"}
+            }}}}))
+        .unwrap();
+        let mut rng = fastrand::Rng::with_seed(11);
+        let mut accepted = 0;
+        for _ in 0..2000 {
+            let mut obj = json!({"apiVersion": "g/v1", "kind": "K", "metadata": {"name": "x"}});
+            obj["spec"] = random_value(&mut rng, 4);
+            let mode = [
+                FieldValidation::Ignore,
+                FieldValidation::Warn,
+                FieldValidation::Strict,
+            ][rng.usize(0..3)];
+            match admit(&schema, &mut obj, mode, "g", "K") {
+                Ok(_) => {
+                    accepted += 1;
+                    assert!(validate(&schema, &obj).is_empty());
+                    let mut again = obj.clone();
+                    assert!(
+                        prune(&schema, &mut again).is_empty(),
+                        "admitted objects are pruned"
+                    );
+                }
+                Err(e) => assert!(e.code == 400 || e.code == 422, "{e:?}"),
+            }
+        }
+        assert!(accepted > 0);
+    }
+}

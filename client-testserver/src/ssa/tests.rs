@@ -552,3 +552,78 @@ fn subresource_updates_are_separate_entries() {
         "status"
     );
 }
+
+/// A random JSON value over a small alphabet of keys, so that applies
+/// overlap.
+fn random_value(rng: &mut fastrand::Rng, depth: u32) -> Value {
+    let keys = [
+        "replicas",
+        "paused",
+        "image",
+        "containers",
+        "tags",
+        "args",
+        "name",
+        "x",
+    ];
+    match rng.u8(0..if depth == 0 { 4 } else { 7 }) {
+        0 => Value::Null,
+        1 => json!(rng.i64(-3..3)),
+        2 => json!(keys[rng.usize(0..keys.len())]),
+        3 => json!(rng.bool()),
+        4 | 5 => {
+            let mut m = Map::new();
+            for _ in 0..rng.usize(0..4) {
+                m.insert(
+                    keys[rng.usize(0..keys.len())].to_string(),
+                    random_value(rng, depth - 1),
+                );
+            }
+            Value::Object(m)
+        }
+        _ => Value::Array(
+            (0..rng.usize(0..4))
+                .map(|_| random_value(rng, depth - 1))
+                .collect(),
+        ),
+    }
+}
+
+#[test]
+fn random_applies_and_updates_never_panic_and_keep_managed_fields_readable() {
+    let s = schema();
+    let mut rng = fastrand::Rng::with_seed(7);
+    let managers = ["a", "b", "c"];
+    for _ in 0..300 {
+        let mut live: Option<Value> = None;
+        for _ in 0..6 {
+            let spec = random_value(&mut rng, 3);
+            let who = managers[rng.usize(0..managers.len())];
+            let force = rng.bool();
+            if rng.u8(0..4) == 0 {
+                let old = live.clone().unwrap_or_else(|| json!({}));
+                let new = cfg(spec);
+                let mut managed = managed_fields_of(&old);
+                record_update(&old, &new, who, T1, Some(&s), &mut managed);
+                let mut new = new;
+                set_managed_fields(&mut new, &managed);
+                live = Some(new);
+                continue;
+            }
+            match apply(live.as_ref(), &cfg(spec), who, force, Some(&s), T0) {
+                Ok(out) => {
+                    for e in managed_fields_of(&out.object) {
+                        assert!(FieldSet::from_fields_v1(&e.fields_v1).is_ok());
+                        assert!(!e.field_set().is_empty());
+                    }
+                    live = Some(out.object);
+                }
+                Err(c) => {
+                    assert!(!force);
+                    assert!(!c.conflicts.is_empty());
+                    assert_eq!(c.to_api_error().code, 409);
+                }
+            }
+        }
+    }
+}
