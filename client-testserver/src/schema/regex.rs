@@ -1,13 +1,18 @@
-//! A small backtracking regular-expression matcher for CRD `pattern`s.
+//! A small regular-expression engine for CRD `pattern`s.
 //!
 //! kube-apiserver matches `pattern` with Go's RE2 (`regexp.MatchString`:
 //! unanchored search). This covers the subset CRD patterns use: literals,
 //! `.`, classes (`[a-z0-9-]`, `[^...]`, `\d \w \s \D \W \S`), anchors `^` and
 //! `$`, groups (`(...)`, `(?:...)`, `(?P<n>...)`, `(?<n>...)`), alternation,
 //! and quantifiers `* + ? {n} {n,} {n,m}` (greedy or lazy). Backreferences,
-//! lookaround and flags are rejected, as RE2 rejects most of them. A step and
-//! depth budget bounds the work on hostile input: when it runs out the
-//! string is reported as not matching.
+//! lookaround and flags are rejected, as RE2 rejects most of them.
+//!
+//! Like RE2 the pattern compiles to a Thompson NFA that is simulated in
+//! lockstep over the text (a Pike VM): time is linear in text length times
+//! program size, with no recursion while matching and no catastrophic
+//! backtracking. A step budget ([`STEP_LIMIT`]) still bounds the work on
+//! very long inputs; when it runs out the string is reported as not
+//! matching.
 //!
 //! ```
 //! use client_testserver::schema::regex::Regex;
@@ -16,12 +21,11 @@
 //! assert!(!re.is_match("-bad"));
 //! ```
 
-use std::cell::Cell;
-
-/// Total matching steps allowed per [`Regex::is_match`] call.
-pub const STEP_LIMIT: u64 = 200_000;
-/// Nesting allowed while matching (frames of the backtracking recursion).
-const DEPTH_LIMIT: u32 = 2_000;
+/// Total matching steps allowed per [`Regex::is_match`] call (about
+/// text length times program size).
+pub const STEP_LIMIT: u64 = 20_000_000;
+/// Largest compiled program, in instructions.
+pub const MAX_PROGRAM: usize = 20_000;
 /// Nesting allowed while parsing (groups inside groups).
 const PARSE_DEPTH_LIMIT: usize = 64;
 /// Largest counted repetition, as in RE2.
@@ -45,7 +49,6 @@ enum Node {
         node: Box<Node>,
         min: u32,
         max: Option<u32>,
-        greedy: bool,
     },
 }
 
@@ -61,32 +64,31 @@ impl Class {
     }
 }
 
-impl Node {
-    fn single_char(&self, c: char) -> Option<bool> {
-        match self {
-            Node::Char(x) => Some(*x == c),
-            Node::Any => Some(c != '\n'),
-            Node::Class(cl) => Some(cl.matches(c)),
-            _ => None,
-        }
-    }
-
-    fn is_single(&self) -> bool {
-        matches!(self, Node::Char(_) | Node::Any | Node::Class(_))
-    }
-}
-
-/// A compiled pattern.
+/// A compiled pattern: a program for a Thompson-NFA (Pike VM) simulation.
 #[derive(Debug, Clone)]
 pub struct Regex {
-    root: Node,
+    prog: Vec<Inst>,
+    anchored: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Inst {
+    Char(char),
+    Any,
+    Class(Class),
+    Start,
+    End,
+    Split(usize, usize),
+    Jmp(usize),
+    Match,
 }
 
 impl Regex {
     /// Compiles `pattern`.
     ///
     /// # Errors
-    /// [`RegexError`] for syntax outside the supported subset.
+    /// [`RegexError`] for syntax outside the supported subset, or a program
+    /// larger than [`MAX_PROGRAM`] instructions (large counted repetitions).
     pub fn new(pattern: &str) -> Result<Regex, RegexError> {
         let chars: Vec<char> = pattern.chars().collect();
         let mut p = Parser {
@@ -98,7 +100,13 @@ impl Regex {
         if p.i < chars.len() {
             return Err(RegexError(format!("unexpected ): `{pattern}`")));
         }
-        Ok(Regex { root })
+        let mut prog = Vec::new();
+        emit(&root, &mut prog)?;
+        push(&mut prog, Inst::Match)?;
+        Ok(Regex {
+            prog,
+            anchored: starts_anchored(&root),
+        })
     }
 
     /// Whether the pattern matches anywhere in `text` (`false` too when the
@@ -107,29 +115,150 @@ impl Regex {
         self.try_match(text).unwrap_or(false)
     }
 
-    /// Like [`Regex::is_match`], `None` when the step or depth budget ran out.
+    /// Like [`Regex::is_match`], `None` when the step budget ran out.
     pub fn try_match(&self, text: &str) -> Option<bool> {
-        let chars: Vec<char> = text.chars().collect();
-        let m = Matcher {
-            t: &chars,
-            steps: Cell::new(0),
-            depth: Cell::new(0),
-            aborted: Cell::new(false),
+        let t: Vec<char> = text.chars().collect();
+        let mut vm = Vm {
+            prog: &self.prog,
+            seen: vec![usize::MAX; self.prog.len()],
+            steps: 0,
+            stack: Vec::new(),
         };
-        let last = if starts_anchored(&self.root) {
-            0
-        } else {
-            chars.len()
-        };
-        for start in 0..=last {
-            if m.node(&self.root, start, &|_| true) {
+        let mut clist: Vec<usize> = Vec::new();
+        let mut nlist: Vec<usize> = Vec::new();
+        for pos in 0..=t.len() {
+            if !self.anchored || pos == 0 {
+                vm.add(&mut clist, 0, pos, t.len())?;
+            }
+            if clist.iter().any(|&pc| matches!(self.prog[pc], Inst::Match)) {
                 return Some(true);
             }
-            if m.aborted.get() {
-                return None;
+            if pos == t.len() || clist.is_empty() && self.anchored {
+                break;
             }
+            let c = t[pos];
+            for &pc in &clist {
+                let ok = match &self.prog[pc] {
+                    Inst::Char(x) => *x == c,
+                    Inst::Any => c != '\n',
+                    Inst::Class(cl) => cl.matches(c),
+                    _ => false,
+                };
+                if ok {
+                    vm.add(&mut nlist, pc + 1, pos + 1, t.len())?;
+                }
+            }
+            std::mem::swap(&mut clist, &mut nlist);
+            nlist.clear();
         }
         Some(false)
+    }
+}
+
+struct Vm<'a> {
+    prog: &'a [Inst],
+    /// The position each instruction was last added at (dedup per step).
+    seen: Vec<usize>,
+    steps: u64,
+    stack: Vec<usize>,
+}
+
+impl Vm<'_> {
+    /// Adds `pc` and everything reachable from it without consuming input.
+    fn add(&mut self, list: &mut Vec<usize>, pc: usize, pos: usize, len: usize) -> Option<()> {
+        self.stack.push(pc);
+        while let Some(pc) = self.stack.pop() {
+            self.steps += 1;
+            if self.steps > STEP_LIMIT {
+                self.stack.clear();
+                return None;
+            }
+            if pc >= self.prog.len() || self.seen[pc] == pos {
+                continue;
+            }
+            self.seen[pc] = pos;
+            match &self.prog[pc] {
+                Inst::Jmp(x) => self.stack.push(*x),
+                Inst::Split(x, y) => {
+                    self.stack.push(*y);
+                    self.stack.push(*x);
+                }
+                Inst::Start => {
+                    if pos == 0 {
+                        self.stack.push(pc + 1);
+                    }
+                }
+                Inst::End => {
+                    if pos == len {
+                        self.stack.push(pc + 1);
+                    }
+                }
+                Inst::Char(_) | Inst::Any | Inst::Class(_) | Inst::Match => list.push(pc),
+            }
+        }
+        Some(())
+    }
+}
+
+fn push(prog: &mut Vec<Inst>, i: Inst) -> Result<usize, RegexError> {
+    if prog.len() >= MAX_PROGRAM {
+        return Err(RegexError("expression too large".into()));
+    }
+    prog.push(i);
+    Ok(prog.len() - 1)
+}
+
+fn emit(n: &Node, prog: &mut Vec<Inst>) -> Result<(), RegexError> {
+    match n {
+        Node::Char(c) => push(prog, Inst::Char(*c)).map(drop),
+        Node::Any => push(prog, Inst::Any).map(drop),
+        Node::Class(cl) => push(prog, Inst::Class(cl.clone())).map(drop),
+        Node::Start => push(prog, Inst::Start).map(drop),
+        Node::End => push(prog, Inst::End).map(drop),
+        Node::Concat(v) => v.iter().try_for_each(|x| emit(x, prog)),
+        Node::Alt(v) => {
+            let mut jumps = Vec::new();
+            for (i, b) in v.iter().enumerate() {
+                if i + 1 < v.len() {
+                    let split = push(prog, Inst::Split(0, 0))?;
+                    emit(b, prog)?;
+                    jumps.push(push(prog, Inst::Jmp(0))?);
+                    prog[split] = Inst::Split(split + 1, prog.len());
+                } else {
+                    emit(b, prog)?;
+                }
+            }
+            let end = prog.len();
+            for j in jumps {
+                prog[j] = Inst::Jmp(end);
+            }
+            Ok(())
+        }
+        Node::Repeat { node, min, max, .. } => {
+            for _ in 0..*min {
+                emit(node, prog)?;
+            }
+            match max {
+                None => {
+                    let split = push(prog, Inst::Split(0, 0))?;
+                    emit(node, prog)?;
+                    push(prog, Inst::Jmp(split))?;
+                    prog[split] = Inst::Split(split + 1, prog.len());
+                }
+                Some(m) => {
+                    let mut splits = Vec::new();
+                    for _ in *min..*m {
+                        splits.push(push(prog, Inst::Split(0, 0))?);
+                        emit(node, prog)?;
+                    }
+                    let end = prog.len();
+                    for sp in splits {
+                        prog[sp] = Inst::Split(sp + 1, end);
+                    }
+                }
+            }
+            Ok(())
+        }
     }
 }
 
@@ -207,12 +336,10 @@ impl Parser<'_> {
         if matches!(atom, Node::Start | Node::End) {
             return Err(self.err("missing argument to repetition operator"));
         }
-        let greedy = if self.peek() == Some('?') {
+        // lazy quantifiers match the same strings; only the flag is consumed
+        if self.peek() == Some('?') {
             self.i += 1;
-            false
-        } else {
-            true
-        };
+        }
         if matches!(self.peek(), Some('*' | '+' | '?')) {
             return Err(self.err("invalid nested repetition operator"));
         }
@@ -220,7 +347,6 @@ impl Parser<'_> {
             node: Box::new(atom),
             min,
             max,
-            greedy,
         })
     }
 
@@ -426,139 +552,6 @@ enum Escaped {
     Class(Class),
 }
 
-struct Matcher<'a> {
-    t: &'a [char],
-    steps: Cell<u64>,
-    depth: Cell<u32>,
-    aborted: Cell<bool>,
-}
-
-impl Matcher<'_> {
-    fn enter(&self) -> bool {
-        if self.aborted.get() {
-            return false;
-        }
-        let s = self.steps.get() + 1;
-        self.steps.set(s);
-        let d = self.depth.get() + 1;
-        self.depth.set(d);
-        if s > STEP_LIMIT || d > DEPTH_LIMIT {
-            self.aborted.set(true);
-            return false;
-        }
-        true
-    }
-
-    fn node(&self, n: &Node, i: usize, k: &dyn Fn(usize) -> bool) -> bool {
-        if !self.enter() {
-            self.depth.set(self.depth.get().saturating_sub(1));
-            return false;
-        }
-        let r = self.node_inner(n, i, k);
-        self.depth.set(self.depth.get().saturating_sub(1));
-        r
-    }
-
-    fn node_inner(&self, n: &Node, i: usize, k: &dyn Fn(usize) -> bool) -> bool {
-        match n {
-            Node::Char(_) | Node::Any | Node::Class(_) => {
-                i < self.t.len() && n.single_char(self.t[i]) == Some(true) && k(i + 1)
-            }
-            Node::Start => i == 0 && k(i),
-            Node::End => i == self.t.len() && k(i),
-            Node::Concat(v) => self.seq(v, i, k),
-            Node::Alt(v) => v.iter().any(|b| !self.aborted.get() && self.node(b, i, k)),
-            Node::Repeat {
-                node,
-                min,
-                max,
-                greedy,
-            } => {
-                if node.is_single() {
-                    self.repeat_single(node, *min, *max, *greedy, i, k)
-                } else {
-                    self.repeat(node, *min, *max, *greedy, 0, i, k)
-                }
-            }
-        }
-    }
-
-    fn seq(&self, v: &[Node], i: usize, k: &dyn Fn(usize) -> bool) -> bool {
-        match v.split_first() {
-            None => k(i),
-            Some((first, rest)) => self.node(first, i, &|j| self.seq(rest, j, k)),
-        }
-    }
-
-    /// A quantifier over one character: count the run, then try the
-    /// continuation from the longest (greedy) or shortest (lazy) end, without
-    /// one recursion level per character.
-    fn repeat_single(
-        &self,
-        n: &Node,
-        min: u32,
-        max: Option<u32>,
-        greedy: bool,
-        i: usize,
-        k: &dyn Fn(usize) -> bool,
-    ) -> bool {
-        let limit = max.map_or(usize::MAX, |m| m as usize);
-        let mut run = 0usize;
-        while run < limit && i + run < self.t.len() && n.single_char(self.t[i + run]) == Some(true)
-        {
-            run += 1;
-        }
-        let min = min as usize;
-        if run < min {
-            return false;
-        }
-        let try_at = |c: usize| -> bool {
-            if !self.enter() {
-                self.depth.set(self.depth.get().saturating_sub(1));
-                return false;
-            }
-            let r = k(i + c);
-            self.depth.set(self.depth.get().saturating_sub(1));
-            r
-        };
-        if greedy {
-            (min..=run).rev().any(|c| !self.aborted.get() && try_at(c))
-        } else {
-            (min..=run).any(|c| !self.aborted.get() && try_at(c))
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn repeat(
-        &self,
-        n: &Node,
-        min: u32,
-        max: Option<u32>,
-        greedy: bool,
-        count: u32,
-        i: usize,
-        k: &dyn Fn(usize) -> bool,
-    ) -> bool {
-        let can_more = max.is_none_or(|m| count < m);
-        let more = || {
-            can_more
-                && self.node(n, i, &|j| {
-                    // an iteration that consumed nothing cannot make progress
-                    if j == i && count >= min {
-                        return false;
-                    }
-                    self.repeat(n, min, max, greedy, count.saturating_add(1), j, k)
-                })
-        };
-        let stop = || count >= min && k(i);
-        if greedy {
-            more() || (!self.aborted.get() && stop())
-        } else {
-            stop() || (!self.aborted.get() && more())
-        }
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -612,14 +605,40 @@ mod tests {
     }
 
     #[test]
+    fn group_repetition_needs_no_stack() {
+        let t = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(|| {
+                let re = Regex::new("^(ab|cd)*(x(y|z))*$").unwrap();
+                let long = "ab".repeat(50_000);
+                (
+                    re.try_match(&long),
+                    re.is_match(&format!("{long}xyxz")),
+                    re.is_match(&format!("{long}a")),
+                )
+            })
+            .unwrap();
+        assert_eq!(t.join().unwrap(), (Some(true), true, false));
+    }
+
+    #[test]
     fn hostile_input_is_bounded() {
+        // exponential for a backtracker, linear here
         let re = Regex::new("^(a+)+$").unwrap();
-        let s = format!("{}b", "a".repeat(40));
-        assert_eq!(re.try_match(&s), None);
-        assert!(!re.is_match(&s));
+        let s = format!("{}b", "a".repeat(10_000));
+        assert_eq!(re.try_match(&s), Some(false));
+        assert_eq!(re.try_match(&"a".repeat(10_000)), Some(true));
         let long = "a".repeat(100_000);
         assert!(Regex::new("^a*$").unwrap().is_match(&long));
+        // the budget: a big program over a long text
+        let big = Regex::new("[a-z]{0,200}c").unwrap();
+        assert_eq!(big.try_match(&"a".repeat(200_000)), None);
+        assert!(!big.is_match(&"a".repeat(200_000)));
         let deep = "(".repeat(100) + &")".repeat(100);
         assert!(Regex::new(&deep).is_err());
+        assert_eq!(
+            Regex::new("(a{1000}){1000}").unwrap_err().to_string(),
+            "error parsing regexp: expression too large"
+        );
     }
 }
