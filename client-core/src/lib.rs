@@ -17,6 +17,7 @@
 pub mod api;
 mod auth;
 pub mod client;
+mod clientset;
 pub mod config;
 mod dynamic;
 mod error;
@@ -28,6 +29,7 @@ mod test_pki;
 mod tls;
 mod typed;
 pub mod watch;
+pub mod watcher;
 
 pub use api::{
     ApiResource, ApplyOptions, Bookmark, CreateOptions, CustomResourceDefinition, DeleteOptions,
@@ -45,3 +47,14 @@ pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 pub use secret::SecretString;
 pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
 pub use watch::WatchStream;
+pub use watcher::{Event as WatcherEvent, Watcher, WatcherConfig, WatcherError};
+
+pub use clientset::{ApiextensionsV1Client, BuiltinClientset, CoordinationV1Client, CoreV1Client};
+
+mod derived;
+#[doc(hidden)]
+pub use derived::__private;
+pub use derived::{ClusterResourceClient, NamespacedResourceClient};
+
+#[cfg(feature = "derive")]
+pub use client_derive::{Clientset, Resource};

@@ -25,16 +25,23 @@ use crate::error::{Error, RequestError, Result};
 use crate::paging::Pages;
 use crate::resource::{Cluster, HasScale, HasStatus, Namespaced, Resource};
 use crate::watch::WatchStream;
+use crate::watcher::{Watcher, WatcherConfig};
 
 /// The future every typed call returns: `Send + 'static`, so it can be
 /// spawned; dropping it cancels the request.
 pub type ApiFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'static>>;
 
 /// What a delete did: the object is gone, or it waits on finalizers.
+///
+/// kube-apiserver answers a delete in one of three ways: built-in kinds send a
+/// Success `Status`, custom resources send the object as it was deleted, and
+/// an object held by finalizers comes back with its `deletionTimestamp` set.
 #[derive(Debug, Clone)]
 pub enum DeleteOutcome<K> {
     /// The object was removed; the server's Success `Status`.
     Deleted(Box<Status>),
+    /// The object was removed; the server sent its last state (custom resources do).
+    DeletedObject(K),
     /// The object has finalizers: it now carries a `deletionTimestamp` and
     /// stays until they are removed.
     Finalizing(K),
@@ -43,7 +50,7 @@ pub enum DeleteOutcome<K> {
 impl<K> DeleteOutcome<K> {
     /// `true` when the object is gone.
     pub fn is_deleted(&self) -> bool {
-        matches!(self, Self::Deleted(_))
+        !matches!(self, Self::Finalizing(_))
     }
 }
 
@@ -153,12 +160,22 @@ fn with_body(request: Request, body: Result<Bytes>, content_type: HeaderValue) -
     }
 }
 
-/// Decodes a DELETE answer: a `Status` when the object is gone, else the object.
+/// Decodes a DELETE answer: a `Status`, the deleted object, or the object
+/// held by finalizers (it has finalizers and a `deletionTimestamp`).
 pub(crate) async fn send_delete<K: DeserializeOwned>(request: Request) -> Result<DeleteOutcome<K>> {
     #[derive(serde::Deserialize)]
-    struct KindOnly<'a> {
+    struct Peek<'a> {
         #[serde(borrow)]
         kind: Option<Cow<'a, str>>,
+        #[serde(default)]
+        metadata: PeekMeta,
+    }
+    #[derive(serde::Deserialize, Default)]
+    #[serde(rename_all = "camelCase")]
+    struct PeekMeta {
+        deletion_timestamp: Option<serde::de::IgnoredAny>,
+        #[serde(default)]
+        finalizers: Option<Vec<serde::de::IgnoredAny>>,
     }
     let target = request.target();
     let body = request.bytes().await?;
@@ -167,15 +184,19 @@ pub(crate) async fn send_delete<K: DeserializeOwned>(request: Request) -> Result
         what: std::any::type_name::<K>(),
         source,
     };
-    let kind: KindOnly<'_> = serde_json::from_slice(&body).map_err(decode)?;
-    if kind.kind.as_deref() == Some("Status") {
+    let peek: Peek<'_> = serde_json::from_slice(&body).map_err(decode)?;
+    if peek.kind.as_deref() == Some("Status") {
         let status: Status = serde_json::from_slice(&body).map_err(decode)?;
-        Ok(DeleteOutcome::Deleted(Box::new(status)))
-    } else {
-        Ok(DeleteOutcome::Finalizing(
-            serde_json::from_slice(&body).map_err(decode)?,
-        ))
+        return Ok(DeleteOutcome::Deleted(Box::new(status)));
     }
+    let held = peek.metadata.deletion_timestamp.is_some()
+        && peek.metadata.finalizers.is_some_and(|f| !f.is_empty());
+    let object = serde_json::from_slice(&body).map_err(decode)?;
+    Ok(if held {
+        DeleteOutcome::Finalizing(object)
+    } else {
+        DeleteOutcome::DeletedObject(object)
+    })
 }
 
 /// A typed client for one kind, in one namespace (or cluster-wide for cluster-scoped kinds).
@@ -305,6 +326,12 @@ impl<K: Resource> TypedClient<K> {
                 .options(opts)
                 .watch::<K>(),
         )
+    }
+
+    /// A list-then-watch [`Watcher`] that resumes, re-lists and reconnects by
+    /// itself; see [`crate::watcher`].
+    pub fn watcher(&self, config: WatcherConfig) -> Watcher<K> {
+        Watcher::new(self.target.clone(), config)
     }
 
     /// Replaces the object (PUT); `metadata.resourceVersion` guards against lost updates.
@@ -555,5 +582,11 @@ impl<K: Resource<Scope = Namespaced>> AllNamespacesClient<K> {
                 .options(opts)
                 .watch::<K>(),
         )
+    }
+
+    /// A list-then-watch [`Watcher`] that resumes, re-lists and reconnects by
+    /// itself; see [`crate::watcher`].
+    pub fn watcher(&self, config: WatcherConfig) -> Watcher<K> {
+        Watcher::new(self.target.clone(), config)
     }
 }

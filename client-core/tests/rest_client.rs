@@ -196,6 +196,10 @@ async fn typed_verbs_on_the_wire() {
             200,
             r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","details":{"name":"gone","group":"stable.example.com","kind":"crontabs"}}"#,
         ),
+        ("DELETE", "/apis/stable.example.com/v1/namespaces/ns/crontabs/held") => Reply::json(
+            200,
+            r#"{"kind":"CronTab","apiVersion":"stable.example.com/v1","metadata":{"name":"held","finalizers":["x/y"],"deletionTimestamp":"2026-01-01T00:00:00Z"}}"#,
+        ),
         ("DELETE", "/apis/stable.example.com/v1/namespaces/ns/crontabs") => Reply::json(
             200,
             &format!(r#"{{"kind":"CronTabList","apiVersion":"stable.example.com/v1","metadata":{{"resourceVersion":"9"}},"items":[{}]}}"#, crontab_json("a", "8")),
@@ -273,8 +277,16 @@ async fn typed_verbs_on_the_wire() {
         .unwrap()
         .unwrap();
     assert!(
-        matches!(outcome, DeleteOutcome::Finalizing(ref o) if o.metadata.name.as_deref() == Some("a"))
+        matches!(outcome, DeleteOutcome::DeletedObject(ref o) if o.metadata.name.as_deref() == Some("a"))
     );
+    let outcome = timeout(STEP, crontabs.delete("held", &DeleteOptions::default()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(outcome, DeleteOutcome::Finalizing(ref o) if o.metadata.finalizers == ["x/y"])
+    );
+    assert!(!outcome.is_deleted());
     let deleted = timeout(
         STEP,
         crontabs.delete_collection(&DeleteOptions::default(), &ListOptions::default()),
@@ -308,6 +320,7 @@ async fn typed_verbs_on_the_wire() {
         ("GET", format!("{base}/a/scale"), ""),
         ("DELETE", format!("{base}/gone"), "application/json"),
         ("DELETE", format!("{base}/a"), "application/json"),
+        ("DELETE", format!("{base}/held"), "application/json"),
         ("DELETE", base.to_owned(), "application/json"),
     ];
     assert_eq!(seen.len(), want.len());
@@ -642,4 +655,54 @@ fn futures_and_streams_are_send_and_static() {
     fn assert_stream<S: futures_util::Stream + Send + 'static>() {}
     assert_stream::<client_core::WatchStream<CronTab>>();
     assert_stream::<client_core::Pages<CronTab>>();
+}
+
+#[tokio::test]
+async fn dynamic_client_fills_in_type_meta_and_uses_the_gvr() {
+    let server = ScriptServer::start(|req| match req.method.as_str() {
+        "DELETE" => Reply::json(
+            200,
+            r#"{"kind":"Status","apiVersion":"v1","status":"Success","metadata":{}}"#,
+        ),
+        _ => Reply::json(200, &crontab_json("d", "3")),
+    })
+    .await;
+    let resource = client_core::api::ApiResource::of::<CronTab>();
+    let dynamic = client_core::DynamicClient::new(client(&server.url), &resource, Some("ns"));
+    let mut obj = client_core::api::DynamicObject::default();
+    obj.metadata.name = Some("d".to_owned());
+    obj.data = json!({"spec": {"cronSpec": "x"}});
+    let created = timeout(STEP, dynamic.create(&obj, &CreateOptions::default()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(created.data["spec"]["cronSpec"], "* * * * */5");
+    assert_eq!(created.kind.as_deref(), Some("CronTab"));
+    timeout(STEP, dynamic.get("d", &GetOptions::default()))
+        .await
+        .unwrap()
+        .unwrap();
+    let outcome = timeout(STEP, dynamic.delete("d", &DeleteOptions::default()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(outcome.is_deleted());
+    let requests = server.requests();
+    let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(body["apiVersion"], "stable.example.com/v1");
+    assert_eq!(body["kind"], "CronTab");
+    assert_eq!(body["spec"]["cronSpec"], "x");
+    let paths: Vec<_> = requests
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect();
+    let base = "/apis/stable.example.com/v1/namespaces/ns/crontabs";
+    assert_eq!(
+        paths,
+        [
+            ("POST", base),
+            ("GET", &format!("{base}/d")[..]),
+            ("DELETE", &format!("{base}/d")[..])
+        ]
+    );
 }

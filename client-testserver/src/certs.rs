@@ -742,6 +742,14 @@ mod tests {
     }
 
     #[test]
+    fn certs_can_be_shared_across_tasks() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Certs>();
+        assert_send_sync::<ClientCert>();
+        assert_send_sync::<CertError>();
+    }
+
+    #[test]
     fn generation_is_fast() {
         let start = Instant::now();
         let certs = Certs::generate(&[]).unwrap();

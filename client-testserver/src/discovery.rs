@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use crate::openapi::OpenApiKind;
 use crate::registry::Registry;
 
 /// `/api`: APIVersions.
@@ -139,87 +140,30 @@ pub fn version() -> Value {
     })
 }
 
-/// `/openapi/v3`: one path per served group-version.
-pub fn openapi_index(reg: &Registry) -> Value {
-    let mut paths = serde_json::Map::new();
-    paths.insert(
-        "api/v1".into(),
-        json!({"serverRelativeURL": "/openapi/v3/api/v1?hash=0"}),
-    );
-    for (g, vs) in groups(reg) {
-        for v in vs {
-            paths.insert(
-                format!("apis/{g}/{v}"),
-                json!({"serverRelativeURL": format!("/openapi/v3/apis/{g}/{v}?hash=0")}),
-            );
+fn openapi_kinds(reg: &Registry) -> Vec<OpenApiKind> {
+    let mut out = Vec::new();
+    for k in reg.all() {
+        for v in &k.versions {
+            out.push(OpenApiKind::new(
+                &k.group,
+                v,
+                &k.kind,
+                &k.plural,
+                k.namespaced,
+            ));
         }
     }
-    json!({"paths": paths})
+    out
+}
+
+/// `/openapi/v3`: one path per served group-version, with content hashes.
+pub fn openapi_index(reg: &Registry) -> Value {
+    crate::openapi::index(&openapi_kinds(reg))
 }
 
 /// `/openapi/v3/...`: a document whose write operations declare the
 /// `fieldValidation` parameter (kubectl then validates server-side) and
 /// whose schemas accept any object of each kind.
 pub fn openapi_group_version(reg: &Registry, group: &str, version: &str) -> Option<Value> {
-    let kinds: Vec<_> = reg
-        .all()
-        .into_iter()
-        .filter(|k| k.group == group && k.versions.iter().any(|v| v == version))
-        .collect();
-    if kinds.is_empty() && !(group.is_empty() && version == "v1") {
-        return None;
-    }
-    let prefix = if group.is_empty() {
-        format!("/api/{version}")
-    } else {
-        format!("/apis/{group}/{version}")
-    };
-    let fv = json!({"name": "fieldValidation", "in": "query", "schema": {"type": "string", "uniqueItems": true}});
-    let mut paths = serde_json::Map::new();
-    let mut schemas = serde_json::Map::new();
-    for k in kinds {
-        let gvk = json!([{"group": k.group, "version": version, "kind": k.kind}]);
-        let schema_name = format!(
-            "{}.{}.{}",
-            if k.group.is_empty() {
-                "io.k8s.api.core"
-            } else {
-                &k.group
-            },
-            version,
-            k.kind
-        );
-        schemas.insert(
-            schema_name.clone(),
-            json!({
-                "type": "object",
-                "x-kubernetes-group-version-kind": gvk,
-                "x-kubernetes-preserve-unknown-fields": true,
-            }),
-        );
-        let op = |action: &str| {
-            json!({
-                "parameters": [fv],
-                "x-kubernetes-action": action,
-                "x-kubernetes-group-version-kind": gvk[0],
-                "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema_name}")}}}}},
-            })
-        };
-        let coll = if k.namespaced {
-            format!("{prefix}/namespaces/{{namespace}}/{}", k.plural)
-        } else {
-            format!("{prefix}/{}", k.plural)
-        };
-        paths.insert(coll.clone(), json!({"post": op("post")}));
-        paths.insert(
-            format!("{coll}/{{name}}"),
-            json!({"put": op("put"), "patch": op("patch")}),
-        );
-    }
-    Some(json!({
-        "openapi": "3.0.0",
-        "info": {"title": "Kubernetes", "version": "v1.32.0"},
-        "paths": paths,
-        "components": {"schemas": schemas},
-    }))
+    crate::openapi::group_version_doc(group, version, &openapi_kinds(reg))
 }

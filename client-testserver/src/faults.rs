@@ -97,6 +97,22 @@ impl Faults {
     }
 
     /// Adds a rule.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), client_testserver::StartError> {
+    /// use client_testserver::{Fault, FaultAction};
+    /// let server = client_testserver::TestServer::builder().plain_http().start().await?;
+    /// // The next two lists of secrets answer 503 with Retry-After: 1.
+    /// server.faults().add(
+    ///     Fault::new(FaultAction::Status { code: 503, retry_after_seconds: Some(1) })
+    ///         .verb("list")
+    ///         .resource("secrets")
+    ///         .times(2),
+    /// );
+    /// // Cut every watch after 3 events.
+    /// server.faults().add(Fault::new(FaultAction::DropWatch { after_events: 3 }).verb("watch"));
+    /// # Ok(()) }
+    /// ```
     pub fn add(&self, fault: Fault) {
         self.rules
             .lock()

@@ -205,10 +205,13 @@ where
                 .unwrap_or_else(plain_not_found)
         }
         Route::AdminFaults => admin_faults(&state, &req),
-        Route::AdminRequests => json_response(
-            200,
-            &serde_json::to_value(state.log.all()).unwrap_or_default(),
-        ),
+        Route::AdminRequests => {
+            let all = state.log.all();
+            if req.method == Method::DELETE {
+                state.log.clear();
+            }
+            json_response(200, &serde_json::to_value(all).unwrap_or_default())
+        }
         Route::Resource(rp) => resource(&state, rp, req).await.unwrap_or_else(|e| match e {
             Failure::PlainNotFound => plain_not_found(),
             Failure::Api(e) => error_response(&e),
@@ -407,11 +410,10 @@ async fn resource(state: &State, rp: ResourcePath, req: Req) -> Result<Resp, Fai
                     "ListOptions",
                     "",
                     &[(
-                        "sendInitialEvents".into(),
-                        "Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled".into(),
+                        "resourceVersionMatch".into(),
+                        "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan".into(),
                     )],
                 )
-                .with_message("ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan".to_string())
                 .into());
             }
             let rv = match req.query.get("resourceVersion").filter(|s| !s.is_empty()) {
@@ -448,10 +450,6 @@ async fn resource(state: &State, rp: ResourcePath, req: Req) -> Result<Resp, Fai
             r.headers_mut().insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
-            );
-            r.headers_mut().insert(
-                header::TRANSFER_ENCODING,
-                HeaderValue::from_static("chunked"),
             );
             Ok(r)
         }
@@ -645,9 +643,21 @@ fn list(
         None => None,
     };
     // A missing namespace lists empty, as kube-apiserver does.
+    // Exact reads at an older revision; any other resourceVersion serves
+    // the current state (never 410), as kube-apiserver does.
+    let exact = match (
+        req.query.get("resourceVersionMatch"),
+        req.query.get("resourceVersion"),
+    ) {
+        (Some("Exact"), Some(rv)) => Some(
+            rv.parse::<u64>()
+                .map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv}")))?,
+        ),
+        _ => None,
+    };
     let (at, after) = match &token {
         Some(t) => (Some(t.rv), Some(t.key.clone())),
-        None => (None, None),
+        None => (exact, None),
     };
     let page = backend
         .store
@@ -656,6 +666,14 @@ fn list(
         });
     let (page, more) = match page {
         Ok(p) => p,
+        Err(_) if token.is_none() => {
+            let rv = exact.unwrap_or_default();
+            return Err(ApiError::expired(format!(
+                "too old resource version: {rv} ({})",
+                backend.store.compacted_rv()
+            ))
+            .into());
+        }
         Err(current) => {
             let mut e = ApiError::expired(CONTINUE_EXPIRED);
             if let Some(key) = after {

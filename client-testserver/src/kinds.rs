@@ -46,6 +46,8 @@ pub struct ResourceKind {
     pub allow_create_on_update: bool,
     /// The status a new object gets (namespaces: phase Active).
     pub initial_status: Option<Value>,
+    /// `stringData` is merged into `data` as base64 on writes (secrets).
+    pub merges_string_data: bool,
     /// Field selector labels beyond `metadata.name` and `metadata.namespace`,
     /// with the JSON path each reads.
     pub field_selectors: Vec<(String, String)>,
@@ -131,6 +133,7 @@ impl ResourceKind {
             custom: false,
             allow_create_on_update: false,
             initial_status: None,
+            merges_string_data: false,
             field_selectors: Vec::new(),
             printer_columns: Vec::new(),
             short_names: Vec::new(),
@@ -152,10 +155,15 @@ impl ResourceKind {
         ns.short_names = vec!["ns".into()];
         ns.field_selectors = fs(&[("status.phase", "status.phase")]);
         ns.initial_status = Some(json!({"phase": "Active"}));
+        ns.printer_columns = vec![
+            json!({"name": "Status", "type": "string", "jsonPath": ".status.phase"}),
+            json!({"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}),
+        ];
         let mut cm = Self::builtin("", "v1", "configmaps", "ConfigMap", true);
         cm.short_names = vec!["cm".into()];
         let mut secret = Self::builtin("", "v1", "secrets", "Secret", true);
         secret.field_selectors = fs(&[("type", "type")]);
+        secret.merges_string_data = true;
         let mut ev = Self::builtin("", "v1", "events", "Event", true);
         ev.short_names = vec!["ev".into()];
         ev.allow_create_on_update = true;
@@ -308,6 +316,7 @@ impl ResourceKind {
             custom: true,
             allow_create_on_update: false,
             initial_status: None,
+            merges_string_data: false,
             field_selectors,
             printer_columns,
             short_names: strs("/spec/names/shortNames"),

@@ -32,6 +32,8 @@ pub mod kinds;
 pub mod kubeconfig;
 /// Name validation.
 pub mod names;
+/// The minimal `/openapi/v3` documents `kubectl apply` needs.
+pub mod openapi;
 /// Table output selection (Accept negotiation to printer columns).
 pub mod output;
 /// JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386).

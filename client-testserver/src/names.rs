@@ -1,8 +1,11 @@
 //! Object name validation: DNS-1123 subdomains (labels for namespaces), as
 //! kube-apiserver checks them.
 
+use serde_json::Value;
+
 use crate::error::ApiError;
 use crate::kinds::ResourceKind;
+use crate::selector::{validate_label_key, validate_label_value};
 
 const SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
@@ -52,6 +55,66 @@ pub fn validate(kind: &ResourceKind, name: &str) -> Result<(), ApiError> {
                 format!("Invalid value: \"{name}\": {p}"),
             )],
         )),
+    }
+}
+
+fn tail(msg: &str) -> &str {
+    // The selector module words problems as `key: Invalid value: "k": why`.
+    msg.splitn(3, ": ").nth(2).unwrap_or(msg)
+}
+
+/// Checks `metadata.labels` (keys and values) and `metadata.annotations`
+/// (keys), one cause per bad entry.
+///
+/// # Errors
+/// 422 Invalid listing every bad key or value.
+pub fn validate_metadata(kind: &ResourceKind, name: &str, obj: &Value) -> Result<(), ApiError> {
+    let mut causes = Vec::new();
+    let map = |p: &str| obj.pointer(p).and_then(Value::as_object);
+    if let Some(labels) = map("/metadata/labels") {
+        for (k, v) in labels {
+            if let Err(m) = validate_label_key(k) {
+                causes.push((
+                    "metadata.labels".to_string(),
+                    format!("Invalid value: {k:?}: {}", tail(&m)),
+                ));
+            }
+            match v.as_str() {
+                Some(v) => {
+                    if let Err(m) = validate_label_value(v) {
+                        causes.push((
+                            "metadata.labels".to_string(),
+                            format!("Invalid value: {v:?}: {}", tail(&m)),
+                        ));
+                    }
+                }
+                None => causes.push((
+                    "metadata.labels".to_string(),
+                    format!("Invalid value: {v}: label values must be strings"),
+                )),
+            }
+        }
+    }
+    if let Some(annotations) = map("/metadata/annotations") {
+        for (k, v) in annotations {
+            if let Err(m) = validate_label_key(k) {
+                causes.push((
+                    "metadata.annotations".to_string(),
+                    format!("Invalid value: {k:?}: {}", tail(&m)),
+                ));
+            }
+            if !v.is_string() {
+                causes.push((
+                    "metadata.annotations".to_string(),
+                    format!("Invalid value: {v}: annotation values must be strings"),
+                ));
+            }
+        }
+    }
+    if causes.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(&kind.group, &kind.kind, name, &causes))
     }
 }
 

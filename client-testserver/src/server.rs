@@ -260,11 +260,34 @@ impl TestServer {
     ///
     /// # Errors
     /// [`StartError`].
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = client_testserver::TestServer::start().await?;
+    /// let dir = std::env::temp_dir().join("kubeconfig");
+    /// server.write_kubeconfig(&dir)?; // kubectl --kubeconfig works against it
+    /// assert!(server.url().starts_with("https://127.0.0.1:"));
+    /// # Ok(()) }
+    /// ```
     pub async fn start() -> Result<TestServer, StartError> {
         Builder::default().start().await
     }
 
     /// A builder for other settings.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), client_testserver::StartError> {
+    /// use std::time::Duration;
+    /// let server = client_testserver::TestServer::builder()
+    ///     .plain_http()
+    ///     .token("t")
+    ///     .history_size(100)
+    ///     .bookmark_interval(Duration::from_millis(100))
+    ///     .start()
+    ///     .await?;
+    /// assert_eq!(server.token(), Some("t"));
+    /// # Ok(()) }
+    /// ```
     pub fn builder() -> Builder {
         Builder::default()
     }
@@ -302,6 +325,32 @@ impl TestServer {
             None => crate::kubeconfig::KubeconfigUser::Anonymous,
         };
         crate::kubeconfig::render_kubeconfig(&self.url, self.ca_pem(), &user)
+    }
+
+    /// A kubeconfig authenticating with a fresh client certificate for
+    /// user `common_name` in `groups` (for a server built with
+    /// [`Builder::client_cert_auth`]); `None` for a plain-HTTP server.
+    ///
+    /// # Errors
+    /// [`crate::certs::CertError`] when the certificate cannot be issued.
+    pub fn client_cert_kubeconfig(
+        &self,
+        common_name: &str,
+        groups: &[String],
+    ) -> Result<Option<String>, crate::certs::CertError> {
+        let Some(certs) = self.certs.as_deref() else {
+            return Ok(None);
+        };
+        let c = certs.issue_client(common_name, groups)?;
+        let user = crate::kubeconfig::KubeconfigUser::ClientCert {
+            cert_pem: c.cert_pem,
+            key_pem: c.key_pem,
+        };
+        Ok(Some(crate::kubeconfig::render_kubeconfig(
+            &self.url,
+            self.ca_pem(),
+            &user,
+        )))
     }
 
     /// Writes [`TestServer::kubeconfig`] to `path`.
@@ -369,6 +418,17 @@ impl StoreHandle {
     ///
     /// # Errors
     /// The create errors of the contract, or 404 for an unknown resource.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = client_testserver::TestServer::builder().plain_http().start().await?;
+    /// let cm = server.store().insert("v1", "configmaps", serde_json::json!({
+    ///     "metadata": {"name": "seed", "namespace": "default"},
+    ///     "data": {"a": "1"},
+    /// }))?;
+    /// assert!(cm["metadata"]["uid"].is_string());
+    /// # Ok(()) }
+    /// ```
     pub fn insert(&self, api_version: &str, plural: &str, obj: Value) -> Result<Value, ApiError> {
         let (k, v) = self.kind(api_version, plural)?;
         let ns = obj

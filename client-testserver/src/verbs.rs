@@ -133,8 +133,12 @@ pub fn parse(b: &Bytes) -> Value {
     serde_json::from_slice(b).unwrap_or(Value::Null)
 }
 
+/// Serializes for storage; the buffer is trimmed to its length so a stored
+/// object costs its JSON size, not the serializer's grown capacity.
 fn encode(v: &Value) -> Bytes {
-    Bytes::from(serde_json::to_vec(v).unwrap_or_default())
+    let mut buf = serde_json::to_vec(v).unwrap_or_default();
+    buf.shrink_to_fit();
+    Bytes::from(buf)
 }
 
 fn meta(v: &mut Value) -> &mut Map<String, Value> {
@@ -188,6 +192,35 @@ fn new_uid() -> String {
         &h[17..20],
         &h[20..32]
     )
+}
+
+/// Kind-specific normalization of a written object: secrets merge
+/// `stringData` into `data` (base64), as kube-apiserver does.
+fn normalize(kind: &ResourceKind, v: &mut Value) {
+    if !kind.merges_string_data {
+        return;
+    }
+    let Value::Object(o) = v else { return };
+    let Some(Value::Object(sd)) = o.remove("stringData") else {
+        return;
+    };
+    let data = o.entry("data").or_insert_with(|| Value::Object(Map::new()));
+    if !data.is_object() {
+        *data = Value::Object(Map::new());
+    }
+    if let Value::Object(d) = data {
+        use base64::Engine;
+        for (k, val) in sd {
+            let text = match val {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            d.insert(
+                k,
+                json!(base64::engine::general_purpose::STANDARD.encode(text)),
+            );
+        }
+    }
 }
 
 /// Everything outside `metadata` (and `status` when it is a subresource).
@@ -315,6 +348,8 @@ impl Backend {
         if kind.sets_generation {
             m.insert("generation".into(), json!(1));
         }
+        normalize(kind, &mut body);
+        names::validate_metadata(kind, &name, &body)?;
         if let Value::Object(o) = &mut body {
             if kind.status_subresource {
                 o.remove("status");
@@ -574,6 +609,10 @@ impl Backend {
                     ));
                 }
             }
+            normalize(&k, &mut new);
+            if part == Part::Main {
+                names::validate_metadata(&k, name, &new)?;
+            }
             if new == old {
                 return Ok((WriteOutcome::Unchanged, old));
             }
@@ -695,7 +734,22 @@ impl Backend {
             && let Ok(ck) = ResourceKind::from_crd(obj)
         {
             self.registry.unregister(&ck.group, &ck.plural);
-            self.store.drop_resource(&ck.resource());
+            // Remove the custom resources with DELETED events, as the CRD
+            // finalizer does on a cluster.
+            let resource = ck.resource();
+            if let Ok((page, _)) = self.store.page(&resource, None, None, None, None, |_| true) {
+                for (key, _) in page.items {
+                    let _ = self.store.write(&resource, &key, |cur, rv| match cur {
+                        Some(b) => {
+                            let mut o = parse(b);
+                            meta(&mut o).insert("resourceVersion".into(), json!(rv.to_string()));
+                            Ok((WriteOutcome::Delete(encode(&o)), ()))
+                        }
+                        None => Ok((WriteOutcome::Unchanged, ())),
+                    });
+                }
+            }
+            self.store.drop_resource(&resource);
         }
     }
 

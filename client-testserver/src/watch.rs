@@ -124,8 +124,8 @@ impl WatchTarget {
     }
 
     /// The event type to send for `ev`, if any, with selector transitions.
-    fn classify(&self, ev: &Event) -> Option<EventType> {
-        if *ev.resource != *self.kind.resource() {
+    fn classify(&self, resource: &str, ev: &Event) -> Option<EventType> {
+        if &*ev.resource != resource {
             return None;
         }
         if let Some(ns) = &self.namespace
@@ -157,7 +157,11 @@ impl WatchTarget {
 async fn run(backend: Backend, target: WatchTarget, params: WatchParams, mut out: Sender) {
     let mut changes = backend.store.subscribe();
     let resource = target.kind.resource();
-    let deadline = params.timeout.map(|t| tokio::time::Instant::now() + t);
+    // Far-off values (huge timeoutSeconds) must not overflow the clock.
+    let far = Duration::from_secs(365 * 24 * 3600);
+    let deadline = params
+        .timeout
+        .map(|t| tokio::time::Instant::now() + t.min(far));
     let mut last;
     let initial = params.send_initial_events || params.resource_version.unwrap_or(0) == 0;
     if initial {
@@ -188,10 +192,10 @@ async fn run(backend: Backend, target: WatchTarget, params: WatchParams, mut out
     } else {
         last = params.resource_version.unwrap_or(0);
     }
-    let mut bookmark = tokio::time::interval_at(
-        tokio::time::Instant::now() + params.bookmark_interval,
-        params.bookmark_interval,
-    );
+    let every = params
+        .bookmark_interval
+        .clamp(Duration::from_millis(1), far);
+    let mut bookmark = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     loop {
         match backend.store.events_since(last) {
             Err(compacted) => {
@@ -208,7 +212,7 @@ async fn run(backend: Backend, target: WatchTarget, params: WatchParams, mut out
             Ok(events) => {
                 for ev in events {
                     last = ev.rv;
-                    if let Some(t) = target.classify(&ev) {
+                    if let Some(t) = target.classify(&resource, &ev) {
                         let obj = target.encode(&backend, &params, &ev.object);
                         if !out.send(line(t.as_str(), &obj)).await {
                             return;

@@ -1,7 +1,8 @@
 //! Built-in kinds that `client-core` ships: `Namespace`, `ConfigMap`, `Secret`,
 //! `Event` (core/v1) and `Lease` (coordination.k8s.io/v1).
 //!
-//! Their [`Resource`] impls are written by hand here.
+//! They are declared with `#[derive(Resource)]` like any user kind, which
+//! also gives each its typed clients (`ConfigMapClient`, ...).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,33 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::meta::{MicroTime, ObjectMeta, Time};
 use super::serde_util::{null_as_default, str_is_empty};
-use crate::resource::{Cluster, HasStatus, Namespaced, Resource};
-
-macro_rules! core_resource {
-    ($ty:ty, group = $group:literal, version = $version:literal, api_version = $api_version:literal,
-     kind = $kind:literal, plural = $plural:literal, singular = $singular:literal,
-     short_names = [$($short:literal),*], scope = $scope:ty) => {
-        impl Resource for $ty {
-            const GROUP: &'static str = $group;
-            const VERSION: &'static str = $version;
-            const API_VERSION: &'static str = $api_version;
-            const KIND: &'static str = $kind;
-            const PLURAL: &'static str = $plural;
-            const SINGULAR: &'static str = $singular;
-            const SHORT_NAMES: &'static [&'static str] = &[$($short),*];
-            const CATEGORIES: &'static [&'static str] = &[];
-            type Scope = $scope;
-
-            fn metadata(&self) -> &ObjectMeta {
-                &self.metadata
-            }
-
-            fn metadata_mut(&mut self) -> &mut ObjectMeta {
-                &mut self.metadata
-            }
-        }
-    };
-}
+use crate::resource::Resource;
 
 /// Binary data, base64-encoded on the wire (Go's `[]byte`).
 ///
@@ -127,7 +102,15 @@ impl<'de> Deserialize<'de> for ByteString {
 }
 
 /// A namespace (core/v1 `Namespace`), cluster-scoped.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(client_derive::Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[resource(
+    crate = "crate",
+    group = "",
+    version = "v1",
+    short_names("ns"),
+    cluster,
+    status
+)]
 pub struct Namespace {
     /// Standard metadata.
     #[serde(default)]
@@ -139,19 +122,6 @@ pub struct Namespace {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NamespaceStatus>,
 }
-
-core_resource!(
-    Namespace,
-    group = "",
-    version = "v1",
-    api_version = "v1",
-    kind = "Namespace",
-    plural = "namespaces",
-    singular = "namespace",
-    short_names = ["ns"],
-    scope = Cluster
-);
-impl HasStatus for Namespace {}
 
 impl Namespace {
     /// A namespace with only a name.
@@ -229,7 +199,8 @@ pub struct NamespaceCondition {
 ///     r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg"},"data":{"key":"value"}}"#,
 /// );
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(client_derive::Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[resource(crate = "crate", group = "", version = "v1", short_names("cm"))]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigMap {
     /// Standard metadata.
@@ -254,21 +225,11 @@ pub struct ConfigMap {
     pub immutable: Option<bool>,
 }
 
-core_resource!(
-    ConfigMap,
-    group = "",
-    version = "v1",
-    api_version = "v1",
-    kind = "ConfigMap",
-    plural = "configmaps",
-    singular = "configmap",
-    short_names = ["cm"],
-    scope = Namespaced
-);
-
 /// Secret data (core/v1 `Secret`).
 ///
-/// `Debug` prints the keys of `data` and `string_data` but never their values.
+/// `Debug` prints the keys of `data` and `string_data` but never their values,
+/// nor the `kubectl.kubernetes.io/last-applied-configuration` annotation
+/// (which holds a copy of the data after a client-side `kubectl apply`).
 ///
 /// ```
 /// use client_core::api::{ByteString, Secret};
@@ -278,7 +239,8 @@ core_resource!(
 /// let shown = format!("{s:?}");
 /// assert!(shown.contains("password") && !shown.contains("hunter2"));
 /// ```
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(client_derive::Resource, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[resource(crate = "crate", group = "", version = "v1")]
 #[serde(rename_all = "camelCase")]
 pub struct Secret {
     /// Standard metadata.
@@ -306,18 +268,6 @@ pub struct Secret {
     pub immutable: Option<bool>,
 }
 
-core_resource!(
-    Secret,
-    group = "",
-    version = "v1",
-    api_version = "v1",
-    kind = "Secret",
-    plural = "secrets",
-    singular = "secret",
-    short_names = [],
-    scope = Namespaced
-);
-
 /// Shows map keys with every value replaced by `<redacted>`.
 struct RedactedValues<'a, V>(&'a BTreeMap<String, V>);
 
@@ -329,10 +279,28 @@ impl<V> fmt::Debug for RedactedValues<'_, V> {
     }
 }
 
+/// The annotation where `kubectl apply` keeps the last applied object: for a
+/// Secret it holds the data, so `Debug` hides it too.
+const LAST_APPLIED_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted;
+        let metadata = if self
+            .metadata
+            .annotations
+            .contains_key(LAST_APPLIED_ANNOTATION)
+        {
+            let mut copy = self.metadata.clone();
+            copy.annotations
+                .insert(LAST_APPLIED_ANNOTATION.to_owned(), "<redacted>".to_owned());
+            redacted = copy;
+            &redacted
+        } else {
+            &self.metadata
+        };
         f.debug_struct("Secret")
-            .field("metadata", &self.metadata)
+            .field("metadata", &metadata)
             .field("data", &RedactedValues(&self.data))
             .field("string_data", &RedactedValues(&self.string_data))
             .field("type_", &self.type_)
@@ -385,7 +353,8 @@ impl ObjectReference {
 }
 
 /// An event report (core/v1 `Event`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(client_derive::Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[resource(crate = "crate", group = "", version = "v1", short_names("ev"))]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     /// Standard metadata.
@@ -435,18 +404,6 @@ pub struct Event {
     pub reporting_instance: String,
 }
 
-core_resource!(
-    Event,
-    group = "",
-    version = "v1",
-    api_version = "v1",
-    kind = "Event",
-    plural = "events",
-    singular = "event",
-    short_names = ["ev"],
-    scope = Namespaced
-);
-
 /// The source of an [`Event`] (core/v1 `EventSource`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventSource {
@@ -475,7 +432,8 @@ fn is_zero_i32(v: &i32) -> bool {
 }
 
 /// A lease for leader election or heartbeats (coordination.k8s.io/v1 `Lease`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(client_derive::Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[resource(crate = "crate", group = "coordination.k8s.io", version = "v1", no_crd)]
 pub struct Lease {
     /// Standard metadata.
     #[serde(default)]
@@ -484,18 +442,6 @@ pub struct Lease {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<LeaseSpec>,
 }
-
-core_resource!(
-    Lease,
-    group = "coordination.k8s.io",
-    version = "v1",
-    api_version = "coordination.k8s.io/v1",
-    kind = "Lease",
-    plural = "leases",
-    singular = "lease",
-    short_names = [],
-    scope = Namespaced
-);
 
 /// The spec of a [`Lease`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

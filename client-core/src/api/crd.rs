@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use super::meta::{ObjectMeta, Time};
 use super::serde_util::{null_as_default, str_is_empty};
-use crate::resource::{Cluster, HasStatus, Resource};
 
 /// A custom resource definition: teaches the API server a new kind.
 ///
@@ -43,7 +42,17 @@ use crate::resource::{Cluster, HasStatus, Resource};
 /// assert_eq!(CustomResourceDefinition::SHORT_NAMES, ["crd", "crds"]);
 /// assert!(!crd.is_established());
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(client_derive::Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[resource(
+    crate = "crate",
+    group = "apiextensions.k8s.io",
+    version = "v1",
+    short_names("crd", "crds"),
+    categories("api-extensions"),
+    cluster,
+    status,
+    no_crd
+)]
 pub struct CustomResourceDefinition {
     /// Standard metadata; the name must be `{plural}.{group}`.
     #[serde(default)]
@@ -55,28 +64,6 @@ pub struct CustomResourceDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CustomResourceDefinitionStatus>,
 }
-
-impl Resource for CustomResourceDefinition {
-    const GROUP: &'static str = "apiextensions.k8s.io";
-    const VERSION: &'static str = "v1";
-    const API_VERSION: &'static str = "apiextensions.k8s.io/v1";
-    const KIND: &'static str = "CustomResourceDefinition";
-    const PLURAL: &'static str = "customresourcedefinitions";
-    const SINGULAR: &'static str = "customresourcedefinition";
-    const SHORT_NAMES: &'static [&'static str] = &["crd", "crds"];
-    const CATEGORIES: &'static [&'static str] = &["api-extensions"];
-    type Scope = Cluster;
-
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-}
-
-impl HasStatus for CustomResourceDefinition {}
 
 impl CustomResourceDefinition {
     /// `true` once the server serves the new resource (condition `Established` is `True`).

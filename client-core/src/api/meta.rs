@@ -20,7 +20,10 @@ use crate::resource::Resource;
 /// Standard object metadata (`metav1.ObjectMeta`): every field the API defines.
 ///
 /// String fields are `Option<String>`; as in Go, `None` and `Some("")` are
-/// both left out of the JSON, and so is a `generation` of `0`.
+/// both left out of the JSON, and so is a `generation` of `0`. One deliberate
+/// difference: Go writes an unset `creationTimestamp` as `null` (its
+/// `omitempty` cannot drop a struct); this type leaves it out, which the
+/// server reads the same way.
 ///
 /// ```
 /// use client_core::ObjectMeta;

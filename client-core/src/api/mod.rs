@@ -13,11 +13,17 @@ pub mod status;
 pub mod typemeta;
 pub mod watch;
 
-pub use core::{
+pub use self::core::{
     ByteString, ConfigMap, Event, EventSeries, EventSource, Lease, LeaseSpec, Namespace,
     NamespaceCondition, NamespaceSpec, NamespaceStatus, ObjectReference, Secret,
 };
+pub use core::{
+    ConfigMapAllNamespacesClient, ConfigMapClient, EventAllNamespacesClient, EventClient,
+    LeaseAllNamespacesClient, LeaseClient, NamespaceClient, SecretAllNamespacesClient,
+    SecretClient,
+};
 pub use crd::CustomResourceDefinition;
+pub use crd::CustomResourceDefinitionClient;
 pub use dynamic::{ApiResource, DynamicObject};
 pub use meta::{
     List, ListMeta, ManagedFieldsEntry, MicroTime, ObjectMeta, OwnerReference, Time,

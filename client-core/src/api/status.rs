@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::meta::ListMeta;
@@ -29,39 +30,55 @@ use super::serde_util::null_as_default;
 /// assert!(status.is_not_found());
 /// assert_eq!(status.details.unwrap().name.as_deref(), Some("foo"));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Status {
     /// `Success` or `Failure`; `None` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub status: Option<String>,
     /// A human-readable description.
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub message: String,
     /// A machine-readable reason such as `NotFound`; empty when unknown.
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub reason: String,
     /// Extra data about the failure, such as the object's name and field causes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub details: Option<StatusDetails>,
     /// The HTTP status code; `0` when absent.
-    #[serde(
-        default,
-        deserialize_with = "code_from_any_int",
-        skip_serializing_if = "is_zero_u16"
-    )]
+    #[serde(default, deserialize_with = "code_from_any_int")]
     pub code: u16,
     /// List metadata; an expired `continue` carries a fresh token here.
     #[serde(default, deserialize_with = "null_as_default")]
     pub metadata: ListMeta,
+}
+
+/// Writes the Status as the API server does: `kind` and `apiVersion` first, then
+/// `metadata`, `status`, `message`, `reason`, `details` and `code`, leaving out
+/// empty fields.
+impl Serialize for Status {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Status", 8)?;
+        s.serialize_field("kind", "Status")?;
+        s.serialize_field("apiVersion", "v1")?;
+        s.serialize_field("metadata", &self.metadata)?;
+        if let Some(status) = &self.status {
+            s.serialize_field("status", status)?;
+        }
+        if !self.message.is_empty() {
+            s.serialize_field("message", &self.message)?;
+        }
+        if !self.reason.is_empty() {
+            s.serialize_field("reason", &self.reason)?;
+        }
+        if let Some(details) = &self.details {
+            s.serialize_field("details", details)?;
+        }
+        if self.code != 0 {
+            s.serialize_field("code", &self.code)?;
+        }
+        s.end()
+    }
 }
 
 /// Details of a [`Status`] (`metav1.StatusDetails`).
@@ -104,10 +121,6 @@ pub struct StatusCause {
     /// The field path, such as `spec.replicas`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-}
-
-fn is_zero_u16(code: &u16) -> bool {
-    *code == 0
 }
 
 /// Reads any JSON integer; a code that does not fit a `u16` (or `null`) becomes `0`.

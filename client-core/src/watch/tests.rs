@@ -85,7 +85,7 @@ fn split_at_every_byte_offset() {
 #[test]
 fn split_at_every_pair_of_offsets() {
     let bytes = STREAM.as_bytes();
-    for a in (0..=bytes.len()).step_by(7) {
+    for a in (0..=bytes.len()).step_by(29) {
         for b in a..=bytes.len() {
             let mut dec = FrameDecoder::new();
             let mut events = Vec::new();
@@ -463,5 +463,20 @@ proptest! {
             prop_assert_eq!(i64::from(s.code), if (0..=65535).contains(&code) { code } else { 0 });
             prop_assert_eq!(s.reason, reason);
         }
+    }
+}
+
+#[test]
+fn dynamic_objects_decode_from_watch_frames_in_either_key_order() {
+    use crate::api::DynamicObject;
+    for frame in [
+        &br#"{"type":"ADDED","object":{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","resourceVersion":"4"},"data":{"k":"v"}}}"#[..],
+        br#"{"object":{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","resourceVersion":"4"},"data":{"k":"v"}},"type":"ADDED"}"#,
+    ] {
+        let ev = decode_event::<DynamicObject>(frame).unwrap();
+        let WatchEvent::Added(obj) = ev else { panic!("{ev:?}") };
+        assert_eq!(obj.kind.as_deref(), Some("ConfigMap"));
+        assert_eq!(obj.metadata.resource_version.as_deref(), Some("4"));
+        assert_eq!(obj.data["data"]["k"], "v");
     }
 }

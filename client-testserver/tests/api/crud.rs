@@ -436,3 +436,39 @@ async fn bad_input_is_rejected_without_damage() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn secrets_merge_string_data_and_metadata_is_validated() {
+    within(async {
+        let (_s, c) = server().await;
+        let sp = "/api/v1/namespaces/default/secrets";
+        let r = c
+            .post(sp, &json!({"metadata": {"name": "s"}, "data": {"a": "eA=="}, "stringData": {"b": "hello"}}))
+            .await;
+        assert_eq!(r.status, 201);
+        let v = r.json();
+        assert_eq!(v["data"], json!({"a": "eA==", "b": "aGVsbG8="}));
+        assert!(v.get("stringData").is_none());
+        let r = c
+            .patch(&format!("{sp}/s"), "application/merge-patch+json", &json!({"stringData": {"a": "y"}}))
+            .await;
+        assert_eq!(r.json()["data"]["a"], "eQ==");
+        let mut o = cm("l");
+        o["metadata"]["labels"] = json!({"bad key": "v", "ok": "not valid!"});
+        let r = c.post(CMS, &o).await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        let v = r.json();
+        assert_eq!(v["reason"], "Invalid");
+        let causes = v["details"]["causes"].as_array().unwrap();
+        assert_eq!(causes.len(), 2, "{v}");
+        assert!(causes.iter().all(|c| c["field"] == "metadata.labels"));
+        assert!(v["message"].as_str().unwrap().starts_with("ConfigMap \"l\" is invalid: [metadata.labels: Invalid value: \"bad key\": "), "{v}");
+        c.post(CMS, &cm("l")).await;
+        let r = c
+            .patch(&format!("{CMS}/l"), "application/merge-patch+json", &json!({"metadata": {"annotations": {"a/b/c": "x"}}}))
+            .await;
+        assert_eq!(r.status, 422);
+        assert_eq!(c.get(&format!("{CMS}/l")).await.json()["metadata"].get("annotations"), None);
+    })
+    .await;
+}

@@ -258,8 +258,61 @@ async fn kubectl_end_to_end() {
                 && line.contains("CronTab"),
             "{line}"
         );
+        // Client-side apply of a built-in twice: the second is a strategic
+        // merge patch.
+        let cm1 = k.file(
+            "cm1.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: '1'}\n",
+        );
+        k.ok(&["apply", "-f", cm1.to_str().unwrap()]).await;
+        let cm2 = k.file(
+            "cm2.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {b: '2'}\n",
+        );
+        let out = k.ok(&["apply", "-f", cm2.to_str().unwrap()]).await;
+        assert!(out.contains("configmap/c configured"), "{out}");
+        let data = k.ok(&["get", "cm", "c", "-o", "jsonpath={.data}"]).await;
+        assert_eq!(data, r#"{"b":"2"}"#);
         let out = k.ok(&["get", "namespaces"]).await;
         assert!(out.contains("kube-system"), "{out}");
+    })
+    .await
+    .expect("kubectl test timed out");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_with_a_client_certificate() {
+    tokio::time::timeout(Duration::from_secs(60), async {
+        let s = client_testserver::TestServer::builder()
+            .no_auth()
+            .client_cert_auth()
+            .start()
+            .await
+            .unwrap();
+        let k = Kubectl::new(&s);
+        let with_cert = s
+            .client_cert_kubeconfig("alice", &["dev".into()])
+            .unwrap()
+            .unwrap();
+        std::fs::write(&k.kubeconfig, with_cert).unwrap();
+        let out = k.ok(&["get", "ns", "kube-system", "-o", "name"]).await;
+        assert_eq!(out.trim(), "namespace/kube-system");
+        // Without a certificate (here: a bogus token) it is refused. (With no
+        // credentials at all kubectl would prompt for a password on stdin.)
+        let bogus = client_testserver::kubeconfig::render_kubeconfig(
+            s.url(),
+            s.ca_pem(),
+            &client_testserver::kubeconfig::KubeconfigUser::Token("bogus".into()),
+        );
+        std::fs::write(&k.kubeconfig, bogus).unwrap();
+        let o = k.run(&["get", "ns"]).await;
+        assert!(!o.ok);
+        assert!(
+            o.stderr
+                .contains("error: You must be logged in to the server (Unauthorized)"),
+            "{}",
+            o.stderr
+        );
     })
     .await
     .expect("kubectl test timed out");

@@ -3,11 +3,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod client;
+mod concurrency;
 mod crd;
 mod crud;
 mod faults;
 mod kubectl;
 mod list;
+mod table;
 mod tls;
 mod watch;
 

@@ -206,8 +206,7 @@ async fn bookmarks_and_initial_events() {
         assert_eq!(b["object"]["metadata"].as_object().unwrap().len(), 1);
         // sendInitialEvents without NotOlderThan is rejected.
         let r = c.get(&format!("{CMS}?watch=true&sendInitialEvents=true")).await;
-        assert_eq!(r.status, 422);
-        assert_eq!(r.json()["reason"], "Invalid");
+        assert_status(&r, 422, "Invalid", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
     })
     .await;
 }
@@ -220,6 +219,14 @@ async fn timeout_seconds_closes_the_stream() {
         let mut w = c.watch(&format!("{CMS}?watch=true&timeoutSeconds=1")).await;
         assert!(w.next_within(Duration::from_secs(5)).await.is_none());
         assert!(started.elapsed() >= Duration::from_millis(900));
+        // An absurd timeout is accepted, not a crash.
+        let mut w = c
+            .watch(&format!(
+                "{CMS}?watch=true&timeoutSeconds=18446744073709551615"
+            ))
+            .await;
+        c.post(CMS, &cm("late")).await;
+        assert_eq!(w.next().await.unwrap()["type"], "ADDED");
     })
     .await;
 }

@@ -310,3 +310,23 @@ fn byte_string_conversions() {
     assert_eq!(ByteString::from(&b"c"[..]).0, b"c");
     assert_eq!(ByteString::from(vec![1u8]).0, [1]);
 }
+
+#[test]
+fn secret_debug_redacts_the_last_applied_annotation() {
+    let secret: Secret = serde_json::from_str(
+        r#"{"metadata":{"name":"db","annotations":{"team":"core",
+            "kubectl.kubernetes.io/last-applied-configuration":"{\"data\":{\"password\":\"aHVudGVyMg==\"}}"}},
+            "data":{"password":"aHVudGVyMg=="}}"#,
+    )
+    .unwrap();
+    let shown = format!("{secret:?}");
+    assert!(!shown.contains("aHVudGVyMg"), "{shown}");
+    assert!(
+        shown.contains("last-applied-configuration") && shown.contains("core"),
+        "{shown}"
+    );
+    // Debug does not change the object.
+    let annotation =
+        &secret.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"];
+    assert!(annotation.contains("aHVudGVyMg"));
+}

@@ -6,5 +6,6 @@ mod kinds;
 mod meta;
 mod options;
 mod patch;
+mod props;
 mod status;
 mod typemeta;

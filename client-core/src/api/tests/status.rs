@@ -299,6 +299,23 @@ fn serializes_with_go_omissions() {
     let s = status("NotFound", 404);
     assert_eq!(
         serde_json::to_string(&s).unwrap(),
-        r#"{"status":"Failure","reason":"NotFound","code":404,"metadata":{}}"#
+        r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","reason":"NotFound","code":404}"#
+    );
+}
+
+#[test]
+fn server_status_round_trips_byte_for_byte() {
+    let body = concat!(
+        r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","#,
+        r#""message":"Apply failed with 1 conflict: conflict with \"kubectl\": .spec.size","reason":"Conflict","#,
+        r#""details":{"name":"w","group":"example.com","kind":"widgets","causes":[{"reason":"FieldManagerConflict","message":"conflict with \"kubectl\"","field":".spec.size"}]},"#,
+        r#""code":409}"#
+    );
+    let s = Status::from_bytes(body.as_bytes()).unwrap();
+    assert!(s.is_conflict());
+    assert_eq!(serde_json::to_string(&s).unwrap(), body);
+    assert_eq!(
+        Status::from_bytes(&serde_json::to_vec(&s).unwrap()),
+        Some(s)
     );
 }

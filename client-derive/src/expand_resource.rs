@@ -1,0 +1,475 @@
+//! Code generation for `#[derive(Resource)]`, from the model only.
+//!
+//! Everything generated is thin: constants, marker impls, and client types whose
+//! methods are one-line forwards into `client-core`'s generic `TypedClient`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::model::{MethodModel, ResourceModel};
+
+/// Documentation and signature of one standard verb.
+struct VerbDef {
+    name: &'static str,
+    doc: &'static str,
+}
+
+const VERB_DOCS: &[VerbDef] = &[
+    VerbDef {
+        name: "create",
+        doc: "Creates `obj` (`POST`) and returns the object as stored.",
+    },
+    VerbDef {
+        name: "get",
+        doc: "Reads the object called `name` (`GET`).",
+    },
+    VerbDef {
+        name: "list",
+        doc: "Lists objects (`GET` on the collection); see `list_pages` to follow `continue` tokens.",
+    },
+    VerbDef {
+        name: "watch",
+        doc: "Watches objects (`GET ?watch=true`): a stream of watch events.",
+    },
+    VerbDef {
+        name: "update",
+        doc: "Replaces `obj` (`PUT`); `metadata.resourceVersion` guards against lost updates.",
+    },
+    VerbDef {
+        name: "update_status",
+        doc: "Replaces the status of `obj` (`PUT` on the `status` subresource).",
+    },
+    VerbDef {
+        name: "patch",
+        doc: "Patches the object called `name` (`PATCH`, merge, JSON or strategic merge).",
+    },
+    VerbDef {
+        name: "patch_status",
+        doc: "Patches the status of the object called `name` (`PATCH` on `status`).",
+    },
+    VerbDef {
+        name: "apply",
+        doc: "Server-side apply of `obj` (any serializable partial object) as the field manager in `opts`.",
+    },
+    VerbDef {
+        name: "apply_status",
+        doc: "Server-side apply on the `status` subresource.",
+    },
+    VerbDef {
+        name: "delete",
+        doc: "Deletes the object called `name`; the answer says whether it is gone or still finalizing.",
+    },
+    VerbDef {
+        name: "delete_collection",
+        doc: "Deletes every object matched by `list_opts`.",
+    },
+];
+
+fn verb_doc(name: &str) -> &'static str {
+    VERB_DOCS
+        .iter()
+        .find(|v| v.name == name)
+        .map_or("", |v| v.doc)
+}
+
+/// The forwarding method for one standard verb.
+fn verb_method(model: &ResourceModel, verb: &str) -> TokenStream {
+    let k = &model.krate;
+    let t = &model.ident;
+    let doc = verb_doc(verb);
+    let body = match verb {
+        "create" => quote! {
+            pub fn create(&self, obj: &#t, opts: &#k::__private::CreateOptions) -> #k::__private::ApiFuture<#t> { self.0.create(obj, opts) }
+        },
+        "get" => quote! {
+            pub fn get(&self, name: &str, opts: &#k::__private::GetOptions) -> #k::__private::ApiFuture<#t> { self.0.get(name, opts) }
+        },
+        "list" => quote! {
+            pub fn list(&self, opts: &#k::__private::ListOptions) -> #k::__private::ApiFuture<#k::__private::List<#t>> { self.0.list(opts) }
+            /// Lists objects page by page, following `continue` tokens: a stream of lists.
+            #[inline]
+            pub fn list_pages(&self, opts: &#k::__private::ListOptions) -> #k::__private::Pages<#t> { self.0.list_pages(opts) }
+        },
+        "watch" if model.verbs.has("list") => quote! {
+            pub fn watch(&self, opts: &#k::__private::ListOptions) -> #k::__private::ApiFuture<#k::__private::WatchStream<#t>> { self.0.watch(opts) }
+            /// A list-then-watch stream that resumes, re-lists after 410 and never loses an event.
+            #[inline]
+            pub fn watcher(&self, config: #k::__private::WatcherConfig) -> #k::__private::Watcher<#t> { self.0.watcher(config) }
+        },
+        "watch" => quote! {
+            pub fn watch(&self, opts: &#k::__private::ListOptions) -> #k::__private::ApiFuture<#k::__private::WatchStream<#t>> { self.0.watch(opts) }
+        },
+        "update" => quote! {
+            pub fn update(&self, obj: &#t, opts: &#k::__private::UpdateOptions) -> #k::__private::ApiFuture<#t> { self.0.update(obj, opts) }
+        },
+        "update_status" => quote! {
+            pub fn update_status(&self, obj: &#t, opts: &#k::__private::UpdateOptions) -> #k::__private::ApiFuture<#t> { self.0.update_status(obj, opts) }
+        },
+        "patch" => quote! {
+            pub fn patch<P: #k::__private::Serialize>(&self, name: &str, patch: &#k::__private::Patch<P>, opts: &#k::__private::PatchOptions) -> #k::__private::ApiFuture<#t> { self.0.patch(name, patch, opts) }
+        },
+        "patch_status" => quote! {
+            pub fn patch_status<P: #k::__private::Serialize>(&self, name: &str, patch: &#k::__private::Patch<P>, opts: &#k::__private::PatchOptions) -> #k::__private::ApiFuture<#t> { self.0.patch_status(name, patch, opts) }
+        },
+        "apply" => quote! {
+            pub fn apply<P: #k::__private::Serialize>(&self, name: &str, obj: &P, opts: &#k::__private::ApplyOptions) -> #k::__private::ApiFuture<#t> { self.0.apply(name, obj, opts) }
+        },
+        "apply_status" => quote! {
+            pub fn apply_status<P: #k::__private::Serialize>(&self, name: &str, obj: &P, opts: &#k::__private::ApplyOptions) -> #k::__private::ApiFuture<#t> { self.0.apply_status(name, obj, opts) }
+        },
+        "delete" => quote! {
+            pub fn delete(&self, name: &str, opts: &#k::__private::DeleteOptions) -> #k::__private::ApiFuture<#k::__private::DeleteOutcome<#t>> { self.0.delete(name, opts) }
+        },
+        "delete_collection" => quote! {
+            pub fn delete_collection(&self, opts: &#k::__private::DeleteOptions, list_opts: &#k::__private::ListOptions) -> #k::__private::ApiFuture<#k::__private::List<#t>> { self.0.delete_collection(opts, list_opts) }
+        },
+        _ => return TokenStream::new(),
+    };
+    quote! {
+        #[doc = #doc]
+        #[inline]
+        #body
+    }
+}
+
+fn scale_methods(model: &ResourceModel) -> TokenStream {
+    if model.scale.is_none() {
+        return TokenStream::new();
+    }
+    let k = &model.krate;
+    let mut out = TokenStream::new();
+    if model.verbs.has("get") {
+        out.extend(quote! {
+            /// Reads the `scale` subresource of the object called `name`.
+            #[inline]
+            pub fn get_scale(&self, name: &str, opts: &#k::__private::GetOptions) -> #k::__private::ApiFuture<#k::__private::Scale> { self.0.get_scale(name, opts) }
+        });
+    }
+    if model.verbs.has("update") {
+        out.extend(quote! {
+            /// Replaces the `scale` subresource of the object called `name`.
+            #[inline]
+            pub fn update_scale(&self, name: &str, scale: &#k::__private::Scale, opts: &#k::__private::UpdateOptions) -> #k::__private::ApiFuture<#k::__private::Scale> { self.0.update_scale(name, scale, opts) }
+        });
+    }
+    if model.verbs.has("patch") {
+        out.extend(quote! {
+            /// Patches the `scale` subresource of the object called `name`.
+            #[inline]
+            pub fn patch_scale<P: #k::__private::Serialize>(&self, name: &str, patch: &#k::__private::Patch<P>, opts: &#k::__private::PatchOptions) -> #k::__private::ApiFuture<#k::__private::Scale> { self.0.patch_scale(name, patch, opts) }
+        });
+    }
+    out
+}
+
+fn custom_method(model: &ResourceModel, m: &MethodModel) -> TokenStream {
+    let k = &model.krate;
+    let name = &m.name;
+    let sub = &m.subresource;
+    let input = &m.input;
+    let result = &m.result;
+    let doc = format!(
+        "`{}` on the `{}` subresource of the object called `name` (declared with `method(..)`).",
+        m.verb.to_ascii_uppercase(),
+        m.subresource
+    );
+    let sig = match m.verb.as_str() {
+        "get" => quote! {
+            pub fn #name(&self, name: &str, opts: &#k::__private::GetOptions) -> #k::__private::ApiFuture<#result> { self.0.subresource_get(name, #sub, opts) }
+        },
+        "create" => quote! {
+            pub fn #name(&self, name: &str, input: &#input, opts: &#k::__private::CreateOptions) -> #k::__private::ApiFuture<#result> { self.0.subresource_create(name, #sub, input, opts) }
+        },
+        "update" => quote! {
+            pub fn #name(&self, name: &str, input: &#input, opts: &#k::__private::UpdateOptions) -> #k::__private::ApiFuture<#result> { self.0.subresource_update(name, #sub, input, opts) }
+        },
+        "patch" => quote! {
+            pub fn #name<P: #k::__private::Serialize>(&self, name: &str, patch: &#k::__private::Patch<P>, opts: &#k::__private::PatchOptions) -> #k::__private::ApiFuture<#result> { self.0.subresource_patch(name, #sub, patch, opts) }
+        },
+        _ => return TokenStream::new(),
+    };
+    quote! {
+        #[doc = #doc]
+        #[inline]
+        #sig
+    }
+}
+
+fn strs(v: &[String]) -> TokenStream {
+    quote!(&[#(#v),*])
+}
+
+fn opt_str(v: &Option<String>) -> TokenStream {
+    match v {
+        Some(s) => quote!(::core::option::Option::Some(#s)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn crd_fn(model: &ResourceModel) -> TokenStream {
+    if !model.crd {
+        return TokenStream::new();
+    }
+    let k = &model.krate;
+    let status = model.status;
+    let scale = match &model.scale {
+        Some(s) => {
+            let spec = &s.spec_replicas_path;
+            let st = &s.status_replicas_path;
+            let sel = opt_str(&s.label_selector_path);
+            quote! {
+                ::core::option::Option::Some(#k::__private::CrdScale {
+                    spec_replicas_path: #spec,
+                    status_replicas_path: #st,
+                    label_selector_path: #sel,
+                })
+            }
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let columns = model.columns.iter().map(|c| {
+        let (name, ty, path, priority) = (&c.name, &c.ty, &c.json_path, c.priority);
+        let description = opt_str(&c.description);
+        let format = opt_str(&c.format);
+        quote! {
+            #k::__private::CrdColumn {
+                name: #name, type_: #ty, json_path: #path, priority: #priority,
+                description: #description, format: #format,
+            }
+        }
+    });
+    let doc = format!(
+        "The `CustomResourceDefinition` that serves `{}` ({}.{}), with a permissive schema.",
+        model.kind, model.plural, model.group
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn crd() -> #k::__private::CustomResourceDefinition {
+            #k::__private::crd::<Self>(&#k::__private::CrdInfo {
+                status: #status,
+                scale: #scale,
+                columns: &[#(#columns),*],
+            })
+        }
+    }
+}
+
+/// The complete expansion for a valid (or shape-valid) resource.
+/// `with_custom` is false when attribute errors were found, so that bad
+/// `method(..)`s do not add errors of their own.
+pub fn expand(model: &ResourceModel, with_custom: bool) -> TokenStream {
+    let k = &model.krate;
+    let t = &model.ident;
+    let vis = &model.vis;
+    let (group, version, kind, plural, singular) = (
+        &model.group,
+        &model.version,
+        &model.kind,
+        &model.plural,
+        &model.singular,
+    );
+    let api_version = if group.is_empty() {
+        version.clone()
+    } else {
+        format!("{group}/{version}")
+    };
+    let short = strs(&model.short_names);
+    let categories = strs(&model.categories);
+    let scope = if model.namespaced {
+        quote!(#k::Namespaced)
+    } else {
+        quote!(#k::Cluster)
+    };
+    // A `metadata` field of the wrong type is reported on that type, through a
+    // trait with a readable message; both accessors raise the same diagnostic
+    // at the same span, which the compiler reports once.
+    let meta_span = model
+        .metadata_ty
+        .as_ref()
+        .map_or_else(proc_macro2::Span::call_site, Spanned::span);
+    let meta =
+        quote_spanned!(meta_span=> #k::__private::MetadataField::__object_meta(&self.metadata));
+    let meta_mut = quote_spanned!(meta_span=> #k::__private::MetadataField::__object_meta_mut(&mut self.metadata));
+    let mut out = quote! {
+        #[automatically_derived]
+        impl #k::Resource for #t {
+            const GROUP: &'static str = #group;
+            const VERSION: &'static str = #version;
+            const API_VERSION: &'static str = #api_version;
+            const KIND: &'static str = #kind;
+            const PLURAL: &'static str = #plural;
+            const SINGULAR: &'static str = #singular;
+            const SHORT_NAMES: &'static [&'static str] = #short;
+            const CATEGORIES: &'static [&'static str] = #categories;
+            type Scope = #scope;
+            #[inline]
+            fn metadata(&self) -> &#k::__private::ObjectMeta { #meta }
+            #[inline]
+            fn metadata_mut(&mut self) -> &mut #k::__private::ObjectMeta { #meta_mut }
+        }
+    };
+    if model.status {
+        out.extend(quote!(#[automatically_derived] impl #k::HasStatus for #t {}));
+    }
+    if model.scale.is_some() {
+        out.extend(quote!(#[automatically_derived] impl #k::HasScale for #t {}));
+    }
+
+    let client = format_ident!("{}Client", t);
+    let all = format_ident!("{}AllNamespacesClient", t);
+    let verbs: TokenStream = crate::attr::VERBS
+        .iter()
+        .filter(|v| model.verbs.has(v))
+        .map(|v| verb_method(model, v))
+        .collect();
+    let scale = scale_methods(model);
+    let custom: TokenStream = if with_custom {
+        model
+            .methods
+            .iter()
+            .map(|m| custom_method(model, m))
+            .collect()
+    } else {
+        TokenStream::new()
+    };
+    let client_doc = format!(
+        "Typed client for `{kind}` ({api_version}, `{plural}`): one method per verb the resource allows.\n\n\
+         Build it with [`{t}::client`], `{client}::new` or a Clientset getter."
+    );
+    let (ctor, from_type, link) = if model.namespaced {
+        let all_doc = format!(
+            "Client for `{kind}` objects across all namespaces: `list` and `watch` only (as allowed)."
+        );
+        let all_verbs: TokenStream = ["list", "watch"]
+            .iter()
+            .filter(|v| model.verbs.has(v))
+            .map(|v| verb_method(model, v))
+            .collect();
+        out.extend(quote! {
+            #[doc = #all_doc]
+            #vis struct #all(#k::__private::AllNamespacesClient<#t>);
+
+            #[automatically_derived]
+            impl ::core::clone::Clone for #all {
+                fn clone(&self) -> Self { Self(::core::clone::Clone::clone(&self.0)) }
+            }
+
+            #[automatically_derived]
+            impl ::core::fmt::Debug for #all {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_tuple(::core::stringify!(#all)).field(&self.0).finish()
+                }
+            }
+
+            #[automatically_derived]
+            impl #all {
+                /// A client for every namespace, sending its requests through `client`.
+                pub fn new(client: #k::__private::RestClient) -> Self { Self(#k::__private::AllNamespacesClient::new(client)) }
+                #all_verbs
+            }
+        });
+        (
+            quote! {
+                /// A client for the objects in `namespace`, sending its requests through `client`.
+                pub fn new(client: #k::__private::RestClient, namespace: impl ::core::convert::Into<::std::string::String>) -> Self {
+                    Self(#k::__private::TypedClient::namespaced(client, namespace))
+                }
+                /// The namespace this client works in.
+                pub fn namespace(&self) -> &str { self.0.namespace().unwrap_or_default() }
+            },
+            quote! {
+                /// The typed client for objects in `namespace` (keeps a clone of `client`).
+                pub fn client(client: &#k::__private::RestClient, namespace: &str) -> #client {
+                    #client::new(::core::clone::Clone::clone(client), namespace)
+                }
+                /// The client for every namespace: `list` and `watch` only (keeps a clone of `client`).
+                pub fn all_namespaces(client: &#k::__private::RestClient) -> #all {
+                    #all::new(::core::clone::Clone::clone(client))
+                }
+            },
+            quote! {
+                #[automatically_derived]
+                #[diagnostic::do_not_recommend]
+                impl #k::NamespacedResourceClient for #t {
+                    type Client = #client;
+                    type AllNamespacesClient = #all;
+                    fn client(client: &#k::__private::RestClient, namespace: &str) -> #client { Self::client(client, namespace) }
+                    fn all_namespaces(client: &#k::__private::RestClient) -> #all { Self::all_namespaces(client) }
+                }
+            },
+        )
+    } else {
+        (
+            quote! {
+                /// A client for this cluster-scoped kind, sending its requests through `client`.
+                pub fn new(client: #k::__private::RestClient) -> Self { Self(#k::__private::TypedClient::cluster(client)) }
+            },
+            quote! {
+                /// The typed client for this cluster-scoped kind (keeps a clone of `client`).
+                pub fn client(client: &#k::__private::RestClient) -> #client {
+                    #client::new(::core::clone::Clone::clone(client))
+                }
+            },
+            quote! {
+                #[automatically_derived]
+                #[diagnostic::do_not_recommend]
+                impl #k::ClusterResourceClient for #t {
+                    type Client = #client;
+                    fn client(client: &#k::__private::RestClient) -> #client { Self::client(client) }
+                }
+            },
+        )
+    };
+    let crd = crd_fn(model);
+    out.extend(quote! {
+        #[doc = #client_doc]
+        #vis struct #client(#k::__private::TypedClient<#t>);
+
+        #[automatically_derived]
+        impl ::core::clone::Clone for #client {
+            fn clone(&self) -> Self { Self(::core::clone::Clone::clone(&self.0)) }
+        }
+
+        #[automatically_derived]
+        impl ::core::fmt::Debug for #client {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_tuple(::core::stringify!(#client)).field(&self.0).finish()
+            }
+        }
+
+        #[automatically_derived]
+        impl #client {
+            #ctor
+            /// The REST client requests go through.
+            pub fn rest_client(&self) -> &#k::__private::RestClient { self.0.rest_client() }
+            #verbs
+            #scale
+            #custom
+        }
+
+        #[automatically_derived]
+        impl #t {
+            #from_type
+            #crd
+        }
+
+        #link
+    });
+    out
+}
+
+/// What is emitted when the item itself cannot carry a resource (an enum,
+/// generics, no `metadata`): the client types exist, with no methods, so that
+/// code naming them reports nothing beyond the derive's own errors.
+pub fn stub(model: &ResourceModel) -> TokenStream {
+    let vis = &model.vis;
+    let client = format_ident!("{}Client", model.ident);
+    let all = format_ident!("{}AllNamespacesClient", model.ident);
+    quote! {
+        /// Placeholder: `#[derive(Resource)]` failed, see its errors.
+        #vis struct #client {}
+        /// Placeholder: `#[derive(Resource)]` failed, see its errors.
+        #vis struct #all {}
+    }
+}

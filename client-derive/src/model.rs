@@ -1,0 +1,234 @@
+//! The container model: what the derive knows about the user's type once the
+//! attributes are parsed and defaults are applied. Code generation reads only this.
+
+use syn::{Data, DeriveInput, Fields, Ident};
+
+use crate::attr::{ColumnAttr, MethodAttr, ResourceAttrs, Sp, VERBS};
+use crate::plural::default_plural;
+
+/// The shape of the user's item, as far as the derive cares.
+pub struct Shape {
+    /// `Some` for a struct with named fields: the `metadata` field's type if any.
+    pub metadata_ty: Option<syn::Type>,
+    /// Whether a field named `status` exists.
+    pub has_status_field: bool,
+    /// A struct with named fields.
+    pub named_struct: bool,
+}
+
+impl Shape {
+    /// Reads the fields of `input`.
+    pub fn of(input: &DeriveInput) -> Shape {
+        let mut shape = Shape {
+            metadata_ty: None,
+            has_status_field: false,
+            named_struct: false,
+        };
+        if let Data::Struct(s) = &input.data
+            && let Fields::Named(fields) = &s.fields
+        {
+            shape.named_struct = true;
+            for f in &fields.named {
+                let Some(name) = &f.ident else { continue };
+                if name == "metadata" {
+                    shape.metadata_ty = Some(f.ty.clone());
+                } else if name == "status" {
+                    shape.has_status_field = true;
+                }
+            }
+        }
+        shape
+    }
+}
+
+/// A set of standard verbs, indexed like [`VERBS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verbs(u16);
+
+impl Verbs {
+    /// Every verb.
+    pub const ALL: Verbs = Verbs((1 << VERBS.len()) - 1);
+    /// No verb.
+    pub const NONE: Verbs = Verbs(0);
+
+    fn bit(verb: &str) -> u16 {
+        VERBS.iter().position(|v| *v == verb).map_or(0, |i| 1 << i)
+    }
+
+    /// Whether `verb` is in the set.
+    pub fn has(self, verb: &str) -> bool {
+        self.0 & Self::bit(verb) != 0
+    }
+
+    /// The set with `verb` added.
+    pub fn with(self, verb: &str) -> Verbs {
+        Verbs(self.0 | Self::bit(verb))
+    }
+
+    /// The set with `verb` removed.
+    pub fn without(self, verb: &str) -> Verbs {
+        Verbs(self.0 & !Self::bit(verb))
+    }
+}
+
+/// `scale(..)` paths.
+pub struct ScaleModel {
+    pub spec_replicas_path: String,
+    pub status_replicas_path: String,
+    pub label_selector_path: Option<String>,
+}
+
+/// One printer column.
+pub struct ColumnModel {
+    pub name: String,
+    pub ty: String,
+    pub json_path: String,
+    pub priority: i32,
+    pub description: Option<String>,
+    pub format: Option<String>,
+}
+
+/// A custom subresource method.
+pub struct MethodModel {
+    pub name: Ident,
+    pub verb: String,
+    pub subresource: String,
+    pub input: syn::Type,
+    pub result: syn::Type,
+}
+
+/// A resource with every default applied.
+pub struct ResourceModel {
+    pub ident: Ident,
+    pub vis: syn::Visibility,
+    pub krate: syn::Path,
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    pub plural: String,
+    pub singular: String,
+    pub short_names: Vec<String>,
+    pub categories: Vec<String>,
+    pub namespaced: bool,
+    pub status: bool,
+    pub scale: Option<ScaleModel>,
+    pub columns: Vec<ColumnModel>,
+    /// The verbs the client type offers (status verbs only when `status`).
+    pub verbs: Verbs,
+    pub methods: Vec<MethodModel>,
+    /// Generate `crd()` (not for the core group nor with `no_crd`).
+    pub crd: bool,
+    /// The `metadata` field's type, used to span a type mismatch on it.
+    pub metadata_ty: Option<syn::Type>,
+}
+
+fn val(v: &Option<Sp<String>>) -> Option<String> {
+    v.as_ref().map(|s| s.value.clone())
+}
+
+fn list(v: &Option<Sp<Vec<Sp<String>>>>) -> Vec<String> {
+    v.as_ref()
+        .map(|l| l.value.iter().map(|s| s.value.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// The runtime crate's path: `crate = ".."` or `::client_core`.
+pub fn crate_path(krate: &Option<Sp<syn::Path>>) -> syn::Path {
+    match krate {
+        Some(p) => p.value.clone(),
+        None => syn::parse_quote!(::client_core),
+    }
+}
+
+/// The verbs that `readonly`, `only_verbs`, `skip_verbs`, `no_verbs` and `status` leave.
+pub fn allowed_verbs(attrs: &ResourceAttrs) -> Verbs {
+    let mut verbs = if attrs.no_verbs.is_some() {
+        Verbs::NONE
+    } else if let Some(only) = &attrs.only_verbs {
+        only.value
+            .iter()
+            .fold(Verbs::NONE, |set, v| set.with(&v.value))
+    } else if attrs.readonly.is_some() {
+        crate::attr::READ_VERBS
+            .iter()
+            .fold(Verbs::NONE, |set, v| set.with(v))
+    } else {
+        Verbs::ALL
+    };
+    if let Some(skip) = &attrs.skip_verbs {
+        verbs = skip
+            .value
+            .iter()
+            .fold(verbs, |set, v| set.without(&v.value));
+    }
+    if attrs.status.is_none() {
+        for v in ["update_status", "patch_status", "apply_status"] {
+            verbs = verbs.without(v);
+        }
+    }
+    verbs
+}
+
+fn column(c: &ColumnAttr) -> ColumnModel {
+    ColumnModel {
+        name: val(&c.name).unwrap_or_default(),
+        ty: val(&c.ty).unwrap_or_default(),
+        json_path: val(&c.json_path).unwrap_or_default(),
+        priority: c.priority.as_ref().map_or(0, |p| p.value),
+        description: val(&c.description),
+        format: val(&c.format),
+    }
+}
+
+fn method(m: &MethodAttr, self_ty: &syn::Type) -> Option<MethodModel> {
+    let name = m.name.as_ref()?;
+    Some(MethodModel {
+        name: syn::parse_str::<Ident>(&name.value).ok().map(|mut i| {
+            i.set_span(name.span);
+            i
+        })?,
+        verb: val(&m.verb)?,
+        subresource: val(&m.subresource)?,
+        input: m.input.clone().unwrap_or_else(|| self_ty.clone()),
+        result: m.result.clone().unwrap_or_else(|| self_ty.clone()),
+    })
+}
+
+/// Applies defaults to the parsed attributes. Values are taken as given: call
+/// this only once `check` has accepted them (or to build a stub on error).
+pub fn build(input: &DeriveInput, attrs: &ResourceAttrs, shape: &Shape) -> ResourceModel {
+    let ident = input.ident.clone();
+    let kind =
+        val(&attrs.kind).unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
+    let plural = val(&attrs.plural).unwrap_or_else(|| default_plural(&kind));
+    let singular = val(&attrs.singular).unwrap_or_else(|| kind.to_ascii_lowercase());
+    let self_ty: syn::Type = syn::parse_quote!(#ident);
+    ResourceModel {
+        vis: input.vis.clone(),
+        krate: crate_path(&attrs.krate),
+        group: val(&attrs.group).unwrap_or_default(),
+        version: val(&attrs.version).unwrap_or_else(|| "v1".to_owned()),
+        kind,
+        plural,
+        singular,
+        short_names: list(&attrs.short_names),
+        categories: list(&attrs.categories),
+        namespaced: attrs.cluster.is_none(),
+        status: attrs.status.is_some(),
+        scale: attrs.scale.as_ref().map(|s| ScaleModel {
+            spec_replicas_path: val(&s.value.spec_replicas_path).unwrap_or_default(),
+            status_replicas_path: val(&s.value.status_replicas_path).unwrap_or_default(),
+            label_selector_path: val(&s.value.label_selector_path),
+        }),
+        columns: attrs.printer_columns.iter().map(column).collect(),
+        verbs: allowed_verbs(attrs),
+        methods: attrs
+            .methods
+            .iter()
+            .filter_map(|m| method(m, &self_ty))
+            .collect(),
+        crd: attrs.no_crd.is_none() && !val(&attrs.group).unwrap_or_default().is_empty(),
+        metadata_ty: shape.metadata_ty.clone(),
+        ident,
+    }
+}

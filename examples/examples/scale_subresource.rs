@@ -1,0 +1,111 @@
+//! A custom subresource method (`+genclient:method=GetScale,verb=get,
+//! subresource=scale,result=Scale`): a typed method for the `scale`
+//! subresource, generated from one attribute, next to the `get_scale` /
+//! `update_scale` that `scale(..)` gives.
+//!
+//! ```sh
+//! cargo run -p examples --example scale_subresource
+//! ```
+
+use std::time::Duration;
+
+use client_core::api::{CustomResourceDefinition, Scale};
+use client_core::{
+    CreateOptions, DeleteOptions, GetOptions, ObjectMeta, Patch, PatchOptions, Resource,
+    TypedClient, UpdateOptions,
+};
+use examples::{BoxError, Target, wait_established};
+use serde::{Deserialize, Serialize};
+
+/// A pool of workers whose size the `scale` subresource controls.
+#[derive(Resource, Clone, Debug, Default, Serialize, Deserialize)]
+#[resource(
+    group = "workers.example.com",
+    version = "v1",
+    status,
+    scale(
+        spec_replicas_path = ".spec.replicas",
+        status_replicas_path = ".status.replicas",
+        label_selector_path = ".status.selector"
+    ),
+    method(
+        name = "read_scale",
+        verb = "get",
+        subresource = "scale",
+        result = "Scale"
+    )
+)]
+pub struct WorkerPool {
+    /// Standard object metadata.
+    pub metadata: ObjectMeta,
+    /// The desired size.
+    pub spec: WorkerPoolSpec,
+    /// The observed size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<WorkerPoolStatus>,
+}
+
+/// The desired state of a [`WorkerPool`].
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct WorkerPoolSpec {
+    /// How many workers to run.
+    pub replicas: i32,
+}
+
+/// The observed state of a [`WorkerPool`].
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct WorkerPoolStatus {
+    /// How many workers run.
+    pub replicas: i32,
+    /// The label selector of the workers.
+    pub selector: String,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    let target = Target::from_args().await?;
+    let client = &target.client;
+    let crds = TypedClient::<CustomResourceDefinition>::cluster(client.clone());
+    let crd = WorkerPool::crd();
+    let crd_name = crd.metadata.name.clone().unwrap_or_default();
+    let installed = match crds.create(&crd, &CreateOptions::default()).await {
+        Ok(_) => true,
+        Err(e) if e.is_already_exists() => false,
+        Err(e) => return Err(e.into()),
+    };
+    wait_established(client, &crd_name, Duration::from_secs(30)).await?;
+
+    let pools = WorkerPool::client(client, &target.namespace);
+    let pool = WorkerPool {
+        metadata: ObjectMeta::named("builders"),
+        spec: WorkerPoolSpec { replicas: 2 },
+        status: None,
+    };
+    pools.create(&pool, &CreateOptions::default()).await?;
+    let status =
+        Patch::Merge(serde_json::json!({"status": {"replicas": 2, "selector": "pool=builders"}}));
+    pools
+        .patch_status("builders", &status, &PatchOptions::default())
+        .await?;
+
+    // The generated custom method reads the autoscaling/v1 Scale.
+    let mut scale: Scale = pools.read_scale("builders", &GetOptions::default()).await?;
+    println!(
+        "scale: spec.replicas={:?} status.replicas={} selector={:?}",
+        scale.spec.replicas, scale.status.replicas, scale.status.selector
+    );
+    scale.spec.replicas = Some(5);
+    // Writes go through `update_scale`, which `scale(..)` generates.
+    let scaled = pools
+        .update_scale("builders", &scale, &UpdateOptions::default())
+        .await?;
+    println!("scaled to {:?}", scaled.spec.replicas);
+    let pool = pools.get("builders", &GetOptions::default()).await?;
+    println!("the pool's spec.replicas is now {}", pool.spec.replicas);
+
+    pools.delete("builders", &DeleteOptions::default()).await?;
+    if installed && !target.is_embedded() {
+        crds.delete(&crd_name, &DeleteOptions::default()).await?;
+    }
+    target.cleanup().await
+}

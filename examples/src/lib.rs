@@ -1,0 +1,148 @@
+//! Shared plumbing for the examples: where they run and how they clean up.
+//!
+//! Every example runs against the embedded API server by default (no cluster
+//! is touched). With `--kubeconfig PATH` and/or `--context NAME` it runs
+//! against that cluster instead, in a namespace of its own that it deletes
+//! when it ends.
+
+use std::time::Duration;
+
+use client_core::api::Namespace;
+use client_core::{
+    Config, CreateOptions, DeleteOptions, GetOptions, KubeconfigOptions, RestClient, TypedClient,
+};
+use client_testserver::TestServer;
+
+/// Where an example runs: the embedded server or a real cluster.
+pub struct Target {
+    /// The shared client every typed client clones.
+    pub client: RestClient,
+    /// The namespace the example works in.
+    pub namespace: String,
+    /// `true` when the example created `namespace` and must delete it.
+    created_namespace: bool,
+    /// Keeps the embedded server running for as long as the target lives.
+    _server: Option<TestServer>,
+}
+
+/// What went wrong while choosing or preparing the target.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl Target {
+    /// Reads `--kubeconfig PATH` and `--context NAME` from the command line:
+    /// with either, a real cluster and a fresh namespace; without, the
+    /// embedded server and its `default` namespace.
+    ///
+    /// # Errors
+    /// A kubeconfig that does not load, a server that does not start, or a
+    /// namespace that cannot be created.
+    pub async fn from_args() -> Result<Self, BoxError> {
+        let mut kubeconfig = None;
+        let mut context = None;
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--kubeconfig" => kubeconfig = args.next(),
+                "--context" => context = args.next(),
+                "-h" | "--help" => {
+                    println!("usage: [--kubeconfig PATH] [--context NAME]");
+                    std::process::exit(0);
+                }
+                other => return Err(format!("unknown argument {other:?} (try --help)").into()),
+            }
+        }
+        if kubeconfig.is_none() && context.is_none() {
+            let server = TestServer::start().await?;
+            println!("started the embedded API server at {}", server.url());
+            return Ok(Self {
+                client: server.rest_client()?,
+                namespace: "default".to_owned(),
+                created_namespace: false,
+                _server: Some(server),
+            });
+        }
+        let options = KubeconfigOptions {
+            context,
+            ..KubeconfigOptions::default()
+        };
+        let config = match kubeconfig {
+            Some(path) => {
+                let kubeconfig = client_core::Kubeconfig::read_from(&path)?;
+                Config::from_kubeconfig(&kubeconfig, &options)?
+            }
+            None => {
+                let kubeconfig = client_core::Kubeconfig::read_path_list(
+                    &std::env::var_os("KUBECONFIG").unwrap_or_else(default_kubeconfig),
+                )?;
+                Config::from_kubeconfig(&kubeconfig, &options)?
+            }
+        };
+        println!("using the cluster at {}", config.cluster_url);
+        let client = RestClient::new(config)?;
+        let namespace = format!("client-example-{}", fastrand::u32(..));
+        TypedClient::<Namespace>::cluster(client.clone())
+            .create(&Namespace::named(&namespace), &CreateOptions::default())
+            .await?;
+        println!("created namespace {namespace}");
+        Ok(Self {
+            client,
+            namespace,
+            created_namespace: true,
+            _server: None,
+        })
+    }
+
+    /// `true` when running against the embedded server.
+    pub fn is_embedded(&self) -> bool {
+        self._server.is_some()
+    }
+
+    /// The embedded server, for fault injection; `None` against a real cluster.
+    pub fn embedded_server(&self) -> Option<&TestServer> {
+        self._server.as_ref()
+    }
+
+    /// Deletes what the example created in a real cluster (its namespace).
+    ///
+    /// # Errors
+    /// The namespace could not be deleted.
+    pub async fn cleanup(self) -> Result<(), BoxError> {
+        if self.created_namespace {
+            TypedClient::<Namespace>::cluster(self.client.clone())
+                .delete(&self.namespace, &DeleteOptions::default())
+                .await?;
+            println!("deleted namespace {}", self.namespace);
+        }
+        Ok(())
+    }
+}
+
+fn default_kubeconfig() -> std::ffi::OsString {
+    let home = std::env::var_os("HOME").unwrap_or_default();
+    std::path::Path::new(&home)
+        .join(".kube/config")
+        .into_os_string()
+}
+
+/// Polls a CRD until the server reports it `Established` (at most `within`).
+///
+/// # Errors
+/// The CRD cannot be read, or it is not established in time.
+pub async fn wait_established(
+    client: &RestClient,
+    name: &str,
+    within: Duration,
+) -> Result<(), BoxError> {
+    let crds = TypedClient::<client_core::api::CustomResourceDefinition>::cluster(client.clone());
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let crd = crds.get(name, &GetOptions::default()).await?;
+        if crd.is_established() {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("CRD {name} is not established after {within:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -1,0 +1,125 @@
+//! Runs every example as a newcomer would, against the embedded server, and
+//! checks that it exits 0 and says what it did.
+//!
+//! `cargo test` builds the examples before it runs tests, so the binaries
+//! sit next to this test's own (`target/<profile>/examples/`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A hard limit for one example: one hang must not eat CI.
+const LIMIT: Duration = Duration::from_secs(90);
+
+fn example_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    // target/<profile>/deps/run_examples-<hash> -> target/<profile>/examples/<name>
+    let profile_dir = exe.parent().and_then(|p| p.parent()).expect("target dir");
+    let path = profile_dir.join("examples").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo test -p examples` (which builds the examples) rather than one test target",
+        path.display()
+    );
+    path
+}
+
+/// Runs an example with a hard timeout and returns its stdout.
+fn run(name: &str) -> String {
+    let mut child = Command::new(example_binary(name))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("example starts");
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let output = child.wait_with_output().expect("output");
+            let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+            assert!(
+                status.success(),
+                "{name} failed ({status}):\n{stdout}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            return stdout;
+        }
+        if started.elapsed() > LIMIT {
+            let _ = child.kill();
+            panic!("{name} did not finish within {LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn quickstart() {
+    let out = run("quickstart");
+    for line in [
+        "installed CRD crontabs.stable.example.com",
+        "created nightly",
+        "listed 1 crontab(s) with app=quickstart",
+        "updated replicas to 2 (generation 2)",
+        "merge-patched image to registry.example/cron:2",
+        "stale update refused: Conflict",
+        "retried after a fresh get: replicas 5",
+        "paged through 250 crontabs in 3 pages of at most 100",
+        "deleted nightly: get now says NotFound",
+        "watcher: deleted nightly",
+        "done",
+    ] {
+        assert!(
+            out.contains(line),
+            "quickstart output lacks {line:?}:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn cluster_scoped() {
+    let out = run("cluster_scoped");
+    assert!(out.contains("(namespace: None)"), "{out}");
+    assert!(out.contains("zones now [\"a\", \"b\", \"c\"]"), "{out}");
+    assert!(out.contains("after delete, get is NotFound: true"), "{out}");
+}
+
+#[test]
+fn read_only() {
+    let out = run("read_only");
+    assert!(out.contains("record-0: \"login\""), "{out}");
+    assert!(
+        out.contains("got record-0 via the read-only client"),
+        "{out}"
+    );
+}
+
+#[test]
+fn scale_subresource() {
+    let out = run("scale_subresource");
+    assert!(out.contains("scaled to Some(5)"), "{out}");
+    assert!(out.contains("the pool's spec.replicas is now 5"), "{out}");
+}
+
+#[test]
+fn configmaps() {
+    let out = run("configmaps");
+    assert!(out.contains("log-level is now Some(\"debug\")"), "{out}");
+    assert!(
+        out.contains("namespaces: default, kube-node-lease, kube-public, kube-system"),
+        "{out}"
+    );
+}
+
+#[test]
+fn watcher() {
+    let out = run("watcher");
+    assert!(
+        out.contains("watcher recovered from"),
+        "the watch was cut: {out}"
+    );
+    assert!(out.contains("deleted cm-1"), "{out}");
+    assert!(
+        out.contains("the consumer's view matches the server: true (5 configmaps)"),
+        "{out}"
+    );
+}

@@ -1,0 +1,1 @@
+//! Workspace-level tests; the code lives in `tests/` (see the README).

@@ -1,0 +1,11 @@
+// an enum
+use client_core::ObjectMeta;
+use serde::{Deserialize, Serialize};
+
+#[derive(client_core::Resource, Serialize, Deserialize)]
+#[resource(group = "a.example.com", version = "v1")]
+pub enum Thing {
+    A { metadata: ObjectMeta },
+}
+
+fn main() {}

@@ -1,0 +1,12 @@
+// generic parameters
+use client_core::ObjectMeta;
+use serde::{Deserialize, Serialize};
+
+#[derive(client_core::Resource, Serialize, Deserialize)]
+#[resource(group = "a.example.com", version = "v1")]
+pub struct Thing<S> {
+    metadata: ObjectMeta,
+    spec: S,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+// a unit struct
+use client_core::ObjectMeta;
+use serde::{Deserialize, Serialize};
+
+#[derive(client_core::Resource, Serialize, Deserialize)]
+#[resource(group = "a.example.com", version = "v1")]
+pub struct Thing;
+
+fn main() {
+    let _ = ObjectMeta::default();
+}
