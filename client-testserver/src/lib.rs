@@ -48,10 +48,14 @@ pub mod reqlog;
 mod resources;
 /// URL grammar.
 pub mod router;
+/// CRD structural schemas: validation, pruning and defaulting.
+pub mod schema;
 /// Label and field selectors with kube-apiserver's grammar.
 pub mod selector;
 /// The test server and its builder.
 pub mod server;
+/// Server-side apply: field ownership in `metadata.managedFields`.
+pub mod ssa;
 /// The object store.
 pub mod store;
 /// Server-side printing: `meta.k8s.io/v1` `Table` responses.
