@@ -132,8 +132,11 @@ struct Consumer {
 
 impl Consumer {
     fn start(client: &TypedClient<ConfigMap>, config: WatcherConfig) -> Self {
+        Self::run(client.watcher(config))
+    }
+
+    fn run(mut watcher: client_core::Watcher<ConfigMap>) -> Self {
         let view = Arc::new(Mutex::new(View::default()));
-        let mut watcher = client.watcher(config);
         let shared = view.clone();
         let task = tokio::spawn(async move {
             while let Some(item) = watcher.next().await {
@@ -819,6 +822,62 @@ async fn managed_fields_can_be_stripped() {
                 break;
             }
         }
+    })
+    .await;
+}
+
+#[test]
+fn a_watcher_is_send_and_static() {
+    fn spawnable<T: Send + 'static>(_: &T) {}
+    let client = client_core::RestClient::new(client_core::Config::new(
+        "https://127.0.0.1:1".parse().unwrap(),
+    ))
+    .unwrap();
+    let watcher =
+        TypedClient::<ConfigMap>::namespaced(client.clone(), NS).watcher(WatcherConfig::default());
+    spawnable(&watcher);
+    let all = client_core::AllNamespacesClient::<ConfigMap>::new(client)
+        .watcher(WatcherConfig::default());
+    spawnable(&all);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_all_namespaces_watcher_keys_objects_by_namespace() {
+    within(Duration::from_secs(20), async {
+        let s = setup(TestServer::builder(), false, None).await;
+        let client = s.server.rest_client().unwrap();
+        let all = client_core::AllNamespacesClient::<ConfigMap>::new(client.clone());
+        let consumer = Consumer::run(all.watcher(fast_config()));
+        consumer
+            .wait_for("the initial state", Duration::from_secs(10), |v| {
+                v.init_dones == 1
+            })
+            .await;
+        for ns in ["default", "kube-system"] {
+            let cm = ConfigMap {
+                metadata: ObjectMeta::named("same-name"),
+                ..Default::default()
+            };
+            TypedClient::<ConfigMap>::namespaced(client.clone(), ns)
+                .create(&cm, &CreateOptions::default())
+                .await
+                .unwrap();
+        }
+        let want: BTreeMap<_, _> = all
+            .list(&ListOptions::default())
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|cm| (key(cm), rv_num(cm)))
+            .collect();
+        assert_eq!(want.len(), 2);
+        consumer
+            .wait_for("both objects", Duration::from_secs(10), |v| {
+                v.objects == want
+            })
+            .await;
+        consumer.with(|v| assert!(v.violations.is_empty()));
     })
     .await;
 }

@@ -300,9 +300,13 @@ impl<K: Resource> Driver<K> {
         }
         self.pending.push_back(Ok(Event::InitDone));
         tracing::debug!(objects = self.known.len(), resource_version = ?rv, "watcher: list complete");
-        // A list without a resourceVersion (not a real server) can only be re-listed.
+        let resumable = rv.is_some();
         self.resume_rv = rv;
-        if !matches!(self.phase, Phase::Watching(_)) {
+        if !resumable {
+            // A list without a resourceVersion (not a real server) can only
+            // be re-listed: do it with backoff rather than in a busy loop.
+            self.schedule_retry(None);
+        } else if !matches!(self.phase, Phase::Watching(_)) {
             self.phase = Phase::Connect {
                 delay: std::time::Duration::ZERO,
             };
@@ -366,7 +370,7 @@ impl<K: Resource> Driver<K> {
         match event {
             WatchEvent::Added(obj) | WatchEvent::Modified(obj) => {
                 if !initial && let Some(rv) = rv_of(&obj) {
-                    self.resume_rv = Some(rv.to_owned());
+                    set_resume(&mut self.resume_rv, rv);
                 }
                 if self.observe(&obj) {
                     let obj = self.prepare(obj);
@@ -381,7 +385,7 @@ impl<K: Resource> Driver<K> {
             WatchEvent::Deleted(obj) => {
                 let rv = rv_of(&obj).map(Rv::parse);
                 if !initial && let Some(rv) = rv_of(&obj) {
-                    self.resume_rv = Some(rv.to_owned());
+                    set_resume(&mut self.resume_rv, rv);
                 }
                 let (namespace, name) = key_of(&obj);
                 if self.known.delete(namespace, name, rv) {
@@ -443,6 +447,17 @@ impl<K: Resource> Driver<K> {
                 delay: std::time::Duration::ZERO,
             };
         }
+    }
+}
+
+/// Moves the resume point to `rv`, reusing the string's buffer (this runs for every event).
+fn set_resume(resume: &mut Option<String>, rv: &str) {
+    match resume {
+        Some(current) => {
+            current.clear();
+            current.push_str(rv);
+        }
+        None => *resume = Some(rv.to_owned()),
     }
 }
 
