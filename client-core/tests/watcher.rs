@@ -605,6 +605,53 @@ async fn a_server_restart_is_survived() {
             .await;
         writers.stop().await;
         consumer.converges_to(&s.direct).await;
+        consumer.with(|v| assert!(v.expired >= 1, "{:#?}", v.errors));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watches_that_fail_at_once_back_off_exponentially() {
+    within(Duration::from_secs(30), async {
+        let s = setup(TestServer::builder(), false, None).await;
+        let config = fast_config().backoff(BackoffConfig {
+            initial: Duration::from_millis(100),
+            max: Duration::from_secs(5),
+            factor: 2.0,
+            jitter: 0.5,
+            reset_after: Duration::from_secs(20),
+        });
+        let consumer = Consumer::start(&s.watched, config);
+        consumer
+            .wait_for("the initial state", Duration::from_secs(10), |v| {
+                v.init_dones == 1
+            })
+            .await;
+        // After the open watch times out, the next six are cut before their first event.
+        s.server.faults().add(
+            Fault::new(FaultAction::DropWatch { after_events: 0 })
+                .verb("watch")
+                .resource("configmaps")
+                .times(6),
+        );
+        let writers = Writers::start(&s.direct, 1);
+        consumer
+            .wait_for("six cut watches", Duration::from_secs(15), |v| {
+                v.errors.len() >= 6
+            })
+            .await;
+        let times: Vec<Instant> = consumer.with(|v| v.errors.iter().map(|e| e.0).collect());
+        // The first retry waits up to `initial`; then 100, 200, 400, 800 ms at least.
+        for (gap, base) in times.windows(2).skip(1).zip([100u64, 200, 400, 800]) {
+            let gap = gap[1] - gap[0];
+            assert!(
+                gap >= Duration::from_millis(base * 95 / 100),
+                "waited {gap:?}, less than {base} ms"
+            );
+        }
+        writers.stop().await;
+        consumer.converges_to(&s.direct).await;
+        consumer.with(|v| assert_eq!(v.inits, 1));
     })
     .await;
 }
