@@ -928,3 +928,37 @@ async fn an_all_namespaces_watcher_keys_objects_by_namespace() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streaming_list_cut_midway_starts_over_without_repeats() {
+    within(Duration::from_secs(20), async {
+        let s = setup(TestServer::builder(), false, None).await;
+        seed(&s.direct, 20).await;
+        // The first two streaming lists are cut after 5 of their 21 events.
+        s.server.faults().add(
+            Fault::new(FaultAction::DropWatch { after_events: 5 })
+                .verb("watch")
+                .resource("configmaps")
+                .times(2),
+        );
+        let consumer = Consumer::start(&s.watched, fast_config());
+        consumer
+            .wait_for("the initial state", Duration::from_secs(10), |v| {
+                v.init_dones == 1
+            })
+            .await;
+        consumer.with(|v| {
+            assert_eq!(v.inits, 3, "{:#?}", v.errors);
+            assert!(
+                v.errors
+                    .iter()
+                    .any(|e| e.1.contains("before its initial events were complete")),
+                "{:#?}",
+                v.errors
+            );
+            assert_eq!(v.objects.len(), 20);
+        });
+        consumer.converges_to(&s.direct).await;
+    })
+    .await;
+}

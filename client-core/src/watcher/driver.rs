@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::paging::Pages;
 use crate::resource::Resource;
 use crate::typed::ResourceTarget;
-use crate::watch::WatchStream;
+use crate::watch::{FrameError, WatchStream};
 
 type Item<K> = Result<Event<K>, WatcherError>;
 
@@ -350,8 +350,13 @@ impl<K: Resource> Driver<K> {
             Some(Ok(event)) => event,
             Some(Err(source)) => {
                 // A malformed event is skipped and the stream goes on; a
-                // transport error ends the stream at the next poll.
-                if !matches!(source, Error::Watch { .. }) {
+                // transport error or a cut inside an event ends the stream
+                // at the next poll, and that end is a failure.
+                let skipped = matches!(
+                    &source,
+                    Error::Watch { source, .. } if !matches!(source, FrameError::Truncated { .. })
+                );
+                if !skipped {
                     watch.broken = true;
                 }
                 return Some(Err(WatcherError::Stream(source)));
