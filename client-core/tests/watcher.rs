@@ -962,3 +962,47 @@ async fn a_streaming_list_cut_midway_starts_over_without_repeats() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_open_http2_connection_is_detected_and_never_hangs_the_watcher() {
+    within(Duration::from_secs(30), async {
+        // HTTPS negotiates HTTP/2: every request shares the frozen connection
+        // until the client's HTTP/2 keepalive drops it (tens of seconds), so
+        // the watcher cannot reconnect sooner; it must still notice the
+        // silence, and keep noticing it, instead of hanging.
+        let builder = TestServer::builder().bookmark_interval(Duration::from_millis(200));
+        let s = setup(builder, true, None).await;
+        let proxy = s.proxy.as_ref().unwrap();
+        let idle = Duration::from_millis(1000);
+        let config = fast_config()
+            .idle_timeout(idle)
+            .watch_timeout(Duration::from_secs(60), Duration::from_secs(60));
+        let consumer = Consumer::start(&s.watched, config);
+        consumer
+            .wait_for("the initial state", Duration::from_secs(10), |v| {
+                v.init_dones == 1
+            })
+            .await;
+        let watches = watch_requests(&s.server).len();
+        proxy.freeze();
+        let slack = Duration::from_secs(4);
+        consumer
+            .wait_for("the idle timeout", idle + slack, |v| {
+                !v.idle_timeouts.is_empty()
+            })
+            .await;
+        // Then it either reconnects or, stuck behind the same dead
+        // connection, times out again: it never waits forever.
+        let deadline = Instant::now() + idle + slack;
+        loop {
+            let reconnected = watch_requests(&s.server).len() > watches;
+            let retried = consumer.with(|v| v.idle_timeouts.len() >= 2);
+            if reconnected || retried {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the watcher hangs");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+}
