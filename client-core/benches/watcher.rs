@@ -44,6 +44,13 @@ fn fixture() -> &'static Fixture {
                 .await
                 .unwrap();
             let store = server.store();
+            store
+                .insert(
+                    "v1",
+                    "namespaces",
+                    serde_json::json!({"metadata": {"name": "bench"}}),
+                )
+                .unwrap();
             for i in 0..OBJECTS {
                 store
                     .insert(

@@ -10,6 +10,8 @@
 //! - [`Config`] says where the server is and who we are;
 //! - [`RestClient`] is the one shared HTTP client, and [`Request`] builds a call;
 //! - [`TypedClient`] implements every verb once for any [`Resource`];
+//! - [`Watcher`] (from `watcher()` on a typed client) lists and watches,
+//!   resuming, re-listing and reconnecting by itself ([`watcher`]);
 //! - `#[derive(Resource)]` and `#[derive(Clientset)]` generate thin typed
 //!   clients that forward to it.
 #![forbid(unsafe_code)]

@@ -132,8 +132,11 @@ struct Consumer {
 
 impl Consumer {
     fn start(client: &TypedClient<ConfigMap>, config: WatcherConfig) -> Self {
+        Self::run(client.watcher(config))
+    }
+
+    fn run(mut watcher: client_core::Watcher<ConfigMap>) -> Self {
         let view = Arc::new(Mutex::new(View::default()));
-        let mut watcher = client.watcher(config);
         let shared = view.clone();
         let task = tokio::spawn(async move {
             while let Some(item) = watcher.next().await {
@@ -602,6 +605,53 @@ async fn a_server_restart_is_survived() {
             .await;
         writers.stop().await;
         consumer.converges_to(&s.direct).await;
+        consumer.with(|v| assert!(v.expired >= 1, "{:#?}", v.errors));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watches_that_fail_at_once_back_off_exponentially() {
+    within(Duration::from_secs(30), async {
+        let s = setup(TestServer::builder(), false, None).await;
+        let config = fast_config().backoff(BackoffConfig {
+            initial: Duration::from_millis(100),
+            max: Duration::from_secs(5),
+            factor: 2.0,
+            jitter: 0.5,
+            reset_after: Duration::from_secs(20),
+        });
+        let consumer = Consumer::start(&s.watched, config);
+        consumer
+            .wait_for("the initial state", Duration::from_secs(10), |v| {
+                v.init_dones == 1
+            })
+            .await;
+        // After the open watch times out, the next six are cut before their first event.
+        s.server.faults().add(
+            Fault::new(FaultAction::DropWatch { after_events: 0 })
+                .verb("watch")
+                .resource("configmaps")
+                .times(6),
+        );
+        let writers = Writers::start(&s.direct, 1);
+        consumer
+            .wait_for("six cut watches", Duration::from_secs(15), |v| {
+                v.errors.len() >= 6
+            })
+            .await;
+        let times: Vec<Instant> = consumer.with(|v| v.errors.iter().map(|e| e.0).collect());
+        // The first retry waits up to `initial`; then 100, 200, 400, 800 ms at least.
+        for (gap, base) in times.windows(2).skip(1).zip([100u64, 200, 400, 800]) {
+            let gap = gap[1] - gap[0];
+            assert!(
+                gap >= Duration::from_millis(base * 95 / 100),
+                "waited {gap:?}, less than {base} ms"
+            );
+        }
+        writers.stop().await;
+        consumer.converges_to(&s.direct).await;
+        consumer.with(|v| assert_eq!(v.inits, 1));
     })
     .await;
 }
@@ -818,6 +868,140 @@ async fn managed_fields_can_be_stripped() {
                 assert!(!has_managed(&cm));
                 break;
             }
+        }
+    })
+    .await;
+}
+
+#[test]
+fn a_watcher_is_send_and_static() {
+    fn spawnable<T: Send + 'static>(_: &T) {}
+    let client = client_core::RestClient::new(client_core::Config::new(
+        "https://127.0.0.1:1".parse().unwrap(),
+    ))
+    .unwrap();
+    let watcher =
+        TypedClient::<ConfigMap>::namespaced(client.clone(), NS).watcher(WatcherConfig::default());
+    spawnable(&watcher);
+    let all = client_core::AllNamespacesClient::<ConfigMap>::new(client)
+        .watcher(WatcherConfig::default());
+    spawnable(&all);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_all_namespaces_watcher_keys_objects_by_namespace() {
+    within(Duration::from_secs(20), async {
+        let s = setup(TestServer::builder(), false, None).await;
+        let client = s.server.rest_client().unwrap();
+        let all = client_core::AllNamespacesClient::<ConfigMap>::new(client.clone());
+        let consumer = Consumer::run(all.watcher(fast_config()));
+        consumer
+            .wait_for("the initial state", Duration::from_secs(10), |v| {
+                v.init_dones == 1
+            })
+            .await;
+        for ns in ["default", "kube-system"] {
+            let cm = ConfigMap {
+                metadata: ObjectMeta::named("same-name"),
+                ..Default::default()
+            };
+            TypedClient::<ConfigMap>::namespaced(client.clone(), ns)
+                .create(&cm, &CreateOptions::default())
+                .await
+                .unwrap();
+        }
+        let want: BTreeMap<_, _> = all
+            .list(&ListOptions::default())
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|cm| (key(cm), rv_num(cm)))
+            .collect();
+        assert_eq!(want.len(), 2);
+        consumer
+            .wait_for("both objects", Duration::from_secs(10), |v| {
+                v.objects == want
+            })
+            .await;
+        consumer.with(|v| assert!(v.violations.is_empty()));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streaming_list_cut_midway_starts_over_without_repeats() {
+    within(Duration::from_secs(20), async {
+        let s = setup(TestServer::builder(), false, None).await;
+        seed(&s.direct, 20).await;
+        // The first two streaming lists are cut after 5 of their 21 events.
+        s.server.faults().add(
+            Fault::new(FaultAction::DropWatch { after_events: 5 })
+                .verb("watch")
+                .resource("configmaps")
+                .times(2),
+        );
+        let consumer = Consumer::start(&s.watched, fast_config());
+        consumer
+            .wait_for("the initial state", Duration::from_secs(10), |v| {
+                v.init_dones == 1
+            })
+            .await;
+        consumer.with(|v| {
+            assert_eq!(v.inits, 3, "{:#?}", v.errors);
+            assert!(
+                v.errors
+                    .iter()
+                    .any(|e| e.1.contains("before its initial events were complete")),
+                "{:#?}",
+                v.errors
+            );
+            assert_eq!(v.objects.len(), 20);
+        });
+        consumer.converges_to(&s.direct).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_open_http2_connection_is_detected_and_never_hangs_the_watcher() {
+    within(Duration::from_secs(30), async {
+        // HTTPS negotiates HTTP/2: every request shares the frozen connection
+        // until the client's HTTP/2 keepalive drops it (tens of seconds), so
+        // the watcher cannot reconnect sooner; it must still notice the
+        // silence, and keep noticing it, instead of hanging.
+        let builder = TestServer::builder().bookmark_interval(Duration::from_millis(200));
+        let s = setup(builder, true, None).await;
+        let proxy = s.proxy.as_ref().unwrap();
+        let idle = Duration::from_millis(1000);
+        let config = fast_config()
+            .idle_timeout(idle)
+            .watch_timeout(Duration::from_secs(60), Duration::from_secs(60));
+        let consumer = Consumer::start(&s.watched, config);
+        consumer
+            .wait_for("the initial state", Duration::from_secs(10), |v| {
+                v.init_dones == 1
+            })
+            .await;
+        let watches = watch_requests(&s.server).len();
+        proxy.freeze();
+        let slack = Duration::from_secs(4);
+        consumer
+            .wait_for("the idle timeout", idle + slack, |v| {
+                !v.idle_timeouts.is_empty()
+            })
+            .await;
+        // Then it either reconnects or, stuck behind the same dead
+        // connection, times out again: it never waits forever.
+        let deadline = Instant::now() + idle + slack;
+        loop {
+            let reconnected = watch_requests(&s.server).len() > watches;
+            let retried = consumer.with(|v| v.idle_timeouts.len() >= 2);
+            if reconnected || retried {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the watcher hangs");
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
     })
     .await;

@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::paging::Pages;
 use crate::resource::Resource;
 use crate::typed::ResourceTarget;
-use crate::watch::WatchStream;
+use crate::watch::{FrameError, WatchStream};
 
 type Item<K> = Result<Event<K>, WatcherError>;
 
@@ -300,9 +300,13 @@ impl<K: Resource> Driver<K> {
         }
         self.pending.push_back(Ok(Event::InitDone));
         tracing::debug!(objects = self.known.len(), resource_version = ?rv, "watcher: list complete");
-        // A list without a resourceVersion (not a real server) can only be re-listed.
+        let resumable = rv.is_some();
         self.resume_rv = rv;
-        if !matches!(self.phase, Phase::Watching(_)) {
+        if !resumable {
+            // A list without a resourceVersion (not a real server) can only
+            // be re-listed: do it with backoff rather than in a busy loop.
+            self.schedule_retry(None);
+        } else if !matches!(self.phase, Phase::Watching(_)) {
             self.phase = Phase::Connect {
                 delay: std::time::Duration::ZERO,
             };
@@ -346,8 +350,13 @@ impl<K: Resource> Driver<K> {
             Some(Ok(event)) => event,
             Some(Err(source)) => {
                 // A malformed event is skipped and the stream goes on; a
-                // transport error ends the stream at the next poll.
-                if !matches!(source, Error::Watch { .. }) {
+                // transport error or a cut inside an event ends the stream
+                // at the next poll, and that end is a failure.
+                let skipped = matches!(
+                    &source,
+                    Error::Watch { source, .. } if !matches!(source, FrameError::Truncated { .. })
+                );
+                if !skipped {
                     watch.broken = true;
                 }
                 return Some(Err(WatcherError::Stream(source)));
@@ -366,7 +375,7 @@ impl<K: Resource> Driver<K> {
         match event {
             WatchEvent::Added(obj) | WatchEvent::Modified(obj) => {
                 if !initial && let Some(rv) = rv_of(&obj) {
-                    self.resume_rv = Some(rv.to_owned());
+                    set_resume(&mut self.resume_rv, rv);
                 }
                 if self.observe(&obj) {
                     let obj = self.prepare(obj);
@@ -381,7 +390,7 @@ impl<K: Resource> Driver<K> {
             WatchEvent::Deleted(obj) => {
                 let rv = rv_of(&obj).map(Rv::parse);
                 if !initial && let Some(rv) = rv_of(&obj) {
-                    self.resume_rv = Some(rv.to_owned());
+                    set_resume(&mut self.resume_rv, rv);
                 }
                 let (namespace, name) = key_of(&obj);
                 if self.known.delete(namespace, name, rv) {
@@ -443,6 +452,17 @@ impl<K: Resource> Driver<K> {
                 delay: std::time::Duration::ZERO,
             };
         }
+    }
+}
+
+/// Moves the resume point to `rv`, reusing the string's buffer (this runs for every event).
+fn set_resume(resume: &mut Option<String>, rv: &str) {
+    match resume {
+        Some(current) => {
+            current.clear();
+            current.push_str(rv);
+        }
+        None => *resume = Some(rv.to_owned()),
     }
 }
 
