@@ -948,16 +948,34 @@ async fn a_streaming_list_cut_midway_starts_over_without_repeats() {
             })
             .await;
         consumer.with(|v| {
-            assert_eq!(v.inits, 3, "{:#?}", v.errors);
+            // Each cut is reported once: as "ended before its initial events
+            // were complete" when the client had read the answer's head, or
+            // as a failure to open the watch when the reset overtook it (the
+            // kernel may drop unread data on a reset). Either way the cut
+            // list never completes, so only the third list says InitDone.
+            let cuts = v
+                .errors
+                .iter()
+                .filter(|e| {
+                    e.1.contains("before its initial events were complete")
+                        || e.1.contains("opening a watch")
+                })
+                .count();
+            assert_eq!(cuts, 2, "{:#?}", v.errors);
             assert!(
-                v.errors
-                    .iter()
-                    .any(|e| e.1.contains("before its initial events were complete")),
-                "{:#?}",
+                (1..=3).contains(&v.inits),
+                "{} inits: {:#?}",
+                v.inits,
                 v.errors
             );
+            assert_eq!(v.init_dones, 1);
             assert_eq!(v.objects.len(), 20);
         });
+        assert_eq!(
+            watch_requests(&s.server).len(),
+            3,
+            "two cut lists, then one whole"
+        );
         consumer.converges_to(&s.direct).await;
     })
     .await;
