@@ -32,6 +32,8 @@ pub mod kinds;
 pub mod kubeconfig;
 /// Name validation.
 pub mod names;
+/// Namespace lifecycle: Terminating, contents removed, then gone.
+pub mod namespaces;
 /// The minimal `/openapi/v3` documents `kubectl apply` needs.
 pub mod openapi;
 /// Table output selection (Accept negotiation to printer columns).

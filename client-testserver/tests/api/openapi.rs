@@ -1,0 +1,1 @@
+//! `/openapi/v3` documents built from CRD schemas.
