@@ -244,3 +244,74 @@ async fn protected_namespaces_refuse_deletion() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_delete_namespace_waits_until_it_is_gone() {
+    tokio::time::timeout(Duration::from_secs(90), async {
+        // Plain HTTP without authentication: kubectl and the test client
+        // share the server.
+        let s = client_testserver::TestServer::builder()
+            .plain_http()
+            .no_auth()
+            .start()
+            .await
+            .unwrap();
+        let k = crate::kubectl::Kubectl::new(&s);
+        k.ok(&["create", "namespace", "team"]).await;
+        k.ok(&["-n", "team", "create", "configmap", "a", "--from-literal=k=v"])
+            .await;
+        k.ok(&["-n", "team", "create", "secret", "generic", "s", "--from-literal=k=v"])
+            .await;
+        let held = k.file(
+            "held.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: held\n  namespace: team\n  finalizers: [example.com/hold]\n",
+        );
+        k.ok(&["apply", "-f", held.to_str().unwrap()]).await;
+        // kubectl waits for the namespace to disappear; the finalizer holds
+        // it, so release the finalizer while kubectl waits.
+        let release = async {
+            let c = Client::new(&s);
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+            loop {
+                let n = c.get("/api/v1/namespaces/team").await.json();
+                if n["status"]["phase"] == "Terminating" {
+                    break;
+                }
+                assert!(tokio::time::Instant::now() < deadline, "{n}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let r = c
+                .patch(
+                    "/api/v1/namespaces/team/configmaps/held",
+                    "application/merge-patch+json",
+                    &json!({"metadata": {"finalizers": null}}),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text());
+            tokio::time::Instant::now()
+        };
+        let delete = async {
+            let out = k.run(&["delete", "namespace", "team", "--timeout=15s"]).await;
+            (out, tokio::time::Instant::now())
+        };
+        let ((out, returned), released) = tokio::join!(delete, release);
+        assert!(returned > released, "kubectl returned before the namespace could go");
+        assert!(out.ok, "{}{}", out.stdout, out.stderr);
+        assert_eq!(out.stdout.trim(), "namespace \"team\" deleted");
+        let out = k.run(&["get", "ns", "team"]).await;
+        assert!(!out.ok);
+        assert_eq!(
+            out.stderr.trim(),
+            "Error from server (NotFound): namespaces \"team\" not found"
+        );
+        let out = k.run(&["delete", "namespace", "default"]).await;
+        assert!(!out.ok);
+        assert_eq!(
+            out.stderr.trim(),
+            "Error from server (Forbidden): namespaces \"default\" is forbidden: this namespace may not be deleted"
+        );
+    })
+    .await
+    .expect("kubectl test timed out");
+}
