@@ -34,7 +34,7 @@ pub mod kubeconfig;
 pub mod names;
 /// Namespace lifecycle: Terminating, contents removed, then gone.
 pub mod namespaces;
-/// The minimal `/openapi/v3` documents `kubectl apply` needs.
+/// The `/openapi/v3` documents: CRD schemas, operations kubectl looks for.
 pub mod openapi;
 /// Table output selection (Accept negotiation to printer columns).
 pub mod output;

@@ -1,5 +1,5 @@
-//! The minimal `/openapi/v3` documents `kubectl apply` needs to validate
-//! without `--validate=false`.
+//! The `/openapi/v3` documents: what `kubectl apply` needs to validate
+//! without `--validate=false`, and the CRDs' schemas for `kubectl explain`.
 //!
 //! # What kubectl 1.32 asks for
 //!
@@ -31,10 +31,27 @@
 //! `/openapi/v2` once, gets a 404, and moves on). The server must therefore
 //! accept strategic merge patches for built-in kinds.
 //!
-//! The documents also carry one permissive schema per kind
-//! (`x-kubernetes-preserve-unknown-fields: true`, tagged with
-//! `x-kubernetes-group-version-kind`), which is what client-side
-//! strategic-merge computation for built-in kinds looks up.
+//! # Schemas
+//!
+//! Each kind has one component schema, tagged with
+//! `x-kubernetes-group-version-kind` and named as kube-apiserver names it
+//! (`com.example.stable.v1.CronTab`, `io.k8s.api.core.v1.ConfigMap`), plus
+//! a `{Kind}List`:
+//!
+//! - a kind with a schema ([`OpenApiKind::with_schema`], a CRD version's
+//!   `openAPIV3Schema`) gets that schema, with `apiVersion` and `kind`
+//!   (strings) and `metadata` (`allOf` a `$ref` to [`OBJECT_META`], a
+//!   described ObjectMeta every document carries) put in its `properties`,
+//!   replacing what the CRD says of them, as kube-apiserver does;
+//! - other kinds (the built-ins here) get a permissive schema
+//!   (`x-kubernetes-preserve-unknown-fields: true`), which is what
+//!   client-side strategic-merge computation for built-in kinds looks up.
+//!
+//! `kubectl explain crontabs.spec` (OpenAPI v3 is its default in 1.32)
+//! reads the index, fetches the group-version's document, finds the schema
+//! whose `x-kubernetes-group-version-kind` is the kind, and walks
+//! `properties` (following `$ref` and `allOf`), printing each field's
+//! `description` and type.
 //!
 //! # Wiring
 //!
@@ -977,6 +994,43 @@ mod tests {
         assert!(
             writes.iter().all(|l| l.contains("fieldValidation=Strict")),
             "{log:?}"
+        );
+    }
+
+    #[test]
+    fn crd_schemas_get_type_meta_and_object_meta() {
+        let schema = json!({
+            "type": "object",
+            "description": "A CronTab.",
+            "properties": {
+                "metadata": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 5}}},
+                "spec": {"type": "object", "properties": {"cronSpec": {"type": "string", "description": "When."}}},
+            },
+        });
+        let k = vec![
+            OpenApiKind::new("stable.example.com", "v1", "CronTab", "crontabs", true)
+                .with_schema(schema.clone()),
+        ];
+        let doc = group_version_doc("stable.example.com", "v1", &k).unwrap();
+        let ct = &doc["components"]["schemas"]["com.example.stable.v1.CronTab"];
+        assert_eq!(ct["description"], "A CronTab.");
+        assert_eq!(ct["properties"]["spec"], schema["properties"]["spec"]);
+        assert_eq!(
+            ct["properties"]["metadata"]["allOf"],
+            json!([{"$ref": format!("#/components/schemas/{OBJECT_META}")}])
+        );
+        assert!(ct["properties"]["metadata"].get("properties").is_none());
+        assert_eq!(ct["properties"]["kind"]["type"], "string");
+        assert!(ct.get("x-kubernetes-preserve-unknown-fields").is_none());
+        assert_eq!(
+            doc["components"]["schemas"][OBJECT_META]["properties"]["namespace"]["type"],
+            "string"
+        );
+        // A schema change changes the document's hash.
+        let other = vec![k[0].clone().with_schema(json!({"type": "object"}))];
+        assert_ne!(
+            index(&k)["paths"]["apis/stable.example.com/v1"],
+            index(&other)["paths"]["apis/stable.example.com/v1"]
         );
     }
 

@@ -152,6 +152,42 @@ async fn group_version_document_carries_the_crd_schema() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_served_version_has_its_own_schema() {
+    within(async {
+        let (_s, c) = crate::server().await;
+        let mut crd = described_crontab_crd();
+        let mut v2 = crd["spec"]["versions"][0].clone();
+        v2["name"] = json!("v2");
+        v2["storage"] = json!(false);
+        v2["schema"]["openAPIV3Schema"]["description"] = json!("The second version.");
+        let mut v3 = v2.clone();
+        v3["name"] = json!("v3");
+        v3["served"] = json!(false);
+        crd["spec"]["versions"] = json!([crd["spec"]["versions"][0].clone(), v2, v3]);
+        let r = c.post(CRDS, &crd).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let idx = index(&c).await;
+        assert!(
+            idx["paths"].get("apis/stable.example.com/v3").is_none(),
+            "{idx}"
+        );
+        for (version, description) in [
+            ("v1", "A CronTab runs an image on a schedule."),
+            ("v2", "The second version."),
+        ] {
+            let doc = c
+                .get(&url_of(&idx, &format!("apis/stable.example.com/{version}")))
+                .await
+                .json();
+            let ct = &doc["components"]["schemas"][format!("com.example.stable.{version}.CronTab")];
+            assert_eq!(ct["description"], description, "{doc}");
+            assert_eq!(ct["x-kubernetes-group-version-kind"][0]["version"], version);
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hash_changes_when_a_crd_changes() {
     within(async {
         let (_s, c) = crate::server().await;
