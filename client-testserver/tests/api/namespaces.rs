@@ -153,8 +153,21 @@ async fn deleting_a_namespace_terminates_it_and_removes_its_contents() {
             c.get("/api/v1/namespaces/default/configmaps/other").await.status,
             200
         );
+        // Writes to the Terminating namespace keep it (its spec finalizer
+        // still holds it) and keep its phase.
+        let r = c
+            .patch(
+                &format!("{NSS}/team"),
+                "application/merge-patch+json",
+                &json!({"metadata": {"labels": {"touched": "yes"}}}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["status"]["phase"], "Terminating");
         tokio::time::sleep(Duration::from_millis(200)).await;
-        assert_eq!(c.get(&format!("{NSS}/team")).await.status, 200);
+        let n = c.get(&format!("{NSS}/team")).await;
+        assert_eq!(n.status, 200);
+        assert_eq!(n.json()["metadata"]["labels"]["touched"], "yes");
 
         // Releasing the finalizer lets the object, then the namespace, go.
         let r = c
