@@ -1,6 +1,6 @@
 //! Namespace lifecycle, as kube-apiserver's `NamespaceLifecycle` admission
 //! and the namespace controller behave, for kinds whose strategy carries a
-//! [`Termination`] (namespaces):
+//! [`Termination`](crate::kinds::Termination) (namespaces):
 //!
 //! - a created object gets `spec.finalizers: [<finalizer>]`;
 //! - protected names cannot be deleted (403 Forbidden);

@@ -38,9 +38,9 @@
 //! (`com.example.stable.v1.CronTab`, `io.k8s.api.core.v1.ConfigMap`), plus
 //! a `{Kind}List`:
 //!
-//! - a kind with a schema ([`OpenApiKind::with_schema`], a CRD version's
+//! - a kind with a schema ([`OpenApiKind::with_schema`](crate::openapi::OpenApiKind::with_schema), a CRD version's
 //!   `openAPIV3Schema`) gets that schema, with `apiVersion` and `kind`
-//!   (strings) and `metadata` (`allOf` a `$ref` to [`OBJECT_META`], a
+//!   (strings) and `metadata` (`allOf` a `$ref` to [`OBJECT_META`](crate::openapi::OBJECT_META), a
 //!   described ObjectMeta every document carries) put in its `properties`,
 //!   replacing what the CRD says of them, as kube-apiserver does;
 //! - other kinds (the built-ins here) get a permissive schema
