@@ -1,5 +1,5 @@
 //! Discovery documents (`/api`, `/apis`, per group and group-version),
-//! `/version`, and the minimal `/openapi/v3` kubectl needs.
+//! `/version`, and the `/openapi/v3` documents (CRD schemas included).
 
 use std::collections::BTreeMap;
 
@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::openapi::OpenApiKind;
 use crate::registry::Registry;
+use crate::verbs::{Backend, parse};
 
 /// `/api`: APIVersions.
 pub fn core_versions() -> Value {
@@ -168,32 +169,52 @@ pub fn version() -> Value {
     })
 }
 
-fn openapi_kinds(reg: &Registry) -> Vec<OpenApiKind> {
+fn openapi_kinds(backend: &Backend) -> Vec<OpenApiKind> {
     let mut out = Vec::new();
-    for k in reg.all() {
+    for k in backend.registry.all() {
+        let crd = k
+            .custom
+            .then(|| {
+                backend.store.get(
+                    "customresourcedefinitions.apiextensions.k8s.io",
+                    &(String::new(), k.resource()),
+                )
+            })
+            .flatten()
+            .map(|b| parse(&b));
         for v in &k.versions {
-            out.push(OpenApiKind::new(
-                &k.group,
-                v,
-                &k.kind,
-                &k.plural,
-                k.namespaced,
-            ));
+            let kind = OpenApiKind::new(&k.group, v, &k.kind, &k.plural, k.namespaced);
+            match crd.as_ref().and_then(|c| crd_schema(c, v)) {
+                Some(schema) => out.push(kind.with_schema(schema)),
+                None => out.push(kind),
+            }
         }
     }
     out
 }
 
+/// A CRD version's `openAPIV3Schema` as written, when it parses as a
+/// structural schema.
+fn crd_schema(crd: &Value, version: &str) -> Option<Value> {
+    crate::schema::crd_version_schema(crd, version).ok()??;
+    crd.pointer("/spec/versions")?
+        .as_array()?
+        .iter()
+        .find(|v| v.get("name").and_then(Value::as_str) == Some(version))?
+        .pointer("/schema/openAPIV3Schema")
+        .cloned()
+}
+
 /// `/openapi/v3`: one path per served group-version, with content hashes.
-pub fn openapi_index(reg: &Registry) -> Value {
-    crate::openapi::index(&openapi_kinds(reg))
+pub fn openapi_index(backend: &Backend) -> Value {
+    crate::openapi::index(&openapi_kinds(backend))
 }
 
 /// `/openapi/v3/...`: a document whose write operations declare the
 /// `fieldValidation` parameter (kubectl then validates server-side) and
-/// whose schemas accept any object of each kind.
-pub fn openapi_group_version(reg: &Registry, group: &str, version: &str) -> Option<Value> {
-    crate::openapi::group_version_doc(group, version, &openapi_kinds(reg))
+/// whose schemas are the CRDs' (permissive ones for built-in kinds).
+pub fn openapi_group_version(backend: &Backend, group: &str, version: &str) -> Option<Value> {
+    crate::openapi::group_version_doc(group, version, &openapi_kinds(backend))
 }
 
 #[cfg(test)]

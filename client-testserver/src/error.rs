@@ -130,6 +130,30 @@ impl ApiError {
         e
     }
 
+    /// 403 Forbidden: `{gr} "name" is forbidden: {why}` (`{gr} is forbidden:
+    /// ...` without a name), as apimachinery's `NewForbidden`.
+    pub fn forbidden(group: &str, plural: &str, name: &str, why: &str) -> ApiError {
+        let subject = if name.is_empty() {
+            gr(group, plural)
+        } else {
+            format!("{} \"{name}\"", gr(group, plural))
+        };
+        ApiError::new(403, "Forbidden", format!("{subject} is forbidden: {why}"))
+            .with_details(group, plural, name)
+    }
+
+    /// Appends a `details.causes` entry.
+    pub fn with_cause(mut self, reason: &str, message: &str, field: &str) -> ApiError {
+        let details = self.details.get_or_insert_with(|| Box::new(json!({})));
+        if let Value::Object(d) = details.as_mut() {
+            let causes = d.entry("causes").or_insert_with(|| json!([]));
+            if let Value::Array(a) = causes {
+                a.push(json!({"reason": reason, "message": message, "field": field}));
+            }
+        }
+        self
+    }
+
     /// 400 BadRequest.
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(400, "BadRequest", message)

@@ -196,9 +196,9 @@ where
         Route::ResourceList { group, version } => discovery::resource_list(reg, &group, &version)
             .map(|d| json_response(200, &d))
             .unwrap_or_else(plain_not_found),
-        Route::OpenApiIndex => json_response(200, &discovery::openapi_index(reg)),
+        Route::OpenApiIndex => json_response(200, &discovery::openapi_index(&state.backend)),
         Route::OpenApiGroupVersion { group, version } => {
-            discovery::openapi_group_version(reg, &group, &version)
+            discovery::openapi_group_version(&state.backend, &group, &version)
                 .map(|d| json_response(200, &d))
                 .unwrap_or_else(plain_not_found)
         }

@@ -17,6 +17,17 @@ pub struct ScalePaths {
     pub label_selector: Option<String>,
 }
 
+/// How deleting an object that holds other objects (a namespace) proceeds,
+/// as kube-apiserver and the namespace controller do it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Termination {
+    /// The `spec.finalizers` entry set on create; the server removes it once
+    /// the objects inside are gone, which lets the object go.
+    pub finalizer: String,
+    /// Names that can never be deleted (403 Forbidden).
+    pub protected: Vec<String>,
+}
+
 /// The strategy of one served resource.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResourceKind {
@@ -55,6 +66,9 @@ pub struct ResourceKind {
     pub name_is_dns_label: bool,
     /// Objects define served resources (CustomResourceDefinitions).
     pub defines_resources: bool,
+    /// Objects hold namespaced objects and terminate before going away
+    /// (namespaces).
+    pub termination: Option<Termination>,
     /// Field selector labels beyond `metadata.name` and `metadata.namespace`,
     /// with the JSON path each reads.
     pub field_selectors: Vec<(String, String)>,
@@ -144,6 +158,7 @@ impl ResourceKind {
             defaults: Vec::new(),
             name_is_dns_label: false,
             defines_resources: false,
+            termination: None,
             field_selectors: Vec::new(),
             printer_columns: Vec::new(),
             short_names: Vec::new(),
@@ -166,6 +181,10 @@ impl ResourceKind {
         ns.field_selectors = fs(&[("status.phase", "status.phase")]);
         ns.initial_status = Some(json!({"phase": "Active"}));
         ns.name_is_dns_label = true;
+        ns.termination = Some(Termination {
+            finalizer: "kubernetes".into(),
+            protected: vec!["default".into(), "kube-system".into(), "kube-public".into()],
+        });
         ns.printer_columns = vec![
             json!({"name": "Status", "type": "string", "jsonPath": ".status.phase"}),
             json!({"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}),
@@ -347,6 +366,7 @@ impl ResourceKind {
             defaults: Vec::new(),
             name_is_dns_label: false,
             defines_resources: false,
+            termination: None,
             field_selectors,
             printer_columns,
             short_names: strs("/spec/names/shortNames"),

@@ -32,7 +32,9 @@ pub mod kinds;
 pub mod kubeconfig;
 /// Name validation.
 pub mod names;
-/// The minimal `/openapi/v3` documents `kubectl apply` needs.
+/// Namespace lifecycle: Terminating, contents removed, then gone.
+pub mod namespaces;
+/// The `/openapi/v3` documents: CRD schemas, operations kubectl looks for.
 pub mod openapi;
 /// Table output selection (Accept negotiation to printer columns).
 pub mod output;

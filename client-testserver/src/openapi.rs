@@ -1,5 +1,5 @@
-//! The minimal `/openapi/v3` documents `kubectl apply` needs to validate
-//! without `--validate=false`.
+//! The `/openapi/v3` documents: what `kubectl apply` needs to validate
+//! without `--validate=false`, and the CRDs' schemas for `kubectl explain`.
 //!
 //! # What kubectl 1.32 asks for
 //!
@@ -31,10 +31,27 @@
 //! `/openapi/v2` once, gets a 404, and moves on). The server must therefore
 //! accept strategic merge patches for built-in kinds.
 //!
-//! The documents also carry one permissive schema per kind
-//! (`x-kubernetes-preserve-unknown-fields: true`, tagged with
-//! `x-kubernetes-group-version-kind`), which is what client-side
-//! strategic-merge computation for built-in kinds looks up.
+//! # Schemas
+//!
+//! Each kind has one component schema, tagged with
+//! `x-kubernetes-group-version-kind` and named as kube-apiserver names it
+//! (`com.example.stable.v1.CronTab`, `io.k8s.api.core.v1.ConfigMap`), plus
+//! a `{Kind}List`:
+//!
+//! - a kind with a schema ([`OpenApiKind::with_schema`](crate::openapi::OpenApiKind::with_schema), a CRD version's
+//!   `openAPIV3Schema`) gets that schema, with `apiVersion` and `kind`
+//!   (strings) and `metadata` (`allOf` a `$ref` to [`OBJECT_META`](crate::openapi::OBJECT_META), a
+//!   described ObjectMeta every document carries) put in its `properties`,
+//!   replacing what the CRD says of them, as kube-apiserver does;
+//! - other kinds (the built-ins here) get a permissive schema
+//!   (`x-kubernetes-preserve-unknown-fields: true`), which is what
+//!   client-side strategic-merge computation for built-in kinds looks up.
+//!
+//! `kubectl explain crontabs.spec` (OpenAPI v3 is its default in 1.32)
+//! reads the index, fetches the group-version's document, finds the schema
+//! whose `x-kubernetes-group-version-kind` is the kind, and walks
+//! `properties` (following `$ref` and `allOf`), printing each field's
+//! `description` and type.
 //!
 //! # Wiring
 //!
@@ -76,6 +93,9 @@ pub struct OpenApiKind {
     pub plural: String,
     /// Whether objects live in namespaces.
     pub namespaced: bool,
+    /// The structural schema (a CRD version's `openAPIV3Schema`); `None`
+    /// gives a permissive schema.
+    pub schema: Option<Value>,
 }
 
 impl OpenApiKind {
@@ -87,7 +107,15 @@ impl OpenApiKind {
             kind: kind.into(),
             plural: plural.into(),
             namespaced,
+            schema: None,
         }
+    }
+
+    /// The same kind described by `schema` (a CRD version's
+    /// `openAPIV3Schema`).
+    pub fn with_schema(mut self, schema: Value) -> Self {
+        self.schema = Some(schema);
+        self
     }
 
     fn gvk(&self) -> Value {
@@ -182,6 +210,79 @@ fn schema_name(k: &OpenApiKind) -> String {
     format!("{group}.{}.{}", k.version, k.kind)
 }
 
+/// The component name of the ObjectMeta schema every document carries.
+pub const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+
+/// The component schema of a kind: its CRD schema with `apiVersion`,
+/// `kind` and a `metadata` that refers to [`OBJECT_META`] added (replacing
+/// what the CRD says of them, as kube-apiserver does), or, without a
+/// schema, one that accepts any object.
+fn object_schema(k: &OpenApiKind) -> Value {
+    let mut schema = match &k.schema {
+        Some(s @ Value::Object(_)) => s.clone(),
+        _ => json!({
+            "type": "object",
+            "description": format!("{} ({}), served by client-testserver; fields are not described.", k.kind, gv_path(&k.group, &k.version)),
+            "x-kubernetes-preserve-unknown-fields": true,
+        }),
+    };
+    let Value::Object(o) = &mut schema else {
+        return schema;
+    };
+    o.entry("type").or_insert_with(|| json!("object"));
+    let props = o.entry("properties").or_insert_with(|| json!({}));
+    if !props.is_object() {
+        *props = json!({});
+    }
+    if let Value::Object(p) = props {
+        p.insert(
+            "apiVersion".into(),
+            json!({"type": "string", "description": "The versioned schema of this object (group/version, or the version for the core group)."}),
+        );
+        p.insert(
+            "kind".into(),
+            json!({"type": "string", "description": "The REST kind of this object, in CamelCase."}),
+        );
+        p.insert(
+            "metadata".into(),
+            json!({
+                "description": "Standard object metadata: name, namespace, labels, annotations and the fields the server sets.",
+                "allOf": [{"$ref": format!("#/components/schemas/{OBJECT_META}")}],
+            }),
+        );
+    }
+    o.insert("x-kubernetes-group-version-kind".into(), json!([k.gvk()]));
+    schema
+}
+
+/// A described ObjectMeta, enough for `kubectl explain <kind>.metadata`.
+fn object_meta_schema() -> Value {
+    let string = |d: &str| json!({"type": "string", "description": d});
+    let time = |d: &str| json!({"type": "string", "format": "date-time", "description": d});
+    let string_map = |d: &str| json!({"type": "object", "additionalProperties": {"type": "string", "default": ""}, "description": d});
+    let objects = |d: &str| json!({"type": "array", "description": d, "items": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}});
+    json!({
+        "type": "object",
+        "description": "Metadata every persisted object has.",
+        "properties": {
+            "name": string("The object's name, unique within its namespace and resource."),
+            "generateName": string("A prefix the server completes with random characters when name is empty."),
+            "namespace": string("The namespace the object lives in; empty for cluster-scoped objects."),
+            "uid": string("Unique identifier the server assigns on creation."),
+            "resourceVersion": string("Opaque version of the object, changed by every write; used for optimistic concurrency and watches."),
+            "generation": {"type": "integer", "format": "int64", "description": "Sequence number of changes to the desired state."},
+            "creationTimestamp": time("When the object was created (RFC 3339, UTC)."),
+            "deletionTimestamp": time("When deletion was requested; set while finalizers hold the object."),
+            "deletionGracePeriodSeconds": {"type": "integer", "format": "int64", "description": "Seconds allowed for graceful termination."},
+            "labels": string_map("Key-value pairs used by selectors."),
+            "annotations": string_map("Key-value pairs of unstructured data."),
+            "finalizers": {"type": "array", "items": {"type": "string", "default": ""}, "description": "Names that must be removed before the object is deleted.", "x-kubernetes-list-type": "set"},
+            "ownerReferences": objects("Objects this object depends on."),
+            "managedFields": objects("Which manager owns which fields (server-side apply)."),
+        },
+    })
+}
+
 fn op_id(verb: &str, k: &OpenApiKind, namespaced: bool, list: bool) -> String {
     let mut group_words = String::new();
     for part in k.group.split(['.', '-']).filter(|p| !p.is_empty()) {
@@ -273,6 +374,7 @@ fn build_doc(group: &str, version: &str, kinds: &[OpenApiKind]) -> Value {
         "io.k8s.apimachinery.pkg.apis.meta.v1.Patch".into(),
         json!({"type": "object", "description": "A patch document; its type is the request's Content-Type."}),
     );
+    schemas.insert(OBJECT_META.into(), object_meta_schema());
     schemas.insert(
         "io.k8s.apimachinery.pkg.apis.meta.v1.Status".into(),
         json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true}),
@@ -292,20 +394,7 @@ fn build_doc(group: &str, version: &str, kinds: &[OpenApiKind]) -> Value {
         let schema_ref = format!("#/components/schemas/{name}");
         let list_name = format!("{name}List");
         let list_ref = format!("#/components/schemas/{list_name}");
-        schemas.insert(
-            name.clone(),
-            json!({
-                "type": "object",
-                "description": format!("{} ({}), served by client-testserver; fields are not described.", k.kind, gv_path(group, version)),
-                "properties": {
-                    "apiVersion": {"type": "string"},
-                    "kind": {"type": "string"},
-                    "metadata": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
-                },
-                "x-kubernetes-preserve-unknown-fields": true,
-                "x-kubernetes-group-version-kind": [k.gvk()],
-            }),
-        );
+        schemas.insert(name.clone(), object_schema(k));
         schemas.insert(
             list_name,
             json!({
@@ -905,6 +994,43 @@ mod tests {
         assert!(
             writes.iter().all(|l| l.contains("fieldValidation=Strict")),
             "{log:?}"
+        );
+    }
+
+    #[test]
+    fn crd_schemas_get_type_meta_and_object_meta() {
+        let schema = json!({
+            "type": "object",
+            "description": "A CronTab.",
+            "properties": {
+                "metadata": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 5}}},
+                "spec": {"type": "object", "properties": {"cronSpec": {"type": "string", "description": "When."}}},
+            },
+        });
+        let k = vec![
+            OpenApiKind::new("stable.example.com", "v1", "CronTab", "crontabs", true)
+                .with_schema(schema.clone()),
+        ];
+        let doc = group_version_doc("stable.example.com", "v1", &k).unwrap();
+        let ct = &doc["components"]["schemas"]["com.example.stable.v1.CronTab"];
+        assert_eq!(ct["description"], "A CronTab.");
+        assert_eq!(ct["properties"]["spec"], schema["properties"]["spec"]);
+        assert_eq!(
+            ct["properties"]["metadata"]["allOf"],
+            json!([{"$ref": format!("#/components/schemas/{OBJECT_META}")}])
+        );
+        assert!(ct["properties"]["metadata"].get("properties").is_none());
+        assert_eq!(ct["properties"]["kind"]["type"], "string");
+        assert!(ct.get("x-kubernetes-preserve-unknown-fields").is_none());
+        assert_eq!(
+            doc["components"]["schemas"][OBJECT_META]["properties"]["namespace"]["type"],
+            "string"
+        );
+        // A schema change changes the document's hash.
+        let other = vec![k[0].clone().with_schema(json!({"type": "object"}))];
+        assert_ne!(
+            index(&k)["paths"]["apis/stable.example.com/v1"],
+            index(&other)["paths"]["apis/stable.example.com/v1"]
         );
     }
 

@@ -90,6 +90,23 @@ pub struct Store {
     notify: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
+/// A [`Store`] that may have been dropped.
+#[derive(Clone)]
+pub struct WeakStore {
+    inner: std::sync::Weak<Mutex<Inner>>,
+    notify: std::sync::Weak<tokio::sync::watch::Sender<u64>>,
+}
+
+impl WeakStore {
+    /// The store, while anything else still holds it.
+    pub fn upgrade(&self) -> Option<Store> {
+        Some(Store {
+            inner: self.inner.upgrade()?,
+            notify: self.notify.upgrade()?,
+        })
+    }
+}
+
 /// A consistent page of a list.
 #[derive(Debug)]
 pub struct Page {
@@ -324,6 +341,15 @@ impl Store {
     pub fn drop_resource(&self, resource: &str) {
         let mut inner = self.lock();
         inner.tables.remove(resource);
+    }
+
+    /// A handle that does not keep the store alive (background tasks hold
+    /// one so they end with the server).
+    pub fn downgrade(&self) -> WeakStore {
+        WeakStore {
+            inner: Arc::downgrade(&self.inner),
+            notify: Arc::downgrade(&self.notify),
+        }
     }
 
     /// Number of objects stored for `resource`.

@@ -333,6 +333,7 @@ impl Backend {
             ));
         }
         check_api_version(kind, version, &body)?;
+        self.admit_create(kind, ns, &mut body)?;
         body = self.present(kind, version, body);
         let url_ns = if kind.namespaced { ns } else { None };
         let m = meta(&mut body);
@@ -716,7 +717,7 @@ impl Backend {
             if dry_run {
                 return Ok((WriteOutcome::Unchanged, new));
             }
-            if deleting && fin(&new).is_empty() {
+            if deleting && fin(&new).is_empty() && !crate::namespaces::held_by_spec(&k, &new) {
                 crd_deleted = true;
                 return Ok((WriteOutcome::Delete(encode(&new)), new));
             }
@@ -747,6 +748,8 @@ impl Backend {
         let k = kind.clone();
         let want_uid = str_at(options, "/preconditions/uid").map(str::to_string);
         let want_rv = str_at(options, "/preconditions/resourceVersion").map(str::to_string);
+        crate::namespaces::refuse_protected_delete(kind, name)?;
+        let mut began_terminating = false;
         let out = self.store.write(&kind.resource(), &key, |cur, rv| {
             let Some(cur) = cur else {
                 return Err(ApiError::not_found(&k.group, &k.plural, name));
@@ -776,7 +779,8 @@ impl Backend {
                 .pointer("/metadata/finalizers")
                 .and_then(Value::as_array)
                 .is_some_and(|a| !a.is_empty());
-            if has_finalizers {
+            let terminates = crate::namespaces::held_by_spec(&k, &obj);
+            if has_finalizers || terminates {
                 if obj.pointer("/metadata/deletionTimestamp").is_some() {
                     return Ok((WriteOutcome::Unchanged, Deleted::Pending(obj)));
                 }
@@ -785,11 +789,15 @@ impl Backend {
                     "deletionTimestamp".into(),
                     json!(crate::timefmt::now_rfc3339()),
                 );
-                m.insert("deletionGracePeriodSeconds".into(), json!(0));
+                if !terminates {
+                    m.insert("deletionGracePeriodSeconds".into(), json!(0));
+                }
                 m.insert("resourceVersion".into(), json!(rv.to_string()));
+                crate::namespaces::mark_terminating(&k, &mut obj);
                 if dry_run {
                     return Ok((WriteOutcome::Unchanged, Deleted::Pending(obj)));
                 }
+                began_terminating = terminates;
                 return Ok((WriteOutcome::Put(encode(&obj)), Deleted::Pending(obj)));
             }
             meta(&mut obj).insert("resourceVersion".into(), json!(rv.to_string()));
@@ -800,6 +808,9 @@ impl Backend {
         })?;
         if let (Deleted::Gone(obj), false) = (&out, dry_run) {
             self.after_delete(kind, obj);
+        }
+        if began_terminating {
+            self.start_termination(kind, name);
         }
         Ok(out)
     }

@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Kubectl {
+pub(crate) struct Kubectl {
     dir: tempfile::TempDir,
     kubeconfig: PathBuf,
 }
 
-struct Out {
-    ok: bool,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Out {
+    pub(crate) ok: bool,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 fn wait_with_timeout(mut child: Child, limit: Duration) -> Out {
@@ -53,7 +53,7 @@ fn wait_with_timeout(mut child: Child, limit: Duration) -> Out {
 }
 
 impl Kubectl {
-    fn new(server: &client_testserver::TestServer) -> Kubectl {
+    pub(crate) fn new(server: &client_testserver::TestServer) -> Kubectl {
         let dir = tempfile::tempdir().unwrap();
         let kubeconfig = dir.path().join("kubeconfig");
         server.write_kubeconfig(&kubeconfig).unwrap();
@@ -76,21 +76,21 @@ impl Kubectl {
         c
     }
 
-    fn file(&self, name: &str, text: &str) -> PathBuf {
+    pub(crate) fn file(&self, name: &str, text: &str) -> PathBuf {
         let p = self.dir.path().join(name);
         std::fs::write(&p, text).unwrap();
         p
     }
 
     /// Runs kubectl on a blocking thread; the server keeps serving.
-    async fn run(&self, args: &[&str]) -> Out {
+    pub(crate) async fn run(&self, args: &[&str]) -> Out {
         let child = self.command(args).spawn().expect("kubectl is installed");
         tokio::task::spawn_blocking(move || wait_with_timeout(child, Duration::from_secs(20)))
             .await
             .unwrap()
     }
 
-    async fn ok(&self, args: &[&str]) -> String {
+    pub(crate) async fn ok(&self, args: &[&str]) -> String {
         let o = self.run(args).await;
         assert!(o.ok, "kubectl {args:?} failed: {}{}", o.stdout, o.stderr);
         o.stdout

@@ -9,6 +9,8 @@ mod crud;
 mod faults;
 mod kubectl;
 mod list;
+mod namespaces;
+mod openapi;
 mod table;
 mod tls;
 mod watch;
