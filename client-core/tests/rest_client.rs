@@ -706,3 +706,21 @@ async fn dynamic_client_fills_in_type_meta_and_uses_the_gvr() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_body_that_cannot_be_encoded_fails_before_io() {
+    let server = ScriptServer::replies(vec![Reply::json(200, "{}")]).await;
+    // JSON object keys must be strings: a map keyed by tuples cannot be encoded.
+    let body: std::collections::BTreeMap<(i32, i32), i32> = [((1, 2), 3)].into();
+    let request = client(&server.url)
+        .post()
+        .resource("configmaps")
+        .json_body(&body);
+    assert_eq!(request.url().unwrap().path(), "/api/v1/configmaps");
+    let err = timeout(STEP, request.send::<serde_json::Value>())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(matches!(err, client_core::Error::Encode(_)), "{err:?}");
+    assert!(server.requests().is_empty());
+}

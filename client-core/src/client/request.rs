@@ -329,15 +329,11 @@ impl Request {
     /// The full URL: the server's URL (with its path prefix), the path and the query.
     ///
     /// # Errors
-    /// A builder mistake, or a server URL that cannot take a path.
+    /// A mistake in the path (an invalid segment, a missing resource), or a
+    /// server URL that cannot take a path.
     pub fn url(&self) -> Result<reqwest::Url> {
-        if let Some(e) = &self.error {
-            return Err(match e {
-                Error::InvalidRequest(r) => Error::InvalidRequest(r.clone()),
-                Error::Encode(_) => Error::InvalidRequest(RequestError::MissingResource),
-                _ => Error::InvalidRequest(RequestError::MissingResource),
-            });
-        }
+        // A body that failed to encode does not make the URL wrong: `path()`
+        // reports the builder mistakes that do, and `send()` reports the rest.
         let path = self.path()?;
         let base = self.client.base_url();
         let query = self.query();
