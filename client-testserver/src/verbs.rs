@@ -13,6 +13,7 @@ use crate::names;
 use crate::registry::Registry;
 use crate::selector::{FieldSelector, LabelSelector};
 use crate::store::{ObjectKey, Store, WriteOutcome};
+use crate::write::Writer;
 
 /// Which part of an object a write addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +34,8 @@ pub enum PatchType {
     /// `application/strategic-merge-patch+json`, served as a merge patch
     /// for built-ins (their lists here have no merge keys that matter).
     StrategicMerge,
+    /// `application/apply-patch+yaml` (server-side apply).
+    Apply,
 }
 
 /// Options of a list or watch.
@@ -314,7 +317,7 @@ impl Backend {
             .ok_or_else(|| ApiError::not_found(&kind.group, &kind.plural, name))
     }
 
-    /// Creates an object.
+    /// Creates an object, recorded for the server's own field manager.
     ///
     /// # Errors
     /// The contract's create errors: 400, 404 (namespace), 409, 422, 500.
@@ -323,8 +326,24 @@ impl Backend {
         kind: &Arc<ResourceKind>,
         version: &str,
         ns: Option<&str>,
+        body: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        self.create_as(kind, version, ns, body, dry_run, &Writer::default())
+    }
+
+    /// Creates an object written by `w` (field manager, schema admission).
+    ///
+    /// # Errors
+    /// The contract's create errors: 400, 404 (namespace), 409, 422, 500.
+    pub fn create_as(
+        &self,
+        kind: &Arc<ResourceKind>,
+        version: &str,
+        ns: Option<&str>,
         mut body: Value,
         dry_run: bool,
+        w: &Writer,
     ) -> Result<Value, ApiError> {
         require_object(&body)?;
         if str_at(&body, "/metadata/resourceVersion").is_some_and(|s| !s.is_empty()) {
@@ -405,6 +424,8 @@ impl Backend {
                 o.insert("status".into(), st.clone());
             }
         }
+        let candidate = crate::ssa::managed_fields_of(&body);
+        w.prepare(kind, &json!({}), &mut body, &candidate)?;
         let crd_kind = self.crd_hook(kind, &mut body)?;
         let key = key_of(kind, ns, &name);
         let resource = kind.resource();
@@ -486,6 +507,7 @@ impl Backend {
         body: Value,
         part: Part,
         dry_run: bool,
+        w: &Writer,
     ) -> Result<Value, ApiError> {
         require_object(&body)?;
         check_api_version(kind, version, &body)?;
@@ -523,9 +545,9 @@ impl Backend {
         if kind.allow_create_on_update && part == Part::Main && self.get(kind, ns, name).is_err() {
             let mut b = body;
             meta(&mut b).remove("resourceVersion");
-            return self.create(kind, version, ns, b, dry_run);
+            return self.create_as(kind, version, ns, b, dry_run, w);
         }
-        self.modify(kind, ns, name, dry_run, move |_old| {
+        self.modify(kind, ns, name, dry_run, w, move |_old| {
             let mut new = body;
             if body_rv.is_empty() {
                 meta(&mut new).remove("resourceVersion");
@@ -550,15 +572,19 @@ impl Backend {
         patch: Value,
         part: Part,
         dry_run: bool,
+        w: &Writer,
     ) -> Result<Value, ApiError> {
         let name_s = name.to_string();
         let me = self.clone();
         let kind2 = kind.clone();
         let version = version.to_string();
-        self.modify(kind, ns, name, dry_run, move |old| {
+        self.modify(kind, ns, name, dry_run, w, move |old| {
             let mut doc = me.present(&kind2, &version, old.clone());
             match ptype {
                 PatchType::Json => crate::patch::json_patch(&mut doc, &patch).map_err(patch_error)?,
+                PatchType::Apply => {
+                    return Err(ApiError::unsupported_media_type(&["application/merge-patch+json"]));
+                }
                 PatchType::Merge | PatchType::StrategicMerge => {
                     if !patch.is_object() {
                         return Err(ApiError::bad_request(
@@ -578,6 +604,114 @@ impl Backend {
         })
     }
 
+    /// Server-side apply of the configuration `cfg` by `w.manager`
+    /// (`w.applied` set): creates the object when absent (`Ok((obj, true))`,
+    /// answered 201), else merges into it with field ownership.
+    ///
+    /// # Errors
+    /// 400 (name or namespace differs from the URL, unknown fields under
+    /// `Strict`), 404 (namespace, or `/status` of a missing object), 409
+    /// (`FieldManagerConflict`s, stale resourceVersion), 422 (schema).
+    #[allow(clippy::too_many_arguments)]
+    pub fn apply(
+        &self,
+        kind: &Arc<ResourceKind>,
+        version: &str,
+        ns: Option<&str>,
+        name: &str,
+        cfg: Value,
+        part: Part,
+        force: bool,
+        dry_run: bool,
+        w: &Writer,
+    ) -> Result<(Value, bool), ApiError> {
+        let cfg = self.apply_configuration(kind, version, ns, name, cfg, part, w)?;
+        let schema = crate::write::object_schema(kind, &cfg);
+        let run = |live: Option<&Value>| {
+            let now = crate::timefmt::now_rfc3339();
+            crate::ssa::apply(live, &cfg, &w.manager, force, schema.as_deref(), &now)
+                .map(|out| out.object)
+                .map_err(|c| c.to_api_error())
+        };
+        if self.get(kind, ns, name).is_err() {
+            if part == Part::Status {
+                return Err(ApiError::not_found(&kind.group, &kind.plural, name));
+            }
+            match self.create_as(kind, version, ns, run(None)?, dry_run, w) {
+                Err(e) if e.code == 409 && e.reason == "AlreadyExists" => {}
+                r => return r.map(|o| (o, true)),
+            }
+        }
+        let me = self.clone();
+        let (k, v) = (kind.clone(), version.to_string());
+        self.modify(kind, ns, name, dry_run, w, move |old| {
+            Ok((run(Some(&me.present(&k, &v, old.clone())))?, part))
+        })
+        .map(|o| (o, false))
+    }
+
+    /// Checks an apply configuration against the URL, prunes unknown fields
+    /// (warnings, or 400 under `Strict`) and keeps the part the request
+    /// addresses: no `status` for a main resource with a status
+    /// subresource, only `status` for `/status`.
+    #[allow(clippy::too_many_arguments)]
+    fn apply_configuration(
+        &self,
+        kind: &ResourceKind,
+        version: &str,
+        ns: Option<&str>,
+        name: &str,
+        cfg: Value,
+        part: Part,
+        w: &Writer,
+    ) -> Result<Value, ApiError> {
+        require_object(&cfg)?;
+        check_api_version(kind, version, &cfg)?;
+        let mut cfg = self.present(kind, version, cfg);
+        match str_at(&cfg, "/metadata/name") {
+            Some(b) if b == name => {}
+            b => {
+                return Err(ApiError::bad_request(format!(
+                    "the name of the object ({}) does not match the name on the URL ({name})",
+                    b.unwrap_or_default()
+                )));
+            }
+        }
+        if let Some(url_ns) = ns.filter(|_| kind.namespaced) {
+            if str_at(&cfg, "/metadata/namespace").is_some_and(|b| !b.is_empty() && b != url_ns) {
+                return Err(ApiError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request",
+                ));
+            }
+            meta(&mut cfg).insert("namespace".into(), json!(url_ns));
+        }
+        if let Some(schema) = crate::write::object_schema(kind, &cfg) {
+            let pruned = crate::schema::prune(&schema, &mut cfg);
+            if w.validation == crate::schema::FieldValidation::Strict
+                && let Some(e) = crate::schema::strict_error(&pruned)
+            {
+                return Err(e);
+            }
+            if w.validation == crate::schema::FieldValidation::Warn {
+                w.warn(crate::schema::unknown_field_warnings(&pruned));
+            }
+        }
+        if let Value::Object(o) = &mut cfg {
+            match part {
+                Part::Main if kind.status_subresource => {
+                    o.remove("status");
+                }
+                Part::Main => {}
+                Part::Status => {
+                    o.retain(|k, _| {
+                        matches!(k.as_str(), "apiVersion" | "kind" | "metadata" | "status")
+                    });
+                }
+            }
+        }
+        Ok(cfg)
+    }
+
     /// The shared update path: `f` turns the stored object into the
     /// candidate; strategy rules then decide what is stored.
     fn modify(
@@ -586,6 +720,7 @@ impl Backend {
         ns: Option<&str>,
         name: &str,
         dry_run: bool,
+        w: &Writer,
         f: impl FnOnce(&Value) -> Result<(Value, Part), ApiError>,
     ) -> Result<Value, ApiError> {
         let key = key_of(kind, ns, name);
@@ -600,6 +735,7 @@ impl Backend {
             let old = parse(cur);
             let (mut new, part) = f(&old)?;
             require_object(&new)?;
+            let candidate = crate::ssa::managed_fields_of(&new);
             let old_rv = str_at(&old, "/metadata/resourceVersion").unwrap_or_default();
             match str_at(&new, "/metadata/resourceVersion") {
                 Some(r) if !r.is_empty() && r != old_rv => {
@@ -687,6 +823,7 @@ impl Backend {
                 }
             }
             normalize(&k, &mut new);
+            w.prepare(&k, &old, &mut new, &candidate)?;
             if part == Part::Main {
                 names::validate_metadata(&k, name, &new)?;
             }
@@ -855,9 +992,10 @@ impl Backend {
         name: &str,
         change: impl FnOnce(Value) -> Result<Value, ApiError>,
         dry_run: bool,
+        w: &Writer,
     ) -> Result<Value, ApiError> {
         let k = kind.clone();
-        let obj = self.modify(kind, ns, name, dry_run, move |old| {
+        let obj = self.modify(kind, ns, name, dry_run, w, move |old| {
             let scale = scale_of(&k, old)?;
             let new_scale = change(scale)?;
             let Some(replicas) = new_scale.pointer("/spec/replicas").and_then(Value::as_i64) else {
