@@ -2,6 +2,7 @@
 //! messages for each contract row (see the crate README's fidelity table).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod apply;
 mod client;
 mod concurrency;
 mod crd;
@@ -9,6 +10,7 @@ mod crud;
 mod faults;
 mod kubectl;
 mod list;
+mod schema;
 mod table;
 mod tls;
 mod watch;
