@@ -82,6 +82,7 @@ impl Call<'_> {
         };
         let mut w = Writer::new(&manager, validation);
         w.applied = apply;
+        w.decoded_body = options_kind != "PatchOptions";
         w.subresource = match (self.scale, self.part) {
             (true, _) => Some("scale"),
             (false, Part::Status) => Some("status"),

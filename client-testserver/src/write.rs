@@ -26,6 +26,11 @@ pub struct Writer {
     /// The candidate already carries its `managedFields` (server-side
     /// apply computed them): no `Update` entry is recorded.
     pub applied: bool,
+    /// The body was decoded as the kind (create, update): a strict
+    /// decoding error names the kind and version, as kube-apiserver's
+    /// decoder does (`Widget in version "v1" cannot be handled as a
+    /// Widget: strict decoding error: ...`); patches report it bare.
+    pub decoded_body: bool,
     warnings: Mutex<Vec<String>>,
 }
 
@@ -43,6 +48,7 @@ impl Writer {
             validation,
             subresource: None,
             applied: false,
+            decoded_body: false,
             warnings: Mutex::new(Vec::new()),
         }
     }
@@ -75,7 +81,8 @@ impl Writer {
         let Some(schema) = object_schema(kind, obj) else {
             return Ok(());
         };
-        let ok = admit(&schema, obj, self.validation, &kind.group, &kind.kind)?;
+        let ok = admit(&schema, obj, self.validation, &kind.group, &kind.kind)
+            .map_err(|e| self.decode_error(kind, obj, e))?;
         self.warn(ok.warnings);
         Ok(())
     }
@@ -96,6 +103,23 @@ impl Writer {
         self.admit(kind, new)?;
         self.record(kind, old, candidate, new);
         Ok(())
+    }
+
+    fn decode_error(&self, kind: &ResourceKind, obj: &Value, e: ApiError) -> ApiError {
+        if !self.decoded_body || e.code != 400 {
+            return e;
+        }
+        let version = obj
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .map(|av| av.rsplit('/').next().unwrap_or(av))
+            .unwrap_or_default();
+        let message = format!(
+            "{k} in version {version:?} cannot be handled as a {k}: {}",
+            e.message,
+            k = kind.kind
+        );
+        e.with_message(message)
     }
 
     /// Records this write in `new`'s `managedFields`: the entries the

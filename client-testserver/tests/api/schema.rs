@@ -164,7 +164,7 @@ async fn unknown_fields_warn_by_default_and_fail_under_strict() {
         let r = c
             .send("POST", &format!("{WIDGETS}?fieldValidation=Strict"), Some("application/json"), strict.to_string().as_bytes())
             .await;
-        assert_status(&r, 400, "BadRequest", "strict decoding error: unknown field \"spec.foo\"");
+        assert_status(&r, 400, "BadRequest", "Widget in version \"v1\" cannot be handled as a Widget: strict decoding error: unknown field \"spec.foo\"");
         assert_eq!(c.get(&format!("{WIDGETS}/s")).await.status, 404);
 
         let r = c
