@@ -625,7 +625,7 @@ impl Backend {
         dry_run: bool,
         w: &Writer,
     ) -> Result<(Value, bool), ApiError> {
-        let cfg = self.apply_configuration(kind, version, ns, name, cfg, part, w)?;
+        let cfg = self.apply_configuration(kind, version, ns, name, cfg, part)?;
         let schema = crate::write::object_schema(kind, &cfg);
         let run = |live: Option<&Value>| {
             let now = crate::timefmt::now_rfc3339();
@@ -650,11 +650,12 @@ impl Backend {
         .map(|o| (o, false))
     }
 
-    /// Checks an apply configuration against the URL, prunes unknown fields
-    /// (warnings, or 400 under `Strict`) and keeps the part the request
-    /// addresses: no `status` for a main resource with a status
-    /// subresource, only `status` for `/status`.
-    #[allow(clippy::too_many_arguments)]
+    /// Checks an apply configuration against the URL and the schema, and
+    /// keeps the part the request addresses: no `status` for a main
+    /// resource with a status subresource, only `status` for `/status`.
+    ///
+    /// Apply is strict whatever `fieldValidation` says: a field the schema
+    /// does not declare fails the typed conversion, as in kube-apiserver.
     fn apply_configuration(
         &self,
         kind: &ResourceKind,
@@ -663,7 +664,6 @@ impl Backend {
         name: &str,
         cfg: Value,
         part: Part,
-        w: &Writer,
     ) -> Result<Value, ApiError> {
         require_object(&cfg)?;
         check_api_version(kind, version, &cfg)?;
@@ -686,14 +686,9 @@ impl Backend {
             meta(&mut cfg).insert("namespace".into(), json!(url_ns));
         }
         if let Some(schema) = crate::write::object_schema(kind, &cfg) {
-            let pruned = crate::schema::prune(&schema, &mut cfg);
-            if w.validation == crate::schema::FieldValidation::Strict
-                && let Some(e) = crate::schema::strict_error(&pruned)
-            {
-                return Err(e);
-            }
-            if w.validation == crate::schema::FieldValidation::Warn {
-                w.warn(crate::schema::unknown_field_warnings(&pruned));
+            let pruned = crate::schema::prune(&schema, &mut cfg.clone());
+            if !pruned.is_empty() {
+                return Err(undeclared_fields(kind, version, ns, name, &pruned));
             }
         }
         if let Value::Object(o) = &mut cfg {
@@ -1019,6 +1014,32 @@ impl Backend {
         })?;
         scale_of(kind, &obj)
     }
+}
+
+/// kube-apiserver's answer to an apply configuration with fields its schema
+/// does not declare: structured-merge-diff's typed conversion fails, a 500
+/// without reason: `failed to create typed patch object (ns/name;
+/// group/v1, Kind=K): .spec.foo: field not declared in schema`.
+fn undeclared_fields(
+    kind: &ResourceKind,
+    version: &str,
+    ns: Option<&str>,
+    name: &str,
+    pruned: &[String],
+) -> ApiError {
+    let errors: Vec<String> = pruned
+        .iter()
+        .map(|p| format!(".{p}: field not declared in schema"))
+        .collect();
+    let detail = match errors.as_slice() {
+        [one] => one.clone(),
+        many => format!("errors:\n  {}", many.join("\n  ")),
+    };
+    let ns = ns.filter(|_| kind.namespaced).unwrap_or_default();
+    ApiError::internal(format!(
+        "failed to create typed patch object ({ns}/{name}; {}/{version}, Kind={}): {detail}",
+        kind.group, kind.kind
+    ))
 }
 
 /// The Status for a JSON patch that failed: 400 when the patch is

@@ -494,6 +494,16 @@ async fn kubectl_server_side_apply_conflicts_and_schema() {
             "{}",
             o.stderr
         );
+        // server-side apply is strict whatever --validate says
+        let o = k
+            .run(&["apply", "--server-side", "--validate=false", "-f", u])
+            .await;
+        assert!(!o.ok, "{}", o.stdout);
+        assert!(
+            o.stderr.contains("failed to create typed patch object (default/u; demo.example.com/v1, Kind=Widget): .spec.foo: field not declared in schema"),
+            "{}",
+            o.stderr
+        );
         let o = k.run(&["apply", "--validate=warn", "-f", u]).await;
         assert!(o.ok, "{}{}", o.stdout, o.stderr);
         assert!(o.stderr.contains("unknown field \"spec.foo\""), "{}", o.stderr);
