@@ -164,3 +164,45 @@ pub fn object_schema(kind: &ResourceKind, obj: &Value) -> Option<Arc<Schema>> {
         .map(|av| av.rsplit('/').next().unwrap_or(av));
     kind.schema_for(version.unwrap_or_default())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn configmaps() -> ResourceKind {
+        ResourceKind::builtins()
+            .into_iter()
+            .find(|k| k.plural == "configmaps")
+            .unwrap()
+    }
+
+    #[test]
+    fn record_adds_an_update_entry_and_keeps_the_stored_ones() {
+        let kind = configmaps();
+        let w = Writer::new("a", FieldValidation::Warn);
+        let old = json!({"apiVersion": "v1", "data": {"x": "1"}});
+        let mut new = json!({"apiVersion": "v1", "data": {"x": "1", "y": "2"}});
+        w.record(&kind, &old, &[], &mut new);
+        let m = crate::ssa::managed_fields_of(&new);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].manager, "a");
+        assert_eq!(m[0].fields_v1, json!({"f:data": {"f:y": {}}}));
+        // an applied candidate keeps its entries untouched
+        let mut applied = Writer::new("b", FieldValidation::Warn);
+        applied.applied = true;
+        let mut again = json!({"apiVersion": "v1", "data": {"x": "9"}});
+        applied.record(&kind, &new, &m, &mut again);
+        assert_eq!(crate::ssa::managed_fields_of(&again), m);
+    }
+
+    #[test]
+    fn warnings_are_kept_once_each() {
+        let w = Writer::default();
+        w.warn(vec!["a".into(), "b".into()]);
+        w.warn(vec!["a".into()]);
+        assert_eq!(w.warnings(), ["a", "b"]);
+        assert_eq!(w.manager, SERVER_MANAGER);
+    }
+}
