@@ -582,8 +582,12 @@ impl Backend {
             let mut doc = me.present(&kind2, &version, old.clone());
             match ptype {
                 PatchType::Json => crate::patch::json_patch(&mut doc, &patch).map_err(patch_error)?,
+                // Apply patches are served by `Backend::apply`.
                 PatchType::Apply => {
-                    return Err(ApiError::unsupported_media_type(&["application/merge-patch+json"]));
+                    return Err(ApiError::unsupported_media_type(&[
+                        "application/json-patch+json",
+                        "application/merge-patch+json",
+                    ]));
                 }
                 PatchType::Merge | PatchType::StrategicMerge => {
                     if !patch.is_object() {
@@ -609,9 +613,10 @@ impl Backend {
     /// answered 201), else merges into it with field ownership.
     ///
     /// # Errors
-    /// 400 (name or namespace differs from the URL, unknown fields under
-    /// `Strict`), 404 (namespace, or `/status` of a missing object), 409
-    /// (`FieldManagerConflict`s, stale resourceVersion), 422 (schema).
+    /// 400 (name or namespace differs from the URL), 404 (namespace, or
+    /// `/status` of a missing object), 409 (`FieldManagerConflict`s, stale
+    /// resourceVersion), 422 (schema), 500 (a field the schema does not
+    /// declare, whatever `fieldValidation` says).
     #[allow(clippy::too_many_arguments)]
     pub fn apply(
         &self,
