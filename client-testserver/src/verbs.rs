@@ -434,10 +434,12 @@ impl Backend {
             if cur.is_some() {
                 return Err(ApiError::already_exists(&group, &plural, &name));
             }
-            meta(&mut body).insert("resourceVersion".into(), json!(rv.to_string()));
+            // A dry run answers without a resourceVersion, as kube-apiserver's
+            // dry-run storage does.
             if dry_run {
                 return Ok((WriteOutcome::Unchanged, body));
             }
+            meta(&mut body).insert("resourceVersion".into(), json!(rv.to_string()));
             Ok((WriteOutcome::Put(encode(&body)), body))
         })?;
         if let (Some(ck), false) = (crd_kind, dry_run) {
@@ -849,10 +851,12 @@ impl Backend {
                     return Ok((WriteOutcome::Unchanged, old));
                 }
             }
-            meta(&mut new).insert("resourceVersion".into(), json!(rv.to_string()));
+            // A dry run keeps the stored resourceVersion, as kube-apiserver's
+            // dry-run storage does (`kubectl diff` then shows no change).
             if dry_run {
                 return Ok((WriteOutcome::Unchanged, new));
             }
+            meta(&mut new).insert("resourceVersion".into(), json!(rv.to_string()));
             if deleting && fin(&new).is_empty() {
                 crd_deleted = true;
                 return Ok((WriteOutcome::Delete(encode(&new)), new));

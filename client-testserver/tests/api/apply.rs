@@ -282,6 +282,8 @@ async fn apply_checks_the_url_and_dry_run_stores_nothing() {
         let r = apply(&c, &format!("{CMS}/a"), "fieldManager=m&dryRun=All", CM_A).await;
         assert_eq!(r.status, 201, "{}", r.text());
         assert_eq!(owners(&r.json()), vec![owner("m", "Apply", json!({"f:data": {"f:x": {}, "f:y": {}}}))]);
+        // a dry-run create has no resourceVersion
+        assert!(r.json()["metadata"].get("resourceVersion").is_none(), "{}", r.text());
         assert_eq!(c.get(&format!("{CMS}/a")).await.status, 404);
 
         let r = apply(&c, &format!("{CMS}/a"), "fieldManager=m", CM_A).await;
@@ -291,6 +293,8 @@ async fn apply_checks_the_url_and_dry_run_stores_nothing() {
         let r = apply(&c, &format!("{CMS}/a"), "fieldManager=m&dryRun=All", changed).await;
         assert_eq!(r.status, 200, "{}", r.text());
         assert_eq!(r.json()["data"], json!({"x": "5"}));
+        // a dry-run update keeps the stored resourceVersion
+        assert_eq!(r.json()["metadata"]["resourceVersion"], rv);
         let v = c.get(&format!("{CMS}/a")).await.json();
         assert_eq!(v["data"], json!({"x": "1", "y": "2"}));
         assert_eq!(v["metadata"]["resourceVersion"], rv);

@@ -483,6 +483,10 @@ async fn kubectl_server_side_apply_conflicts_and_schema() {
         // kubectl owned only spec.size: its emptied entry is gone
         assert_eq!(managers, ["other"], "{v}");
 
+        // a server-side dry run of the same configuration changes nothing
+        let o = k.run(&["diff", "--server-side", "--field-manager=other", "-f", w3]).await;
+        assert!(o.ok, "kubectl diff found changes: {}{}", o.stdout, o.stderr);
+
         // client-side apply of an unknown field: kubectl asks for Strict
         // validation (400), with --validate=warn it is pruned with a warning
         let u = k.file("u.yaml", &widget_yaml("u", "{size: 1, foo: bar}"));
