@@ -640,21 +640,29 @@ impl Backend {
                 .map(|out| out.object)
                 .map_err(|c| c.to_api_error())
         };
-        if self.get(kind, ns, name).is_err() {
-            if part == Part::Status {
-                return Err(ApiError::not_found(&kind.group, &kind.plural, name));
+        // The object may appear or vanish between the look-up and the
+        // write: try again with the other path, a few times.
+        let mut last = ApiError::not_found(&kind.group, &kind.plural, name);
+        for _ in 0..3 {
+            if self.get(kind, ns, name).is_err() {
+                if part == Part::Status {
+                    return Err(last);
+                }
+                match self.create_as(kind, version, ns, run(None)?, dry_run, w) {
+                    Err(e) if e.code == 409 && e.reason == "AlreadyExists" => last = e,
+                    r => return r.map(|o| (o, true)),
+                }
+                continue;
             }
-            match self.create_as(kind, version, ns, run(None)?, dry_run, w) {
-                Err(e) if e.code == 409 && e.reason == "AlreadyExists" => {}
-                r => return r.map(|o| (o, true)),
+            let written = self.modify(kind, ns, name, dry_run, w, |old| {
+                Ok((run(Some(&self.present(kind, version, old.clone())))?, part))
+            });
+            match written {
+                Err(e) if e.code == 404 && part == Part::Main => last = e,
+                r => return r.map(|o| (o, false)),
             }
         }
-        let me = self.clone();
-        let (k, v) = (kind.clone(), version.to_string());
-        self.modify(kind, ns, name, dry_run, w, move |old| {
-            Ok((run(Some(&me.present(&k, &v, old.clone())))?, part))
-        })
-        .map(|o| (o, false))
+        Err(last)
     }
 
     /// Checks an apply configuration against the URL and the schema, and
