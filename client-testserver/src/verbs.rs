@@ -859,12 +859,13 @@ impl Backend {
                     return Ok((WriteOutcome::Unchanged, old));
                 }
             }
-            // A dry run keeps the stored resourceVersion, as kube-apiserver's
-            // dry-run storage does (`kubectl diff` then shows no change).
+            meta(&mut new).insert("resourceVersion".into(), json!(rv.to_string()));
             if dry_run {
+                // A dry run keeps the stored resourceVersion, as kube-apiserver's
+                // dry-run storage does (`kubectl diff` then shows no change).
+                meta(&mut new).insert("resourceVersion".into(), json!(old_rv));
                 return Ok((WriteOutcome::Unchanged, new));
             }
-            meta(&mut new).insert("resourceVersion".into(), json!(rv.to_string()));
             if deleting && fin(&new).is_empty() {
                 crd_deleted = true;
                 return Ok((WriteOutcome::Delete(encode(&new)), new));
