@@ -140,6 +140,12 @@ where
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let user_agent = parts
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
     let accept = parts
         .headers
         .get(header::ACCEPT)
@@ -185,6 +191,7 @@ where
         query,
         content_type,
         accept,
+        user_agent,
         body,
     };
     match r {
@@ -257,6 +264,7 @@ pub(crate) struct Req {
     pub(crate) query: Query,
     pub(crate) content_type: Option<String>,
     pub(crate) accept: String,
+    pub(crate) user_agent: String,
     pub(crate) body: Bytes,
 }
 

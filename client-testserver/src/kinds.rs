@@ -2,9 +2,12 @@
 //! (scope, subresources, generation, update rules, field selectors, printer
 //! columns), never special cases in the handlers.
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
+use crate::schema::{Schema, crd_version_schema};
 
 /// Paths of the scale subresource inside the object.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,7 +81,14 @@ pub struct ResourceKind {
     pub short_names: Vec<String>,
     /// Categories.
     pub categories: Vec<String>,
+    /// The structural schema of each version that has one (custom
+    /// resources): pruning, defaulting, validation and list types for
+    /// server-side apply. Built-ins have none (lists atomic).
+    pub schemas: Vec<VersionSchema>,
 }
+
+/// A served version and its structural schema.
+pub type VersionSchema = (String, Arc<Schema>);
 
 impl ResourceKind {
     /// `plural` or `plural.group`: the store's key for this resource.
@@ -107,6 +117,14 @@ impl ResourceKind {
             "update",
             "watch",
         ]
+    }
+
+    /// The schema of `version`, if the kind has one.
+    pub fn schema_for(&self, version: &str) -> Option<Arc<Schema>> {
+        self.schemas
+            .iter()
+            .find(|(v, _)| v == version)
+            .map(|(_, s)| s.clone())
     }
 
     /// Whether `field` can be used in a field selector.
@@ -163,6 +181,7 @@ impl ResourceKind {
             printer_columns: Vec::new(),
             short_names: Vec::new(),
             categories: Vec::new(),
+            schemas: Vec::new(),
         }
     }
 
@@ -309,10 +328,16 @@ impl ResourceKind {
             .find(|v| v.get("storage").and_then(Value::as_bool) == Some(true))
             .copied()
             .unwrap_or(served[0]);
-        let versions = served
+        let versions: Vec<String> = served
             .iter()
             .filter_map(|v| v.get("name").and_then(Value::as_str).map(str::to_string))
             .collect();
+        let schemas = version_schemas(crd, &versions).map_err(|(v, e)| {
+            invalid(
+                "spec.versions.schema.openAPIV3Schema",
+                &format!("Invalid value: {v:?}: {e}"),
+            )
+        })?;
         let status_subresource = main.pointer("/subresources/status").is_some();
         let scale = main.pointer("/subresources/scale").map(|sc| ScalePaths {
             spec_replicas: sc
@@ -371,6 +396,7 @@ impl ResourceKind {
             printer_columns,
             short_names: strs("/spec/names/shortNames"),
             categories: strs("/spec/names/categories"),
+            schemas,
         })
     }
 
@@ -392,4 +418,18 @@ impl ResourceKind {
         }
         v
     }
+}
+
+/// The parsed schema of each served version that declares one.
+fn version_schemas(
+    crd: &Value,
+    versions: &[String],
+) -> Result<Vec<VersionSchema>, (String, crate::schema::SchemaError)> {
+    let mut out = Vec::new();
+    for v in versions {
+        if let Some(s) = crd_version_schema(crd, v).map_err(|e| (v.clone(), e))? {
+            out.push((v.clone(), Arc::new(s)));
+        }
+    }
+    Ok(out)
 }

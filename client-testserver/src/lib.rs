@@ -68,6 +68,8 @@ pub mod timefmt;
 pub mod verbs;
 /// Watch streams.
 pub mod watch;
+/// Field managers, schema admission and managedFields of writes.
+pub mod write;
 
 pub use error::ApiError;
 pub use faults::{Fault, FaultAction, Faults};

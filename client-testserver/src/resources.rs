@@ -17,6 +17,7 @@ use crate::kinds::ResourceKind;
 use crate::router::ResourcePath;
 use crate::verbs::{Deleted, ListOptions, Part, PatchType, parse};
 use crate::watch::{self, WatchParams, WatchTarget};
+use crate::write::Writer;
 
 fn verb_of(method: &Method, named: bool, watch: bool) -> &'static str {
     match (method, named) {
@@ -60,6 +61,34 @@ impl Call<'_> {
             self.req.query.get("labelSelector"),
             self.req.query.get("fieldSelector"),
         )
+    }
+
+    /// The writer of a create, update or patch: checks `fieldManager`,
+    /// `force` and `fieldValidation` as kube-apiserver checks its
+    /// `CreateOptions`/`UpdateOptions`/`PatchOptions`.
+    fn writer(&self, options_kind: &str, apply: bool) -> Result<Writer, ApiError> {
+        let q = &self.req.query;
+        let field_manager = q.get("fieldManager");
+        let validation = crate::ssa::check_write_options(&crate::ssa::WriteOptions {
+            kind: options_kind,
+            apply,
+            field_manager,
+            force: q.get("force").map(|f| matches!(f, "true" | "1")),
+            field_validation: q.get("fieldValidation"),
+        })?;
+        let manager = match field_manager.filter(|m| !m.is_empty()) {
+            Some(m) => m.to_string(),
+            None => crate::ssa::default_field_manager(&self.req.user_agent),
+        };
+        let mut w = Writer::new(&manager, validation);
+        w.applied = apply;
+        w.decoded_body = options_kind != "PatchOptions";
+        w.subresource = match (self.scale, self.part) {
+            (true, _) => Some("scale"),
+            (false, Part::Status) => Some("status"),
+            (false, Part::Main) => None,
+        };
+        Ok(w)
     }
 
     fn table(&self) -> Option<crate::output::TableOutput> {
@@ -243,29 +272,81 @@ fn watch_collection(c: &Call<'_>) -> Result<Resp, ApiError> {
     Ok(r)
 }
 
+/// A JSON response carrying the writer's `Warning` headers.
+fn written(code: u16, obj: &Value, w: &Writer) -> Resp {
+    let mut r = json_response(code, obj);
+    for text in w.warnings() {
+        if let Ok(v) = HeaderValue::from_str(&crate::schema::warning_header_value(&text)) {
+            r.headers_mut().append(header::WARNING, v);
+        }
+    }
+    r
+}
+
 fn create(c: &Call<'_>) -> Result<Resp, ApiError> {
+    let w = c.writer("CreateOptions", false)?;
     let body = decode_body(&c.req)?;
     let obj = c
         .state
         .backend
-        .create(&c.kind, &c.version, c.ns(), body, c.dry_run)?;
-    Ok(json_response(201, &obj))
+        .create_as(&c.kind, &c.version, c.ns(), body, c.dry_run, &w)?;
+    Ok(written(201, &obj, &w))
 }
 
 fn update(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
     let backend = &c.state.backend;
+    let w = c.writer("UpdateOptions", false)?;
     let body = decode_body(&c.req)?;
     let obj = if c.scale {
-        backend.update_scale(&c.kind, c.ns(), name, |_| Ok(body), c.dry_run)?
+        backend.update_scale(&c.kind, c.ns(), name, |_| Ok(body), c.dry_run, &w)?
     } else {
-        backend.update(&c.kind, &c.version, c.ns(), name, body, c.part, c.dry_run)?
+        backend.update(
+            &c.kind,
+            &c.version,
+            c.ns(),
+            name,
+            body,
+            c.part,
+            c.dry_run,
+            &w,
+        )?
     };
-    Ok(json_response(200, &obj))
+    Ok(written(200, &obj, &w))
+}
+
+/// Server-side apply: the body is YAML (or JSON, a subset).
+fn apply(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
+    let w = c.writer("PatchOptions", true)?;
+    if c.scale {
+        return Err(ApiError::unsupported_media_type(&[
+            "application/json-patch+json",
+            "application/merge-patch+json",
+        ]));
+    }
+    let cfg: Value = serde_yaml_ng::from_slice(&c.req.body)
+        .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?;
+    let force = c.req.query.flag("force");
+    let (obj, created) = c.state.backend.apply(
+        &c.kind,
+        &c.version,
+        c.ns(),
+        name,
+        cfg,
+        c.part,
+        force,
+        c.dry_run,
+        &w,
+    )?;
+    Ok(written(if created { 201 } else { 200 }, &obj, &w))
 }
 
 fn patch(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
     let backend = &c.state.backend;
     let ptype = patch_type(&c.kind, c.req.content_type.as_deref())?;
+    if ptype == PatchType::Apply {
+        return apply(c, name);
+    }
+    let w = c.writer("PatchOptions", false)?;
     let patch: Value = serde_json::from_slice(&c.req.body).map_err(|e| {
         ApiError::bad_request(format!(
             "the body of the request could not be decoded as JSON: {e}"
@@ -281,6 +362,7 @@ fn patch(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
                 Ok(scale)
             },
             c.dry_run,
+            &w,
         )?
     } else {
         backend.patch(
@@ -292,9 +374,10 @@ fn patch(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
             patch,
             c.part,
             c.dry_run,
+            &w,
         )?
     };
-    Ok(json_response(200, &obj))
+    Ok(written(200, &obj, &w))
 }
 
 fn delete(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
@@ -366,30 +449,26 @@ fn delete_collection(c: &Call<'_>) -> Result<Resp, ApiError> {
 
 fn patch_type(kind: &ResourceKind, ct: Option<&str>) -> Result<PatchType, ApiError> {
     let mt = media_type(ct);
+    // kube-apiserver's order: custom resources have no strategic merge.
     let accepted: &[&str] = if kind.custom {
         &[
             "application/json-patch+json",
             "application/merge-patch+json",
+            "application/apply-patch+yaml",
         ]
     } else {
         &[
             "application/json-patch+json",
             "application/merge-patch+json",
             "application/strategic-merge-patch+json",
+            "application/apply-patch+yaml",
         ]
     };
     match mt.as_str() {
         "application/json-patch+json" => Ok(PatchType::Json),
         "application/merge-patch+json" => Ok(PatchType::Merge),
         "application/strategic-merge-patch+json" if !kind.custom => Ok(PatchType::StrategicMerge),
-        "application/apply-patch+yaml" => Err(ApiError::new(
-            415,
-            "UnsupportedMediaType",
-            format!(
-                "server-side apply (application/apply-patch+yaml) is not supported by client-testserver yet; accepted media types include: {}",
-                accepted.join(", ")
-            ),
-        )),
+        "application/apply-patch+yaml" => Ok(PatchType::Apply),
         _ => Err(ApiError::unsupported_media_type(accepted)),
     }
 }
@@ -401,6 +480,10 @@ fn apply_patch(doc: &mut Value, ptype: PatchType, patch: &Value) -> Result<(), A
             crate::patch::merge_patch(doc, patch);
             Ok(())
         }
+        PatchType::Apply => Err(ApiError::unsupported_media_type(&[
+            "application/json-patch+json",
+            "application/merge-patch+json",
+        ])),
     }
 }
 

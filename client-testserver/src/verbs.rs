@@ -13,6 +13,7 @@ use crate::names;
 use crate::registry::Registry;
 use crate::selector::{FieldSelector, LabelSelector};
 use crate::store::{ObjectKey, Store, WriteOutcome};
+use crate::write::Writer;
 
 /// Which part of an object a write addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +34,8 @@ pub enum PatchType {
     /// `application/strategic-merge-patch+json`, served as a merge patch
     /// for built-ins (their lists here have no merge keys that matter).
     StrategicMerge,
+    /// `application/apply-patch+yaml` (server-side apply).
+    Apply,
 }
 
 /// Options of a list or watch.
@@ -314,7 +317,7 @@ impl Backend {
             .ok_or_else(|| ApiError::not_found(&kind.group, &kind.plural, name))
     }
 
-    /// Creates an object.
+    /// Creates an object, recorded for the server's own field manager.
     ///
     /// # Errors
     /// The contract's create errors: 400, 404 (namespace), 409, 422, 500.
@@ -323,8 +326,24 @@ impl Backend {
         kind: &Arc<ResourceKind>,
         version: &str,
         ns: Option<&str>,
+        body: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        self.create_as(kind, version, ns, body, dry_run, &Writer::default())
+    }
+
+    /// Creates an object written by `w` (field manager, schema admission).
+    ///
+    /// # Errors
+    /// The contract's create errors: 400, 404 (namespace), 409, 422, 500.
+    pub fn create_as(
+        &self,
+        kind: &Arc<ResourceKind>,
+        version: &str,
+        ns: Option<&str>,
         mut body: Value,
         dry_run: bool,
+        w: &Writer,
     ) -> Result<Value, ApiError> {
         require_object(&body)?;
         if str_at(&body, "/metadata/resourceVersion").is_some_and(|s| !s.is_empty()) {
@@ -406,6 +425,8 @@ impl Backend {
                 o.insert("status".into(), st.clone());
             }
         }
+        let candidate = crate::ssa::managed_fields_of(&body);
+        w.prepare(kind, &json!({}), &mut body, &candidate)?;
         let crd_kind = self.crd_hook(kind, &mut body)?;
         let key = key_of(kind, ns, &name);
         let resource = kind.resource();
@@ -414,10 +435,12 @@ impl Backend {
             if cur.is_some() {
                 return Err(ApiError::already_exists(&group, &plural, &name));
             }
-            meta(&mut body).insert("resourceVersion".into(), json!(rv.to_string()));
+            // A dry run answers without a resourceVersion, as kube-apiserver's
+            // dry-run storage does.
             if dry_run {
                 return Ok((WriteOutcome::Unchanged, body));
             }
+            meta(&mut body).insert("resourceVersion".into(), json!(rv.to_string()));
             Ok((WriteOutcome::Put(encode(&body)), body))
         })?;
         if let (Some(ck), false) = (crd_kind, dry_run) {
@@ -487,6 +510,7 @@ impl Backend {
         body: Value,
         part: Part,
         dry_run: bool,
+        w: &Writer,
     ) -> Result<Value, ApiError> {
         require_object(&body)?;
         check_api_version(kind, version, &body)?;
@@ -524,9 +548,9 @@ impl Backend {
         if kind.allow_create_on_update && part == Part::Main && self.get(kind, ns, name).is_err() {
             let mut b = body;
             meta(&mut b).remove("resourceVersion");
-            return self.create(kind, version, ns, b, dry_run);
+            return self.create_as(kind, version, ns, b, dry_run, w);
         }
-        self.modify(kind, ns, name, dry_run, move |_old| {
+        self.modify(kind, ns, name, dry_run, w, move |_old| {
             let mut new = body;
             if body_rv.is_empty() {
                 meta(&mut new).remove("resourceVersion");
@@ -551,15 +575,23 @@ impl Backend {
         patch: Value,
         part: Part,
         dry_run: bool,
+        w: &Writer,
     ) -> Result<Value, ApiError> {
         let name_s = name.to_string();
         let me = self.clone();
         let kind2 = kind.clone();
         let version = version.to_string();
-        self.modify(kind, ns, name, dry_run, move |old| {
+        self.modify(kind, ns, name, dry_run, w, move |old| {
             let mut doc = me.present(&kind2, &version, old.clone());
             match ptype {
                 PatchType::Json => crate::patch::json_patch(&mut doc, &patch).map_err(patch_error)?,
+                // Apply patches are served by `Backend::apply`.
+                PatchType::Apply => {
+                    return Err(ApiError::unsupported_media_type(&[
+                        "application/json-patch+json",
+                        "application/merge-patch+json",
+                    ]));
+                }
                 PatchType::Merge | PatchType::StrategicMerge => {
                     if !patch.is_object() {
                         return Err(ApiError::bad_request(
@@ -579,6 +611,118 @@ impl Backend {
         })
     }
 
+    /// Server-side apply of the configuration `cfg` by `w.manager`
+    /// (`w.applied` set): creates the object when absent (`Ok((obj, true))`,
+    /// answered 201), else merges into it with field ownership.
+    ///
+    /// # Errors
+    /// 400 (name or namespace differs from the URL), 404 (namespace, or
+    /// `/status` of a missing object), 409 (`FieldManagerConflict`s, stale
+    /// resourceVersion), 422 (schema), 500 (a field the schema does not
+    /// declare, whatever `fieldValidation` says).
+    #[allow(clippy::too_many_arguments)]
+    pub fn apply(
+        &self,
+        kind: &Arc<ResourceKind>,
+        version: &str,
+        ns: Option<&str>,
+        name: &str,
+        cfg: Value,
+        part: Part,
+        force: bool,
+        dry_run: bool,
+        w: &Writer,
+    ) -> Result<(Value, bool), ApiError> {
+        let cfg = self.apply_configuration(kind, version, ns, name, cfg, part)?;
+        let schema = crate::write::object_schema(kind, &cfg);
+        let run = |live: Option<&Value>| {
+            let now = crate::timefmt::now_rfc3339();
+            crate::ssa::apply(live, &cfg, &w.manager, force, schema.as_deref(), &now)
+                .map(|out| out.object)
+                .map_err(|c| c.to_api_error())
+        };
+        // The object may appear or vanish between the look-up and the
+        // write: try again with the other path, a few times.
+        let mut last = ApiError::not_found(&kind.group, &kind.plural, name);
+        for _ in 0..3 {
+            if self.get(kind, ns, name).is_err() {
+                if part == Part::Status {
+                    return Err(last);
+                }
+                match self.create_as(kind, version, ns, run(None)?, dry_run, w) {
+                    Err(e) if e.code == 409 && e.reason == "AlreadyExists" => last = e,
+                    r => return r.map(|o| (o, true)),
+                }
+                continue;
+            }
+            let written = self.modify(kind, ns, name, dry_run, w, |old| {
+                Ok((run(Some(&self.present(kind, version, old.clone())))?, part))
+            });
+            match written {
+                Err(e) if e.code == 404 && part == Part::Main => last = e,
+                r => return r.map(|o| (o, false)),
+            }
+        }
+        Err(last)
+    }
+
+    /// Checks an apply configuration against the URL and the schema, and
+    /// keeps the part the request addresses: no `status` for a main
+    /// resource with a status subresource, only `status` for `/status`.
+    ///
+    /// Apply is strict whatever `fieldValidation` says: a field the schema
+    /// does not declare fails the typed conversion, as in kube-apiserver.
+    fn apply_configuration(
+        &self,
+        kind: &ResourceKind,
+        version: &str,
+        ns: Option<&str>,
+        name: &str,
+        cfg: Value,
+        part: Part,
+    ) -> Result<Value, ApiError> {
+        require_object(&cfg)?;
+        check_api_version(kind, version, &cfg)?;
+        let mut cfg = self.present(kind, version, cfg);
+        match str_at(&cfg, "/metadata/name") {
+            Some(b) if b == name => {}
+            b => {
+                return Err(ApiError::bad_request(format!(
+                    "the name of the object ({}) does not match the name on the URL ({name})",
+                    b.unwrap_or_default()
+                )));
+            }
+        }
+        if let Some(url_ns) = ns.filter(|_| kind.namespaced) {
+            if str_at(&cfg, "/metadata/namespace").is_some_and(|b| !b.is_empty() && b != url_ns) {
+                return Err(ApiError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request",
+                ));
+            }
+            meta(&mut cfg).insert("namespace".into(), json!(url_ns));
+        }
+        if let Some(schema) = crate::write::object_schema(kind, &cfg) {
+            let pruned = crate::schema::prune(&schema, &mut cfg.clone());
+            if !pruned.is_empty() {
+                return Err(undeclared_fields(kind, version, ns, name, &pruned));
+            }
+        }
+        if let Value::Object(o) = &mut cfg {
+            match part {
+                Part::Main if kind.status_subresource => {
+                    o.remove("status");
+                }
+                Part::Main => {}
+                Part::Status => {
+                    o.retain(|k, _| {
+                        matches!(k.as_str(), "apiVersion" | "kind" | "metadata" | "status")
+                    });
+                }
+            }
+        }
+        Ok(cfg)
+    }
+
     /// The shared update path: `f` turns the stored object into the
     /// candidate; strategy rules then decide what is stored.
     fn modify(
@@ -587,6 +731,7 @@ impl Backend {
         ns: Option<&str>,
         name: &str,
         dry_run: bool,
+        w: &Writer,
         f: impl FnOnce(&Value) -> Result<(Value, Part), ApiError>,
     ) -> Result<Value, ApiError> {
         let key = key_of(kind, ns, name);
@@ -601,6 +746,7 @@ impl Backend {
             let old = parse(cur);
             let (mut new, part) = f(&old)?;
             require_object(&new)?;
+            let candidate = crate::ssa::managed_fields_of(&new);
             let old_rv = str_at(&old, "/metadata/resourceVersion").unwrap_or_default();
             match str_at(&new, "/metadata/resourceVersion") {
                 Some(r) if !r.is_empty() && r != old_rv => {
@@ -688,6 +834,7 @@ impl Backend {
                 }
             }
             normalize(&k, &mut new);
+            w.prepare(&k, &old, &mut new, &candidate)?;
             if part == Part::Main {
                 names::validate_metadata(&k, name, &new)?;
             }
@@ -715,6 +862,9 @@ impl Backend {
             }
             meta(&mut new).insert("resourceVersion".into(), json!(rv.to_string()));
             if dry_run {
+                // A dry run keeps the stored resourceVersion, as kube-apiserver's
+                // dry-run storage does (`kubectl diff` then shows no change).
+                meta(&mut new).insert("resourceVersion".into(), json!(old_rv));
                 return Ok((WriteOutcome::Unchanged, new));
             }
             if deleting && fin(&new).is_empty() && !crate::namespaces::held_by_spec(&k, &new) {
@@ -866,9 +1016,10 @@ impl Backend {
         name: &str,
         change: impl FnOnce(Value) -> Result<Value, ApiError>,
         dry_run: bool,
+        w: &Writer,
     ) -> Result<Value, ApiError> {
         let k = kind.clone();
-        let obj = self.modify(kind, ns, name, dry_run, move |old| {
+        let obj = self.modify(kind, ns, name, dry_run, w, move |old| {
             let scale = scale_of(&k, old)?;
             let new_scale = change(scale)?;
             let Some(replicas) = new_scale.pointer("/spec/replicas").and_then(Value::as_i64) else {
@@ -892,6 +1043,32 @@ impl Backend {
         })?;
         scale_of(kind, &obj)
     }
+}
+
+/// kube-apiserver's answer to an apply configuration with fields its schema
+/// does not declare: structured-merge-diff's typed conversion fails, a 500
+/// without reason: `failed to create typed patch object (ns/name;
+/// group/v1, Kind=K): .spec.foo: field not declared in schema`.
+fn undeclared_fields(
+    kind: &ResourceKind,
+    version: &str,
+    ns: Option<&str>,
+    name: &str,
+    pruned: &[String],
+) -> ApiError {
+    let errors: Vec<String> = pruned
+        .iter()
+        .map(|p| format!(".{p}: field not declared in schema"))
+        .collect();
+    let detail = match errors.as_slice() {
+        [one] => one.clone(),
+        many => format!("errors:\n  {}", many.join("\n  ")),
+    };
+    let ns = ns.filter(|_| kind.namespaced).unwrap_or_default();
+    ApiError::internal(format!(
+        "failed to create typed patch object ({ns}/{name}; {}/{version}, Kind={}): {detail}",
+        kind.group, kind.kind
+    ))
 }
 
 /// The Status for a JSON patch that failed: 400 when the patch is

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use client_core::watcher::{Event, WatcherConfig};
 use client_core::{
-    Clientset, CreateOptions, DeleteOptions, GetOptions, ListOptions, ObjectMeta, Patch,
-    PatchOptions, Resource, RestClient, UpdateOptions,
+    ApplyOptions, Clientset, CreateOptions, DeleteOptions, GetOptions, ListOptions, ObjectMeta,
+    Patch, PatchOptions, Resource, RestClient, UpdateOptions,
 };
 use examples::{BoxError, Target};
 use futures_util::{StreamExt, TryStreamExt};
@@ -172,7 +172,24 @@ async fn run(target: &Target) -> Result<(), BoxError> {
         .await?;
     println!("merge-patched image to {}", patched.spec.image);
 
-    // 6. A stale update is refused with Conflict; read again and retry.
+    // 6. Server-side apply: the fields earlier writes set belong to their
+    //    field manager, so applying another value conflicts until forced.
+    let config = serde_json::json!({"metadata": {"name": "nightly"}, "spec": {"replicas": 3}});
+    let applier = ApplyOptions::new("quickstart-apply");
+    match crontabs.apply("nightly", &config, &applier).await {
+        Err(e) if e.is_conflict() => println!("server-side apply refused: Conflict"),
+        Err(e) => return Err(e.into()),
+        Ok(_) => return Err("an apply over another manager's field was accepted".into()),
+    }
+    let applied = crontabs
+        .apply("nightly", &config, &applier.clone().force())
+        .await?;
+    println!(
+        "force-applied replicas {} as quickstart-apply",
+        applied.spec.replicas
+    );
+
+    // 7. A stale update is refused with Conflict; read again and retry.
     let mut stale = got;
     stale.spec.replicas = 5;
     match crontabs.update(&stale, &UpdateOptions::default()).await {
@@ -188,7 +205,7 @@ async fn run(target: &Target) -> Result<(), BoxError> {
         retried.spec.replicas
     );
 
-    // 7. Paging: 250 objects, read 100 at a time.
+    // 8. Paging: 250 objects, read 100 at a time.
     let creates = (0..250).map(|i| {
         let crontabs = crontabs.clone();
         async move {
@@ -214,7 +231,7 @@ async fn run(target: &Target) -> Result<(), BoxError> {
         pages.len()
     );
 
-    // 8. Delete, and see NotFound afterwards.
+    // 9. Delete, and see NotFound afterwards.
     crontabs
         .delete("nightly", &DeleteOptions::default())
         .await?;

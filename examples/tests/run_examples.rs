@@ -61,6 +61,8 @@ fn quickstart() {
         "listed 1 crontab(s) with app=quickstart",
         "updated replicas to 2 (generation 2)",
         "merge-patched image to registry.example/cron:2",
+        "server-side apply refused: Conflict",
+        "force-applied replicas 3 as quickstart-apply",
         "stale update refused: Conflict",
         "retried after a fresh get: replicas 5",
         "paged through 250 crontabs in 3 pages of at most 100",

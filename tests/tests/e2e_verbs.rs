@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use client_core::api::CustomResourceDefinition;
 use client_core::{
-    CreateOptions, DeleteOptions, DeleteOutcome, GetOptions, ListOptions, ObjectMeta, Patch,
-    PatchOptions, Resource, RestClient, TypedClient, UpdateOptions, WatchEvent,
+    ApplyOptions, CreateOptions, DeleteOptions, DeleteOutcome, GetOptions, ListOptions, ObjectMeta,
+    Patch, PatchOptions, Resource, RestClient, TypedClient, UpdateOptions, WatchEvent,
 };
 use client_testserver::TestServer;
 use futures_util::{StreamExt, TryStreamExt};
@@ -537,4 +537,58 @@ async fn paging_is_consistent_under_concurrent_writes() {
         1,
         "every page reports the snapshot's revision: {rvs:?}"
     );
+}
+
+#[tokio::test]
+async fn server_side_apply_conflicts_then_forces() {
+    let (_server, client) = server_with_crds().await;
+    let widgets = Widget::client(&client, "default");
+    let config =
+        |replicas: i32| json!({"metadata": {"name": "ssa"}, "spec": {"replicas": replicas}});
+    // apply creates; the applier owns what it sent
+    let created = timeout(
+        STEP,
+        widgets.apply("ssa", &config(2), &ApplyOptions::new("alice")),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(created.spec.replicas, 2);
+    let managers: Vec<(Option<String>, Option<String>)> = created
+        .metadata
+        .managed_fields
+        .iter()
+        .map(|e| (e.manager.clone(), e.operation.clone()))
+        .collect();
+    assert_eq!(managers, [(Some("alice".into()), Some("Apply".into()))]);
+    // another manager changing the field conflicts
+    let err = timeout(
+        STEP,
+        widgets.apply("ssa", &config(3), &ApplyOptions::new("bob")),
+    )
+    .await
+    .unwrap()
+    .unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+    let status = err.status().unwrap();
+    assert_eq!(
+        status.message,
+        "Apply failed with 1 conflict: conflict with \"alice\": .spec.replicas"
+    );
+    // force takes ownership
+    let forced = timeout(
+        STEP,
+        widgets.apply("ssa", &config(3), &ApplyOptions::new("bob").force()),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(forced.spec.replicas, 3);
+    let managers: Vec<Option<String>> = forced
+        .metadata
+        .managed_fields
+        .iter()
+        .map(|e| e.manager.clone())
+        .collect();
+    assert_eq!(managers, [Some("bob".to_string())]);
 }

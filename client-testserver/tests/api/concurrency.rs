@@ -69,3 +69,43 @@ async fn watchers_see_every_concurrent_write_in_order() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_applies_create_once_and_keep_every_manager() {
+    within(async {
+        let (_s, c) = server().await;
+        let cfg = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  k: v\n";
+        let futs = (0..16).map(|i| {
+            let c = c.clone();
+            tokio::spawn(async move {
+                c.send(
+                    "PATCH",
+                    &format!("{CMS}/shared?fieldManager=m{i:02}"),
+                    Some("application/apply-patch+yaml"),
+                    cfg.as_bytes(),
+                )
+                .await
+                .status
+            })
+        });
+        let mut codes = Vec::new();
+        for f in futs {
+            codes.push(f.await.unwrap());
+        }
+        assert_eq!(codes.iter().filter(|c| **c == 201).count(), 1, "{codes:?}");
+        assert_eq!(codes.iter().filter(|c| **c == 200).count(), 15, "{codes:?}");
+        // the same value is shared: every manager owns data.k
+        let v = c.get(&format!("{CMS}/shared")).await.json();
+        let managers: BTreeSet<String> = v["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                assert_eq!(e["fieldsV1"], json!({"f:data": {"f:k": {}}}));
+                e["manager"].as_str().unwrap().to_string()
+            })
+            .collect();
+        assert_eq!(managers, (0..16).map(|i| format!("m{i:02}")).collect());
+    })
+    .await;
+}

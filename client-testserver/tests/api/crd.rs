@@ -101,7 +101,7 @@ async fn custom_resource_generation_status_and_rv_rules() {
         assert_eq!(r.json()["status"]["replicas"], 4);
         // Strategic merge on a custom resource: 415.
         let r = c.patch(&p, "application/strategic-merge-patch+json", &json!({})).await;
-        assert_status(&r, 415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json");
+        assert_status(&r, 415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
         // PUT never creates a custom resource.
         let mut n = crontab("new");
         n["metadata"]["resourceVersion"] = json!("1");

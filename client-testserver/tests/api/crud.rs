@@ -322,13 +322,11 @@ async fn patches() {
         let r = c
             .patch(&p, "application/apply-patch+yaml", &json!({}))
             .await;
-        assert_eq!(r.status, 415);
-        assert_eq!(r.json()["reason"], "UnsupportedMediaType");
-        assert!(
-            r.json()["message"]
-                .as_str()
-                .unwrap()
-                .contains("application/merge-patch+json")
+        assert_status(
+            &r,
+            422,
+            "Invalid",
+            "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
         );
         let r = c.patch(&p, "text/plain", &json!({})).await;
         assert_eq!(r.status, 415);

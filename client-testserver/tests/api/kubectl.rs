@@ -399,3 +399,134 @@ async fn binary_prints_url_writes_kubeconfig_and_stops_on_sigterm() {
     .await
     .expect("binary test timed out");
 }
+
+const WIDGET_CRD_YAML: &str = r#"
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.demo.example.com
+spec:
+  group: demo.example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            required: [size]
+            properties:
+              size: {type: integer, minimum: 1, maximum: 10}
+              color: {type: string, enum: [red, green, blue], default: red}
+"#;
+
+fn widget_yaml(name: &str, spec: &str) -> String {
+    format!(
+        "apiVersion: demo.example.com/v1\nkind: Widget\nmetadata:\n  name: {name}\nspec: {spec}\n"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_server_side_apply_conflicts_and_schema() {
+    tokio::time::timeout(Duration::from_secs(120), async {
+        let s = client_testserver::TestServer::start().await.unwrap();
+        let k = Kubectl::new(&s);
+        let crd = k.file("crd.yaml", WIDGET_CRD_YAML);
+        k.ok(&["apply", "-f", crd.to_str().unwrap()]).await;
+        k.ok(&["wait", "--for", "condition=established", "crd/widgets.demo.example.com", "--timeout=10s"])
+            .await;
+        let get = |name: &'static str| {
+            let k = &k;
+            async move {
+                let out = k
+                    .ok(&["get", "widget", name, "-o", "json", "--show-managed-fields"])
+                    .await;
+                serde_json::from_str::<serde_json::Value>(&out).unwrap()
+            }
+        };
+
+        // server-side apply creates; the schema default is visible
+        let w = k.file("w.yaml", &widget_yaml("w", "{size: 2}"));
+        let w = w.to_str().unwrap();
+        let out = k.ok(&["apply", "--server-side", "-f", w]).await;
+        assert!(out.contains("widget.demo.example.com/w serverside-applied"), "{out}");
+        let v = get("w").await;
+        assert_eq!(v["spec"], serde_json::json!({"size": 2, "color": "red"}));
+        assert_eq!(v["metadata"]["managedFields"][0]["manager"], "kubectl");
+        assert_eq!(v["metadata"]["managedFields"][0]["operation"], "Apply");
+
+        // another manager changing size conflicts, then forces
+        let w3 = k.file("w3.yaml", &widget_yaml("w", "{size: 3}"));
+        let w3 = w3.to_str().unwrap();
+        let o = k.run(&["apply", "--server-side", "--field-manager=other", "-f", w3]).await;
+        assert!(!o.ok, "{}", o.stdout);
+        assert!(
+            o.stderr.contains("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.size"),
+            "{}",
+            o.stderr
+        );
+        assert_eq!(get("w").await["spec"]["size"], 2);
+        k.ok(&["apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", w3]).await;
+        let v = get("w").await;
+        assert_eq!(v["spec"]["size"], 3);
+        let managers: Vec<&str> = v["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["manager"].as_str().unwrap())
+            .collect();
+        // kubectl owned only spec.size: its emptied entry is gone
+        assert_eq!(managers, ["other"], "{v}");
+
+        // a server-side dry run of the same configuration changes nothing
+        let o = k.run(&["diff", "--server-side", "--field-manager=other", "-f", w3]).await;
+        assert!(o.ok, "kubectl diff found changes: {}{}", o.stdout, o.stderr);
+
+        // client-side apply of an unknown field: kubectl asks for Strict
+        // validation (400), with --validate=warn it is pruned with a warning
+        let u = k.file("u.yaml", &widget_yaml("u", "{size: 1, foo: bar}"));
+        let u = u.to_str().unwrap();
+        let o = k.run(&["apply", "-f", u]).await;
+        assert!(!o.ok, "{}", o.stdout);
+        assert!(
+            o.stderr.contains("Widget in version \"v1\" cannot be handled as a Widget: strict decoding error: unknown field \"spec.foo\""),
+            "{}",
+            o.stderr
+        );
+        // server-side apply is strict whatever --validate says
+        let o = k
+            .run(&["apply", "--server-side", "--validate=false", "-f", u])
+            .await;
+        assert!(!o.ok, "{}", o.stdout);
+        assert!(
+            o.stderr.contains("failed to create typed patch object (default/u; demo.example.com/v1, Kind=Widget): .spec.foo: field not declared in schema"),
+            "{}",
+            o.stderr
+        );
+        let o = k.run(&["apply", "--validate=warn", "-f", u]).await;
+        assert!(o.ok, "{}{}", o.stdout, o.stderr);
+        assert!(o.stderr.contains("unknown field \"spec.foo\""), "{}", o.stderr);
+        let v = get("u").await;
+        assert_eq!(v["spec"], serde_json::json!({"size": 1, "color": "red"}));
+
+        // an invalid object is rejected with Invalid
+        let bad = k.file("bad.yaml", &widget_yaml("bad", "{size: 11, color: pink}"));
+        let o = k.run(&["apply", "-f", bad.to_str().unwrap()]).await;
+        assert!(!o.ok, "{}", o.stdout);
+        assert!(
+            o.stderr.contains("The Widget \"bad\" is invalid:"),
+            "{}",
+            o.stderr
+        );
+        assert!(o.stderr.contains("spec.size: Invalid value: 11: spec.size in body should be less than or equal to 10"), "{}", o.stderr);
+        assert!(o.stderr.contains("spec.color: Unsupported value: \"pink\": supported values: \"red\", \"green\", \"blue\""), "{}", o.stderr);
+        assert!(!k.run(&["get", "widget", "bad"]).await.ok);
+    })
+    .await
+    .expect("kubectl test timed out");
+}

@@ -2,6 +2,7 @@
 //! messages for each contract row (see the crate README's fidelity table).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod apply;
 mod client;
 mod concurrency;
 mod crd;
@@ -11,6 +12,7 @@ mod kubectl;
 mod list;
 mod namespaces;
 mod openapi;
+mod schema;
 mod table;
 mod tls;
 mod watch;
