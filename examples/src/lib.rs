@@ -78,6 +78,12 @@ impl Target {
             }
         };
         println!("using the cluster at {}", config.cluster_url);
+        // client-go's default of 5 requests per second would make the
+        // quickstart's 250-object paging demo take a minute; the examples
+        // allow 50 per second (burst 100), still polite to a shared cluster.
+        let mut config = config;
+        config.qps = 50.0;
+        config.burst = 100;
         let client = RestClient::new(config)?;
         let namespace = format!("client-example-{}", fastrand::u32(..));
         TypedClient::<Namespace>::cluster(client.clone())

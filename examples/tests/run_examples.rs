@@ -27,7 +27,13 @@ fn example_binary(name: &str) -> PathBuf {
 
 /// Runs an example with a hard timeout and returns its stdout.
 fn run(name: &str) -> String {
+    run_with_args(name, &[])
+}
+
+/// Runs an example with arguments, a hard timeout, and returns its stdout.
+fn run_with_args(name: &str, args: &[&str]) -> String {
     let mut child = Command::new(example_binary(name))
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -124,4 +130,76 @@ fn watcher() {
         out.contains("the consumer's view matches the server: true (5 configmaps)"),
         "{out}"
     );
+}
+
+/// The path a user takes against a real cluster: `--kubeconfig PATH` makes
+/// the example work in a namespace of its own and delete it at the end, and
+/// leave a CRD it did not install alone. The embedded server, reached only
+/// through the kubeconfig it writes, stands in for the cluster.
+#[test]
+fn quickstart_against_a_cluster_from_a_kubeconfig() {
+    use client_core::api::CustomResourceDefinition;
+    use client_core::{CreateOptions, GetOptions, TypedClient};
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime
+        .block_on(client_testserver::TestServer::start())
+        .expect("server");
+    let dir = std::env::temp_dir().join(format!("quickstart-kubeconfig-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let kubeconfig = dir.join("config");
+    server.write_kubeconfig(&kubeconfig).expect("kubeconfig");
+    let args = ["--kubeconfig", kubeconfig.to_str().expect("utf-8 path")];
+    let crds =
+        TypedClient::<CustomResourceDefinition>::cluster(server.rest_client().expect("client"));
+    let crd_name = "crontabs.stable.example.com";
+
+    // 1. No CRD yet: the example installs it, and removes it at the end.
+    let out = run_with_args("quickstart", &args);
+    assert!(
+        out.contains("using the cluster at https://127.0.0.1"),
+        "{out}"
+    );
+    let namespace = out
+        .lines()
+        .find_map(|l| l.strip_prefix("created namespace "))
+        .expect("the example made its own namespace")
+        .to_owned();
+    assert!(out.contains(&format!("installed CRD {crd_name}")), "{out}");
+    assert!(out.contains(&format!("deleted CRD {crd_name}")), "{out}");
+    assert!(
+        out.contains(&format!("deleted namespace {namespace}")),
+        "{out}"
+    );
+    let gone = runtime.block_on(crds.get(crd_name, &GetOptions::default()));
+    assert!(gone.is_err_and(|e| e.is_not_found()));
+
+    // 2. A CRD already in place is used and left alone.
+    let crd: CustomResourceDefinition = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": crd_name},
+        "spec": {
+            "group": "stable.example.com",
+            "names": {"plural": "crontabs", "singular": "crontab", "kind": "CronTab", "shortNames": ["ct"]},
+            "scope": "Namespaced",
+            "versions": [{
+                "name": "v1", "served": true, "storage": true,
+                "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}},
+                "subresources": {"status": {}}
+            }]
+        }
+    }))
+    .expect("CRD");
+    runtime
+        .block_on(crds.create(&crd, &CreateOptions::default()))
+        .expect("pre-existing CRD");
+    let again = run_with_args("quickstart", &args);
+    assert!(
+        again.contains("already exists: leaving it alone"),
+        "{again}"
+    );
+    assert!(!again.contains("deleted CRD"), "{again}");
+    assert!(again.contains("done"), "{again}");
+    let kept = runtime.block_on(crds.get(crd_name, &GetOptions::default()));
+    assert!(kept.is_ok(), "the CRD it found must stay: {kept:?}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
