@@ -724,3 +724,83 @@ async fn a_body_that_cannot_be_encoded_fails_before_io() {
     assert!(matches!(err, client_core::Error::Encode(_)), "{err:?}");
     assert!(server.requests().is_empty());
 }
+
+/// A `?` or `#` in a name is part of the name: it must not start the query
+/// (which would drop `dryRun=All` from a delete) or a fragment.
+#[test]
+fn reserved_characters_in_names_are_escaped() {
+    let c = client("https://example.test");
+    let url = c
+        .delete()
+        .namespace("ns")
+        .resource("configmaps")
+        .name("x#y?z w")
+        .param("dryRun", "All")
+        .url()
+        .unwrap();
+    assert_eq!(url.path(), "/api/v1/namespaces/ns/configmaps/x%23y%3Fz%20w");
+    assert_eq!(url.query(), Some("dryRun=All"));
+    assert_eq!(url.fragment(), None);
+}
+
+#[tokio::test]
+async fn a_timeout_bounds_the_retries_too() {
+    // Retry-After asks for 5 s, the call allows 1 s: no wait, the 429 comes back.
+    let server = ScriptServer::replies(vec![
+        Reply::json(
+            429,
+            r#"{"kind":"Status","code":429,"reason":"TooManyRequests"}"#,
+        )
+        .with_header("retry-after", "5"),
+    ])
+    .await;
+    let started = Instant::now();
+    let err = timeout(
+        STEP,
+        client(&server.url)
+            .get()
+            .resource("configmaps")
+            .timeout(Duration::from_secs(1))
+            .send::<serde_json::Value>(),
+    )
+    .await
+    .unwrap()
+    .unwrap_err();
+    assert!(err.is_too_many_requests(), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "waited {:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn the_config_timeout_does_not_cut_watch_streams() {
+    let events: String = (0..40)
+        .map(|i| {
+            format!(
+                "{{\"type\":\"ADDED\",\"object\":{}}}\n",
+                crontab_json(&format!("w{i}"), "1")
+            )
+        })
+        .collect();
+    // Sent in 300 pieces, 2 ms apart: the stream lasts well over the 150 ms timeout.
+    let server = ScriptServer::replies(vec![Reply::json(200, &events).chunked(300)]).await;
+    let mut config = Config::new(server.url.parse().unwrap());
+    config.qps = 0.0;
+    config.timeout = Some(Duration::from_millis(150));
+    let crontabs = TypedClient::<CronTab>::namespaced(RestClient::new(config).unwrap(), "ns");
+    let stream = timeout(STEP, crontabs.watch(&ListOptions::default()))
+        .await
+        .unwrap()
+        .unwrap();
+    let items: Vec<_> = timeout(STEP, stream.collect::<Vec<_>>()).await.unwrap();
+    assert_eq!(items.len(), 40);
+    assert!(
+        items.iter().all(Result::is_ok),
+        "{:?}",
+        items.iter().find(|i| i.is_err())
+    );
+    assert!(!server.requests()[0].query.contains("timeout="));
+}

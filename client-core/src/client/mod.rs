@@ -207,11 +207,12 @@ impl RestClient {
 
     /// Starts a request with any verb.
     pub fn request(&self, method: Method) -> Request {
-        let request = Request::new(self.clone(), method);
-        match self.inner.default_timeout {
-            Some(t) => request.timeout(t),
-            None => request,
+        let mut request = Request::new(self.clone(), method);
+        if let Some(t) = self.inner.default_timeout {
+            request.timeout = Some(t);
+            request.timeout_is_default = true;
         }
+        request
     }
 
     /// Starts a GET.
@@ -314,6 +315,16 @@ impl RestClient {
         let inner = &self.inner;
         let mut retries = 0u32;
         let mut reauthenticated = false;
+        // A request's timeout bounds the whole call, retries and their waits
+        // included, as client-go's does.
+        let deadline = request.timeout.map(|t| tokio::time::Instant::now() + t);
+        let timed_out = || Error::Timeout {
+            target: target.clone(),
+            after: request.timeout.unwrap_or_default(),
+        };
+        // Whether a retry after `delay` still fits before the deadline.
+        let fits =
+            |delay: Duration| deadline.is_none_or(|d| tokio::time::Instant::now() + delay < d);
         if !request.headers.contains_key(ACCEPT) {
             request
                 .headers
@@ -334,16 +345,17 @@ impl RestClient {
                 // `Bytes` clones share the buffer: the body can be sent again.
                 builder = builder.body(body.clone());
             }
-            if let Some(timeout) = request.timeout {
-                builder = builder.timeout(timeout);
+            if let Some(deadline) = deadline {
+                let now = tokio::time::Instant::now();
+                if now >= deadline {
+                    return Err(timed_out());
+                }
+                builder = builder.timeout(deadline - now);
             }
             match builder.send().await {
                 Err(error) => {
                     if error.is_timeout() {
-                        return Err(Error::Timeout {
-                            target: target.clone(),
-                            after: request.timeout.unwrap_or_default(),
-                        });
+                        return Err(timed_out());
                     }
                     let kind = classify_transport(&error);
                     let decision = RetryDecision::for_transport(
@@ -354,12 +366,14 @@ impl RestClient {
                         inner.reset_retry_delay,
                     );
                     match decision {
-                        RetryDecision::After(delay) => {
+                        RetryDecision::After(delay) if fits(delay) => {
                             retries += 1;
                             tracing::debug!(retries, ?delay, "retrying after a connection reset");
                             tokio::time::sleep(delay).await;
                         }
-                        RetryDecision::Stop => return Err(transport(target, error)),
+                        RetryDecision::After(_) | RetryDecision::Stop => {
+                            return Err(transport(target, error));
+                        }
                     }
                 }
                 Ok(response) => {
@@ -377,7 +391,7 @@ impl RestClient {
                     }
                     let wait = retry_after(status, response.headers());
                     match (wait, retries < inner.max_retries) {
-                        (Some(delay), true) => {
+                        (Some(delay), true) if fits(delay) => {
                             retries += 1;
                             tracing::debug!(
                                 retries,

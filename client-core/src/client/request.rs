@@ -12,6 +12,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -62,6 +63,9 @@ pub struct Request {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Bytes>,
     pub(crate) timeout: Option<Duration>,
+    /// `timeout` came from the config's default, not from [`Request::timeout`]:
+    /// it does not apply to a watch, whose stream lives as long as the server keeps it.
+    pub(crate) timeout_is_default: bool,
     error: Option<Error>,
 }
 
@@ -73,6 +77,28 @@ impl std::fmt::Debug for Request {
             .field("params", &self.params.len())
             .finish_non_exhaustive()
     }
+}
+
+/// What a path segment may not hold literally (the URL standard's path
+/// set plus `%` and `/`, which `check_segment` refuses anyway): a `?` or `#`
+/// in a name must never start the query or a fragment.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'%')
+    .add(b'/');
+
+/// Appends `/` and the percent-encoded segment.
+fn push_segment(path: &mut String, segment: &str) {
+    path.push('/');
+    path.extend(utf8_percent_encode(segment, SEGMENT));
 }
 
 /// Which segment a value is for, in error messages.
@@ -111,6 +137,7 @@ impl Request {
             headers: HeaderMap::new(),
             body: None,
             timeout: None,
+            timeout_is_default: false,
             error: None,
         }
     }
@@ -249,6 +276,7 @@ impl Request {
     /// A timeout for this request, also sent to the server as `?timeout=` (Go duration syntax).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self.timeout_is_default = false;
         self
     }
 
@@ -265,13 +293,12 @@ impl Request {
         }
         let mut path = String::with_capacity(96);
         if self.group.is_empty() {
-            path.push_str("/api/");
+            path.push_str("/api");
         } else {
-            path.push_str("/apis/");
-            path.push_str(&self.group);
-            path.push('/');
+            path.push_str("/apis");
+            push_segment(&mut path, &self.group);
         }
-        path.push_str(&self.version);
+        push_segment(&mut path, &self.version);
         let Some(resource) = &self.resource else {
             // A group-version discovery document (`/apis/g/v`).
             if self.name.is_some() || self.namespace.is_some() {
@@ -280,21 +307,18 @@ impl Request {
             return Ok(path);
         };
         if let Some(ns) = &self.namespace {
-            path.push_str("/namespaces/");
-            path.push_str(ns);
+            path.push_str("/namespaces");
+            push_segment(&mut path, ns);
         }
-        path.push('/');
-        path.push_str(resource);
+        push_segment(&mut path, resource);
         if let Some(name) = &self.name {
-            path.push('/');
-            path.push_str(name);
+            push_segment(&mut path, name);
         }
         if let Some(sub) = &self.subresource {
             if self.name.is_none() {
                 return Err(RequestError::MissingName("a subresource request"));
             }
-            path.push('/');
-            path.push_str(sub);
+            push_segment(&mut path, sub);
         }
         Ok(path)
     }
@@ -385,14 +409,20 @@ impl Request {
 
     /// Adds `watch=true` and opens a stream of watch events.
     ///
-    /// Watches are exempt from client-side rate limiting and are not retried.
+    /// Watches are exempt from client-side rate limiting, and the config's
+    /// default timeout does not apply to them (an explicit
+    /// [`Request::timeout`] does). Opening a watch is retried like any GET
+    /// (429/5xx with `Retry-After`, connection resets); the stream is not.
     /// An error answer (such as 410 Gone) is returned here; errors inside the
     /// stream (an `ERROR` event) arrive as events.
     ///
     /// # Errors
     /// As [`Request::send`], for the answer that opens the stream.
     pub async fn watch<T: DeserializeOwned>(self) -> Result<WatchStream<T>> {
-        let request = self.param("watch", "true");
+        let mut request = self.param("watch", "true");
+        if request.timeout_is_default {
+            request.timeout = None;
+        }
         let client = request.client.clone();
         let (target, response) = client.execute_watch(request).await?;
         Ok(WatchStream::new(target, response))

@@ -173,9 +173,9 @@ impl<K: Resource> Driver<K> {
                 opts.resource_version_match = Some(ResourceVersionMatch::NotOlderThan);
             }
         }
-        let mut request = self.target.collection(Method::GET).options(&opts);
-        // The stream lives as long as the server keeps it open: no client deadline.
-        request.timeout = None;
+        // The config's default timeout does not apply to watches: the stream
+        // lives as long as the server keeps it open.
+        let request = self.target.collection(Method::GET).options(&opts);
         let idle = self.config.idle_timeout;
         let opened = tokio::time::timeout(idle, request.watch::<K>()).await;
         match opened {
