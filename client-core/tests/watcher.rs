@@ -465,7 +465,9 @@ async fn compaction_and_http_410_relist_and_converge() {
         // 410 Expired as an ERROR event inside its 200 stream.
         let faults = s.server.faults();
         faults.add(
-            Fault::new(FaultAction::Latency { millis: 700 })
+            // Long enough for the deletes and the compaction below to land
+            // first even on a loaded machine; the watcher just waits.
+            Fault::new(FaultAction::Latency { millis: 4000 })
                 .verb("watch")
                 .resource("configmaps")
                 .times(1),
@@ -692,11 +694,10 @@ async fn a_half_open_connection_is_detected_within_the_idle_timeout() {
             })
             .await;
         let detected = consumer.with(|v| v.idle_timeouts[0]) - frozen_at;
-        // The last bookmark came at most one bookmark interval before the freeze.
-        assert!(
-            detected >= idle - Duration::from_millis(300),
-            "detected after {detected:?}"
-        );
+        // Not before the silence could have lasted most of the idle timeout
+        // (the last bookmark may have come up to an interval before the
+        // freeze; a loaded machine may delay one further).
+        assert!(detected >= idle / 2, "detected after {detected:?}");
         let deadline = frozen_at + idle + slack;
         while watch_requests(&s.server).len() < 2 {
             assert!(

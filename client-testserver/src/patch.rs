@@ -22,6 +22,24 @@ pub enum PatchError {
     /// The patch document is not a JSON array.
     #[error("json patch must be an array of operations")]
     NotAnArray,
+    /// More operations than the server accepts in one patch.
+    #[error("json patch has {count} operations; at most {MAX_OPS} are accepted")]
+    TooManyOps {
+        /// How many operations the patch has.
+        count: usize,
+    },
+    /// The patched object would nest deeper than the server stores.
+    #[error("json patch operation {index}: the result would nest deeper than {MAX_DEPTH} levels")]
+    TooDeep {
+        /// Position in the patch array.
+        index: usize,
+    },
+    /// The `copy` operations together copy more than the server accepts.
+    #[error("json patch operation {index}: copies exceed {MAX_COPIED_NODES} values in total")]
+    TooMuchCopied {
+        /// Position in the patch array.
+        index: usize,
+    },
     /// An element of the patch array is not an object.
     #[error("json patch operation {index} is not an object")]
     NotAnObject {
@@ -104,6 +122,7 @@ impl PatchError {
         matches!(
             self,
             PatchError::NotAnArray
+                | PatchError::TooManyOps { .. }
                 | PatchError::NotAnObject { .. }
                 | PatchError::MissingMember { .. }
                 | PatchError::UnknownOp { .. }
@@ -133,12 +152,81 @@ impl PatchError {
 /// ```
 pub fn json_patch(doc: &mut Value, patch: &Value) -> Result<(), PatchError> {
     let ops = patch.as_array().ok_or(PatchError::NotAnArray)?;
+    if ops.len() > MAX_OPS {
+        return Err(PatchError::TooManyOps { count: ops.len() });
+    }
+    // Bounds kept as the patch goes, so that a hostile patch cannot grow the
+    // object past what the rest of the server (which recurses to encode,
+    // compare and drop values) can handle: an upper bound on the depth, and
+    // the total size of what `copy` duplicated.
+    let mut depth = depth_of(doc);
+    let mut copied = 0usize;
     let mut work = doc.clone();
     for (index, op) in ops.iter().enumerate() {
+        let grows = growth(&work, op);
+        if let Some((at, value_depth, value_nodes)) = grows {
+            depth = depth.max(at + value_depth);
+            if depth > MAX_DEPTH {
+                return Err(PatchError::TooDeep { index });
+            }
+            if op.get("op").and_then(Value::as_str) == Some("copy") {
+                copied += value_nodes;
+                if copied > MAX_COPIED_NODES {
+                    return Err(PatchError::TooMuchCopied { index });
+                }
+            }
+        }
         apply_one(&mut work, index, op)?;
     }
     *doc = work;
     Ok(())
+}
+
+/// The most operations one JSON patch may hold (kube-apiserver's limit).
+pub const MAX_OPS: usize = 10_000;
+/// The deepest nesting a patched object may reach.
+pub const MAX_DEPTH: usize = 100;
+/// How many JSON values all `copy` operations of one patch may duplicate.
+pub const MAX_COPIED_NODES: usize = 1_000_000;
+
+/// For an operation that puts a value somewhere (`add`, `replace`, `copy`,
+/// `move`): the depth it lands at, the value's own depth and its node count.
+/// Malformed operations return `None`: `apply_one` reports them.
+fn growth(doc: &Value, op: &Value) -> Option<(usize, usize, usize)> {
+    let name = op.get("op")?.as_str()?;
+    let path = op.get("path")?.as_str()?;
+    let at = path.split('/').count().saturating_sub(1);
+    let value = match name {
+        "add" | "replace" => op.get("value")?,
+        "copy" | "move" => {
+            let from = op.get("from")?.as_str()?;
+            doc.pointer(from)?
+        }
+        _ => return None,
+    };
+    let (depth, nodes) = shape_of(value);
+    Some((at, depth, nodes))
+}
+
+/// The nesting depth of `value` (a scalar is 1), without recursion.
+fn depth_of(value: &Value) -> usize {
+    shape_of(value).0
+}
+
+/// Depth and node count of `value`, walked with an explicit stack.
+fn shape_of(value: &Value) -> (usize, usize) {
+    let mut stack = vec![(value, 1usize)];
+    let (mut depth, mut nodes) = (0, 0);
+    while let Some((v, d)) = stack.pop() {
+        nodes += 1;
+        depth = depth.max(d);
+        match v {
+            Value::Array(items) => stack.extend(items.iter().map(|i| (i, d + 1))),
+            Value::Object(map) => stack.extend(map.values().map(|i| (i, d + 1))),
+            _ => {}
+        }
+    }
+    (depth, nodes)
 }
 
 fn apply_one(doc: &mut Value, index: usize, op: &Value) -> Result<(), PatchError> {
@@ -828,5 +916,75 @@ mod tests {
             }
             merge_patch(&mut d, &patch);
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod limit_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn nested(depth: usize) -> Value {
+        let mut v = json!(1);
+        for _ in 1..depth {
+            v = json!({ "a": v });
+        }
+        v
+    }
+
+    #[test]
+    fn repeated_deep_adds_stop_at_the_depth_limit() {
+        // Each add puts a 40-deep value at the deepest point of the last one:
+        // the object would grow without bound and crash whatever recurses.
+        let mut doc = json!({});
+        let mut path = String::new();
+        let mut ops = Vec::new();
+        for _ in 0..10 {
+            path.push_str("/x");
+            ops.push(json!({"op": "add", "path": path, "value": {}}));
+        }
+        ops.push(json!({"op": "add", "path": format!("{path}/deep"), "value": nested(95)}));
+        let before = doc.clone();
+        let err = json_patch(&mut doc, &Value::Array(ops)).unwrap_err();
+        assert!(matches!(err, PatchError::TooDeep { index: 10 }), "{err}");
+        assert!(!err.is_malformed(), "a 422, not a 400");
+        assert_eq!(doc, before, "atomic: nothing applied");
+    }
+
+    #[test]
+    fn doubling_copies_stop_at_the_copy_limit() {
+        let mut doc = json!({"x0": (0..1000).collect::<Vec<_>>()});
+        let ops: Vec<Value> = (1..40)
+            .map(|i| json!({"op": "copy", "from": "", "path": format!("/x{i}")}))
+            .collect();
+        let err = json_patch(&mut doc, &Value::Array(ops)).unwrap_err();
+        assert!(matches!(err, PatchError::TooMuchCopied { .. }), "{err}");
+    }
+
+    #[test]
+    fn too_many_operations_are_refused_up_front() {
+        let op = json!({"op": "test", "path": "", "value": {}});
+        let ops = Value::Array(vec![op; MAX_OPS + 1]);
+        let err = json_patch(&mut json!({}), &ops).unwrap_err();
+        assert!(matches!(err, PatchError::TooManyOps { count } if count == MAX_OPS + 1));
+        assert!(err.is_malformed());
+    }
+
+    #[test]
+    fn ordinary_patches_are_unaffected() {
+        let mut doc = json!({"spec": {"items": [{"name": "a"}]}});
+        json_patch(
+            &mut doc,
+            &json!([
+                {"op": "copy", "from": "/spec/items/0", "path": "/spec/items/-"},
+                {"op": "replace", "path": "/spec/items/1/name", "value": "b"},
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            doc,
+            json!({"spec": {"items": [{"name": "a"}, {"name": "b"}]}})
+        );
     }
 }

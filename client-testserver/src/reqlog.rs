@@ -1,6 +1,7 @@
 //! The request log tests read: method, path, query, content type and body.
 //! Credentials are never recorded (no headers besides the content type).
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
@@ -23,26 +24,33 @@ pub struct LoggedRequest {
     pub body: String,
 }
 
-/// The log; cheap to clone.
+/// How many requests the log keeps; older ones are dropped first, so a
+/// long-running server or a benchmark does not grow without bound.
+pub const CAPACITY: usize = 10_000;
+
+/// The log of the last [`CAPACITY`] requests; cheap to clone.
 #[derive(Clone, Default)]
 pub struct RequestLog {
-    entries: Arc<Mutex<Vec<LoggedRequest>>>,
+    entries: Arc<Mutex<VecDeque<LoggedRequest>>>,
 }
 
 impl RequestLog {
     pub(crate) fn push(&self, r: LoggedRequest) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(r);
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() == CAPACITY {
+            entries.pop_front();
+        }
+        entries.push_back(r);
     }
 
-    /// Every request so far, oldest first.
+    /// The requests kept (the last [`CAPACITY`]), oldest first.
     pub fn all(&self) -> Vec<LoggedRequest> {
         self.entries
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// Forgets every entry.
@@ -51,5 +59,29 @@ impl RequestLog {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_only_the_last_entries() {
+        let log = RequestLog::default();
+        for i in 0..CAPACITY + 5 {
+            log.push(LoggedRequest {
+                method: "GET".into(),
+                path: format!("/{i}"),
+                query: String::new(),
+                content_type: None,
+                authorization: None,
+                body: String::new(),
+            });
+        }
+        let all = log.all();
+        assert_eq!(all.len(), CAPACITY);
+        assert_eq!(all[0].path, "/5");
+        assert_eq!(all[CAPACITY - 1].path, format!("/{}", CAPACITY + 4));
     }
 }

@@ -279,8 +279,10 @@ impl Backend {
     /// Stored bytes as served at `version`: the bytes themselves when they
     /// already carry that apiVersion (the common case), else re-encoded.
     pub fn encode_for(&self, kind: &ResourceKind, version: &str, raw: &Bytes) -> Bytes {
-        let pattern = format!("\"apiVersion\":\"{}\"", kind.api_version(version));
-        if raw.windows(pattern.len()).any(|w| w == pattern.as_bytes()) {
+        // Keys are written sorted, so a top-level apiVersion comes first (a
+        // nested one, in an ownerReference say, must not count).
+        let pattern = format!("{{\"apiVersion\":\"{}\"", kind.api_version(version));
+        if raw.starts_with(pattern.as_bytes()) {
             return raw.clone();
         }
         encode(&self.present(kind, version, parse(raw)))
@@ -534,23 +536,27 @@ impl Backend {
         let body_rv = str_at(&body, "/metadata/resourceVersion")
             .unwrap_or_default()
             .to_string();
-        if body_rv.is_empty() && kind.update_requires_rv {
-            return Err(ApiError::invalid(
-                &kind.group,
-                &kind.kind,
-                name,
-                &[(
-                    "metadata.resourceVersion".into(),
-                    "Invalid value: 0x0: must be specified for an update".into(),
-                )],
-            ));
-        }
         if kind.allow_create_on_update && part == Part::Main && self.get(kind, ns, name).is_err() {
             let mut b = body;
             meta(&mut b).remove("resourceVersion");
             return self.create_as(kind, version, ns, b, dry_run, w);
         }
+        // kube-apiserver checks this only once the object is found (a missing
+        // one is 404), and names the plural resource where the kind would go.
+        let requires_rv = kind.update_requires_rv;
+        let (group, plural, oname) = (kind.group.clone(), kind.plural.clone(), name.to_owned());
         self.modify(kind, ns, name, dry_run, w, move |_old| {
+            if body_rv.is_empty() && requires_rv {
+                return Err(ApiError::invalid(
+                    &group,
+                    &plural,
+                    &oname,
+                    &[(
+                        "metadata.resourceVersion".into(),
+                        "Invalid value: 0x0: must be specified for an update".into(),
+                    )],
+                ));
+            }
             let mut new = body;
             if body_rv.is_empty() {
                 meta(&mut new).remove("resourceVersion");

@@ -38,7 +38,7 @@ pub struct RegionSpec {
 async fn main() -> Result<(), BoxError> {
     let target = Target::from_args().await?;
     let client = &target.client;
-    let crd = target.install_crd(&Region::crd()).await?;
+    target.install_crd(&Region::crd()).await?;
 
     // The client takes no namespace: `Region::client(&rest, "ns")` would not compile.
     let regions = Region::client(client);
@@ -67,6 +67,5 @@ async fn main() -> Result<(), BoxError> {
         "after delete, get is NotFound: {}",
         gone.is_err_and(|e| e.is_not_found())
     );
-    target.remove_crd(crd).await?;
     target.cleanup().await
 }

@@ -93,7 +93,7 @@ async fn run(target: &Target) -> Result<(), BoxError> {
     let cs = Clientset::new(target.client.clone());
 
     // 1. Install the CRD that the derive describes, unless it is already there.
-    let crd = target.install_crd(&CronTab::crd()).await?;
+    target.install_crd(&CronTab::crd()).await?;
 
     let crontabs = cs.stable_v1().crontabs(ns);
 
@@ -251,7 +251,6 @@ async fn run(target: &Target) -> Result<(), BoxError> {
             &ListOptions::default().labels("batch=yes"),
         )
         .await?;
-    target.remove_crd(crd).await?;
     println!("done");
     Ok(())
 }

@@ -29,7 +29,7 @@ pub struct Record {
 async fn main() -> Result<(), BoxError> {
     let target = Target::from_args().await?;
     let client = &target.client;
-    let crd = target.install_crd(&Record::crd()).await?;
+    target.install_crd(&Record::crd()).await?;
 
     // Another writer stores records through the untyped client.
     let writer = DynamicClient::new(
@@ -67,6 +67,5 @@ async fn main() -> Result<(), BoxError> {
             .delete(&format!("record-{i}"), &DeleteOptions::default())
             .await?;
     }
-    target.remove_crd(crd).await?;
     target.cleanup().await
 }

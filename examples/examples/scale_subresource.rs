@@ -63,7 +63,7 @@ pub struct WorkerPoolStatus {
 async fn main() -> Result<(), BoxError> {
     let target = Target::from_args().await?;
     let client = &target.client;
-    let crd = target.install_crd(&WorkerPool::crd()).await?;
+    target.install_crd(&WorkerPool::crd()).await?;
 
     let pools = WorkerPool::client(client, &target.namespace);
     let pool = WorkerPool {
@@ -94,6 +94,5 @@ async fn main() -> Result<(), BoxError> {
     println!("the pool's spec.replicas is now {}", pool.spec.replicas);
 
     pools.delete("builders", &DeleteOptions::default()).await?;
-    target.remove_crd(crd).await?;
     target.cleanup().await
 }

@@ -21,6 +21,8 @@ pub struct Target {
     pub namespace: String,
     /// `true` when the example created `namespace` and must delete it.
     created_namespace: bool,
+    /// CRDs this run installed, removed by [`Target::cleanup`] on a real cluster.
+    installed_crds: std::sync::Mutex<Vec<String>>,
     /// Keeps the embedded server running for as long as the target lives.
     _server: Option<TestServer>,
 }
@@ -58,6 +60,7 @@ impl Target {
                 client: server.rest_client()?,
                 namespace: "default".to_owned(),
                 created_namespace: false,
+                installed_crds: std::sync::Mutex::default(),
                 _server: Some(server),
             });
         }
@@ -94,6 +97,7 @@ impl Target {
             client,
             namespace,
             created_namespace: true,
+            installed_crds: std::sync::Mutex::default(),
             _server: None,
         })
     }
@@ -108,11 +112,26 @@ impl Target {
         self._server.as_ref()
     }
 
-    /// Deletes what the example created in a real cluster (its namespace).
+    /// Deletes what the example created in a real cluster: the CRDs it
+    /// installed and its namespace. The embedded server goes away with the
+    /// example anyway.
     ///
     /// # Errors
-    /// The namespace could not be deleted.
+    /// A CRD or the namespace could not be deleted.
     pub async fn cleanup(self) -> Result<(), BoxError> {
+        if !self.is_embedded() {
+            let crds = TypedClient::<CustomResourceDefinition>::cluster(self.client.clone());
+            let installed = std::mem::take(
+                &mut *self
+                    .installed_crds
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()),
+            );
+            for name in installed {
+                crds.delete(&name, &DeleteOptions::default()).await?;
+                println!("deleted CRD {name}");
+            }
+        }
         if self.created_namespace {
             TypedClient::<Namespace>::cluster(self.client.clone())
                 .delete(&self.namespace, &DeleteOptions::default())
@@ -130,56 +149,31 @@ fn default_kubeconfig() -> std::ffi::OsString {
         .into_os_string()
 }
 
-/// A CRD an example made sure of: installed by this run, or found in place.
-#[derive(Debug)]
-pub struct InstalledCrd {
-    name: String,
-    installed_here: bool,
-}
-
 impl Target {
     /// Installs `crd` unless a CRD of that name exists (which is left alone),
-    /// then waits until the server reports it `Established`.
+    /// then waits until the server reports it `Established`. A CRD installed
+    /// here is removed by [`Target::cleanup`] when running against a real
+    /// cluster, whether the example succeeded or not.
     ///
     /// # Errors
     /// The CRD cannot be created or read, or it is not established within 30 s.
-    pub async fn install_crd(
-        &self,
-        crd: &CustomResourceDefinition,
-    ) -> Result<InstalledCrd, BoxError> {
+    pub async fn install_crd(&self, crd: &CustomResourceDefinition) -> Result<(), BoxError> {
         let crds = TypedClient::<CustomResourceDefinition>::cluster(self.client.clone());
         let name = crd.metadata.name.clone().unwrap_or_default();
-        let installed_here = match crds.create(crd, &CreateOptions::default()).await {
+        match crds.create(crd, &CreateOptions::default()).await {
             Ok(_) => {
                 println!("installed CRD {name}");
-                true
+                self.installed_crds
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(name.clone());
             }
             Err(e) if e.is_already_exists() => {
                 println!("CRD {name} already exists: leaving it alone");
-                false
             }
             Err(e) => return Err(e.into()),
-        };
-        wait_established(&self.client, &name, Duration::from_secs(30)).await?;
-        Ok(InstalledCrd {
-            name,
-            installed_here,
-        })
-    }
-
-    /// Deletes a CRD that this run installed on a real cluster; the embedded
-    /// server goes away with the example anyway, and a CRD found in place stays.
-    ///
-    /// # Errors
-    /// The CRD cannot be deleted.
-    pub async fn remove_crd(&self, crd: InstalledCrd) -> Result<(), BoxError> {
-        if crd.installed_here && !self.is_embedded() {
-            TypedClient::<CustomResourceDefinition>::cluster(self.client.clone())
-                .delete(&crd.name, &DeleteOptions::default())
-                .await?;
-            println!("deleted CRD {}", crd.name);
         }
-        Ok(())
+        wait_established(&self.client, &name, Duration::from_secs(30)).await
     }
 }
 

@@ -12,6 +12,16 @@ use std::time::{Duration, Instant};
 /// A hard limit for one example: one hang must not eat CI.
 const LIMIT: Duration = Duration::from_secs(90);
 
+/// A hard limit for one call to the server from the test itself.
+const STEP: Duration = Duration::from_secs(20);
+
+/// Runs `future` on `runtime` with the [`STEP`] limit.
+fn block<F: std::future::Future>(runtime: &tokio::runtime::Runtime, future: F) -> F::Output {
+    runtime
+        .block_on(async { tokio::time::timeout(STEP, future).await })
+        .expect("a call to the server took longer than STEP")
+}
+
 fn example_binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
     // target/<profile>/deps/run_examples-<hash> -> target/<profile>/examples/<name>
@@ -31,6 +41,9 @@ fn run(name: &str) -> String {
 }
 
 /// Runs an example with arguments, a hard timeout, and returns its stdout.
+///
+/// Both pipes are drained on threads while the example runs, so a chatty
+/// example cannot block on a full pipe and be mistaken for a hang.
 fn run_with_args(name: &str, args: &[&str]) -> String {
     let mut child = Command::new(example_binary(name))
         .args(args)
@@ -38,24 +51,46 @@ fn run_with_args(name: &str, args: &[&str]) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .expect("example starts");
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+    );
     let started = Instant::now();
-    loop {
+    let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
-            let output = child.wait_with_output().expect("output");
-            let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-            assert!(
-                status.success(),
-                "{name} failed ({status}):\n{stdout}\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            return stdout;
+            break status;
         }
         if started.elapsed() > LIMIT {
             let _ = child.kill();
+            let _ = child.wait();
             panic!("{name} did not finish within {LIMIT:?}");
         }
         std::thread::sleep(Duration::from_millis(50));
-    }
+    };
+    let stdout = stdout.join().expect("stdout reader");
+    let stderr = stderr.join().expect("stderr reader");
+    assert!(
+        status.success(),
+        "{name} failed ({status}):\n{stdout}\n{stderr}"
+    );
+    stdout
 }
 
 #[test]
@@ -142,9 +177,7 @@ fn quickstart_against_a_cluster_from_a_kubeconfig() {
     use client_core::{CreateOptions, GetOptions, TypedClient};
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let server = runtime
-        .block_on(client_testserver::TestServer::start())
-        .expect("server");
+    let server = block(&runtime, client_testserver::TestServer::start()).expect("server");
     let dir = std::env::temp_dir().join(format!("quickstart-kubeconfig-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let kubeconfig = dir.join("config");
@@ -171,7 +204,7 @@ fn quickstart_against_a_cluster_from_a_kubeconfig() {
         out.contains(&format!("deleted namespace {namespace}")),
         "{out}"
     );
-    let gone = runtime.block_on(crds.get(crd_name, &GetOptions::default()));
+    let gone = block(&runtime, crds.get(crd_name, &GetOptions::default()));
     assert!(gone.is_err_and(|e| e.is_not_found()));
 
     // 2. A CRD already in place is used and left alone.
@@ -189,9 +222,7 @@ fn quickstart_against_a_cluster_from_a_kubeconfig() {
         }
     }))
     .expect("CRD");
-    runtime
-        .block_on(crds.create(&crd, &CreateOptions::default()))
-        .expect("pre-existing CRD");
+    block(&runtime, crds.create(&crd, &CreateOptions::default())).expect("pre-existing CRD");
     let again = run_with_args("quickstart", &args);
     assert!(
         again.contains("already exists: leaving it alone"),
@@ -199,7 +230,7 @@ fn quickstart_against_a_cluster_from_a_kubeconfig() {
     );
     assert!(!again.contains("deleted CRD"), "{again}");
     assert!(again.contains("done"), "{again}");
-    let kept = runtime.block_on(crds.get(crd_name, &GetOptions::default()));
+    let kept = block(&runtime, crds.get(crd_name, &GetOptions::default()));
     assert!(kept.is_ok(), "the CRD it found must stay: {kept:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -203,13 +203,14 @@ async fn exec_is_rerun_once_expired() {
 
     // Expiring shortly: cached until then, re-run after.
     let log = dir.path().join("runs-soon");
-    let expiry = (jiff::Timestamp::now() + jiff::SignedDuration::from_millis(1500)).to_string();
+    // Five seconds leave room for two plugin runs on a loaded machine.
+    let expiry = (jiff::Timestamp::now() + jiff::SignedDuration::from_millis(5000)).to_string();
     cfg.auth.exec = Some(exec_config(&log, &[("EXEC_TEST_EXPIRY", &expiry)]));
     let auth = Authenticator::new(&cfg).unwrap();
     assert_eq!(header(&auth).await.as_deref(), Some("Bearer token-1"));
     assert_eq!(header(&auth).await.as_deref(), Some("Bearer token-1"));
     assert_eq!(runs(&log), 1);
-    tokio::time::sleep(Duration::from_millis(1700)).await;
+    tokio::time::sleep(Duration::from_millis(5300)).await;
     assert_eq!(header(&auth).await.as_deref(), Some("Bearer token-2"));
     assert_eq!(runs(&log), 2);
 }

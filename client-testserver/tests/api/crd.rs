@@ -69,7 +69,10 @@ async fn custom_resource_generation_status_and_rv_rules() {
         let p = format!("{CTS}/a");
         // PUT without resourceVersion: 422.
         let r = c.put(&p, &crontab("a")).await;
-        assert_status(&r, 422, "Invalid", "CronTab.stable.example.com \"a\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
+        assert_status(&r, 422, "Invalid", "crontabs.stable.example.com \"a\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
+        // ... but a missing object is NotFound first, as kube-apiserver checks existence first.
+        let r = c.put(&format!("{CTS}/absent"), &crontab("absent")).await;
+        assert_eq!(r.status, 404);
         // Status write: keeps spec, no generation bump.
         let mut s = v.clone();
         s["status"] = json!({"replicas": 3});

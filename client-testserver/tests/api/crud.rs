@@ -231,7 +231,7 @@ async fn update_rules() {
         let l = json!({"metadata": {"name": "l"}, "spec": {"holderIdentity": "me"}});
         assert_eq!(c.post(lp, &l).await.status, 201);
         let r = c.put(&format!("{lp}/l"), &l).await;
-        assert_status(&r, 422, "Invalid", "Lease.coordination.k8s.io \"l\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
+        assert_status(&r, 422, "Invalid", "leases.coordination.k8s.io \"l\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
     })
     .await;
 }

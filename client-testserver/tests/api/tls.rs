@@ -47,10 +47,8 @@ async fn get_tls(
 #[tokio::test]
 async fn https_with_generated_ca_and_token() {
     within(async {
-        let started = std::time::Instant::now();
+        // Start-up time is measured by the benchmark, not asserted here.
         let s = client_testserver::TestServer::start().await.unwrap();
-        let startup = started.elapsed();
-        assert!(startup < std::time::Duration::from_secs(2), "{startup:?}");
         assert!(s.url().starts_with("https://127.0.0.1:"));
         let conn = connector(s.ca_pem().unwrap(), None);
         let r = get_tls(&s, &conn, CMS, &[]).await;
