@@ -29,7 +29,9 @@
 //!
 //! Run: `cargo bench -p tests --bench client_floor`. `CLIENT_FLOOR_ROUNDS=N`
 //! scales the interleaved rounds (default 1 = the documented counts);
-//! `CLIENT_FLOOR_NO_DIVAN=1` stops after the interleaved figures.
+//! `CLIENT_FLOOR_NO_DIVAN=1` stops after the interleaved figures;
+//! `CLIENT_FLOOR_DIVAN_ONLY=1` skips them (for profiling one divan bench:
+//! `... --bench client_floor -- get_client`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::collections::BTreeMap;
@@ -531,10 +533,12 @@ impl Workload {
     }
 
     /// Operations timed together as one sample.
+    /// Short samples (about half a millisecond for the small verbs), so
+    /// that most escape the other processes' time slices on a busy machine.
     fn ops_per_sample(self) -> usize {
         match self {
-            Self::Get | Self::Create => 100,
-            Self::Get16 => 25,
+            Self::Get | Self::Create => 10,
+            Self::Get16 => 4,
             Self::List | Self::Watch => 1,
         }
     }
@@ -542,9 +546,10 @@ impl Workload {
     /// Interleaved rounds (each: one floor sample and one client sample).
     fn rounds(self) -> usize {
         match self {
-            Self::Get | Self::Get16 | Self::Create => 40,
-            Self::List => 20,
-            Self::Watch => 6,
+            Self::Get | Self::Create => 500,
+            Self::Get16 => 300,
+            Self::List => 30,
+            Self::Watch => 8,
         }
     }
 }
@@ -651,7 +656,7 @@ fn interleaved(scale: f64) {
             let paired = paired[paired.len() / 2];
             let (f, c) = (summarize(floor), summarize(client));
             println!(
-                "| {} | {rt_name} | {} ({}–{}; {}–{}) | {} ({}–{}; {}–{}) | {:.3} (paired {paired:.3}) |",
+                "| {} | {rt_name} | {} ({}–{}; {}–{}) | {} ({}–{}; {}–{}) | {:.3} | {paired:.3} | {:.3} |",
                 w.label(),
                 fmt(f.median),
                 fmt(f.p10),
@@ -664,28 +669,75 @@ fn interleaved(scale: f64) {
                 fmt(c.min),
                 fmt(c.max),
                 c.median.as_secs_f64() / f.median.as_secs_f64(),
+                c.p10.as_secs_f64() / f.p10.as_secs_f64(),
             );
         }
     }
 }
 
-fn sizes() {
+/// Sizes on the wire, and where the floor's time goes: fetching the bytes
+/// (server and transport, no decoding) against decoding them in memory.
+fn breakdown() {
     let fx = fixture();
     let side = &fx.current;
+    let f = &side.floor;
     side.rt.block_on(async {
-        let get = |url: String| async move {
-            let r = side.floor.http.get(url).send().await.unwrap();
-            (r.version(), r.bytes().await.unwrap().len())
+        let fetch = |url: String| async move {
+            let r = f.http.get(url).send().await.unwrap();
+            (r.version(), r.bytes().await.unwrap())
         };
-        let (version, one) = get(format!(
-            "{}/{LIST_NS}/backupjobs/job-000000",
-            side.floor.base
-        ))
-        .await;
-        let (_, list) = get(format!("{}/{LIST_NS}/backupjobs", side.floor.base)).await;
+        let one_url = format!("{}/{LIST_NS}/backupjobs/job-000000", f.base);
+        let list_url = format!("{}/{LIST_NS}/backupjobs", f.base);
+        let (version, one) = fetch(one_url).await;
+        let (_, list) = fetch(list_url.clone()).await;
         println!(
-            "one object: {one} bytes; list of {LIST_OBJECTS}: {:.2} MiB; protocol {version:?}",
-            list as f64 / 1048576.0
+            "one object: {} bytes; list of {LIST_OBJECTS}: {:.2} MiB; protocol {version:?}",
+            one.len(),
+            list.len() as f64 / 1048576.0
+        );
+        let (mut fetching, mut decoding, mut watching) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..10 {
+            let t = Instant::now();
+            black_box(fetch(list_url.clone()).await);
+            fetching.push(t.elapsed());
+            let t = Instant::now();
+            black_box(serde_json::from_slice::<List<BackupJob>>(&list).unwrap());
+            decoding.push(t.elapsed());
+        }
+        for _ in 0..4 {
+            let url = format!(
+                "{}/{WATCH_NS}/backupjobs?resourceVersion=0&watch=true",
+                f.base
+            );
+            let t = Instant::now();
+            let mut body = f.http.get(url).send().await.unwrap().bytes_stream();
+            let mut lines = 0;
+            while lines < WATCH_EVENTS {
+                let chunk = body.next().await.unwrap().unwrap();
+                lines += chunk.iter().filter(|&&b| b == b'\n').count();
+            }
+            watching.push(t.elapsed());
+        }
+        let (fetching, decoding, watching) = (
+            summarize(fetching),
+            summarize(decoding),
+            summarize(watching),
+        );
+        println!("breakdown on the current-thread runtime (median, min):");
+        println!(
+            "  list of 10k, bytes only (server + TLS + HTTP/2): {} ({})",
+            fmt(fetching.median),
+            fmt(fetching.min)
+        );
+        println!(
+            "  list of 10k, serde_json decode of those bytes: {} ({})",
+            fmt(decoding.median),
+            fmt(decoding.min)
+        );
+        println!(
+            "  watch of 100k, bytes only (lines counted, not decoded): {} ({})",
+            fmt(watching.median),
+            fmt(watching.min)
         );
     });
 }
@@ -867,7 +919,9 @@ fn main() {
         return;
     }
     // `cargo test --benches` runs the binary with --test: skip the figures.
-    if !std::env::args().any(|a| a == "--test") {
+    let figures = !std::env::args().any(|a| a == "--test")
+        && std::env::var_os("CLIENT_FLOOR_DIVAN_ONLY").is_none();
+    if figures {
         let scale = std::env::var("CLIENT_FLOOR_ROUNDS")
             .ok()
             .and_then(|v| v.parse::<f64>().ok())
@@ -878,8 +932,8 @@ fn main() {
             "seeded {LIST_OBJECTS} + {WATCH_EVENTS} objects in {:?}",
             t.elapsed()
         );
-        sizes();
         interleaved(scale);
+        breakdown();
         memory();
         if std::env::var_os("CLIENT_FLOOR_NO_DIVAN").is_some() {
             return;
