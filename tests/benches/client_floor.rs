@@ -29,7 +29,8 @@
 //!
 //! Run: `cargo bench -p tests --bench client_floor`. `CLIENT_FLOOR_ROUNDS=N`
 //! scales the interleaved rounds (default 1 = the documented counts);
-//! `CLIENT_FLOOR_NO_DIVAN=1` stops after the interleaved figures;
+//! `CLIENT_FLOOR_ONLY=watch` keeps the workloads whose label contains the
+//! text; `CLIENT_FLOOR_NO_DIVAN=1` stops after the interleaved figures;
 //! `CLIENT_FLOOR_DIVAN_ONLY=1` skips them (for profiling one divan bench:
 //! `... --bench client_floor -- get_client`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -549,7 +550,7 @@ impl Workload {
             Self::Get | Self::Create => 500,
             Self::Get16 => 300,
             Self::List => 30,
-            Self::Watch => 8,
+            Self::Watch => 12,
         }
     }
 }
@@ -626,10 +627,14 @@ fn fmt(d: Duration) -> String {
 fn interleaved(scale: f64) {
     let fx = fixture();
     println!(
-        "| workload | runtime | floor median (p10–p90; min–max) | client median (p10–p90; min–max) | client/floor |"
+        "| workload | runtime | floor median (p10–p90; min–max) | client median (p10–p90; min–max) | client/floor: medians | paired | p10s |"
     );
-    println!("|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
+    let only = std::env::var("CLIENT_FLOOR_ONLY").unwrap_or_default();
     for w in Workload::ALL {
+        if !w.label().contains(only.as_str()) {
+            continue;
+        }
         for (rt_name, side) in [("current_thread", &fx.current), ("multi_thread", &fx.multi)] {
             let rounds = ((w.rounds() as f64 * scale).round() as usize).max(3);
             // Warm-up: connections, allocator, caches.
