@@ -14,9 +14,12 @@
 //! Workloads: sequential get; 16 concurrent gets; list of 10 000 objects of
 //! about 1 KB; watch of 100 000 events; create. The watch starts from
 //! `resourceVersion=0` on a namespace seeded with 100 000 objects: the server
-//! sends its stored bytes as ADDED events (one copy per event, no encoding),
-//! so the time is the client's framing and decoding, not the server's write
-//! path. Each workload runs on a current-thread and on a multi-thread
+//! sends its stored bytes as ADDED events (one copy per event, no encoding,
+//! none of the write path that writing while watching would add), so the
+//! server's share is as small as it can be and the same for both sides. A
+//! breakdown then shows that share (bytes only, no decoding) and times the
+//! watch's framing and decoding in memory, without the server, through the
+//! client's `EventStream` and through the floor's loop. Each workload runs on a current-thread and on a multi-thread
 //! (2 workers) tokio runtime.
 //!
 //! `main` prints, per workload and runtime, the medians of interleaved rounds
@@ -723,11 +726,63 @@ fn breakdown() {
             }
             watching.push(t.elapsed());
         }
-        let (fetching, decoding, watching) = (
-            summarize(fetching),
-            summarize(decoding),
-            summarize(watching),
-        );
+        // The watch's framing and decoding alone, in memory: the chunks of one
+        // real watch body through the client's `EventStream` (what
+        // `WatchStream` wraps) and through the floor's loop.
+        let url = format!("{}/{WATCH_NS}/backupjobs?resourceVersion=0&watch=true", f.base);
+        let mut body = f.http.get(url).send().await.unwrap().bytes_stream();
+        let (mut chunks, mut lines) = (Vec::new(), 0);
+        while lines < WATCH_EVENTS {
+            let chunk = body.next().await.unwrap().unwrap();
+            lines += chunk.iter().filter(|&&b| b == b'\n').count();
+            chunks.push(chunk);
+        }
+        drop(body);
+        let (mut framing_client, mut framing_floor) = (Vec::new(), Vec::new());
+        for _ in 0..10 {
+            let t = Instant::now();
+            let chunk_stream =
+                futures_util::stream::iter(chunks.iter().map(|c| Ok::<_, std::io::Error>(c.clone())));
+            let mut events =
+                client_core::watch::EventStream::<_, BackupJob>::new(chunk_stream);
+            let mut seen = 0;
+            while let Some(event) = events.next().await {
+                if let WatchEvent::Added(job) = event.unwrap() {
+                    black_box(&job);
+                    seen += 1;
+                }
+            }
+            assert_eq!(seen, WATCH_EVENTS);
+            framing_client.push(t.elapsed());
+            let t = Instant::now();
+            let mut partial: Vec<u8> = Vec::new();
+            let mut seen = 0;
+            for chunk in &chunks {
+                let mut rest: &[u8] = chunk;
+                if !partial.is_empty() {
+                    let Some(i) = rest.iter().position(|&b| b == b'\n') else {
+                        partial.extend_from_slice(rest);
+                        continue;
+                    };
+                    partial.extend_from_slice(&rest[..i]);
+                    seen += added(&partial);
+                    partial.clear();
+                    rest = &rest[i + 1..];
+                }
+                while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+                    seen += added(&rest[..i]);
+                    rest = &rest[i + 1..];
+                }
+                partial.extend_from_slice(rest);
+            }
+            assert_eq!(seen, WATCH_EVENTS);
+            framing_floor.push(t.elapsed());
+        }
+        let chunk_count = chunks.len();
+        drop(chunks);
+        let (framing_client, framing_floor) = (summarize(framing_client), summarize(framing_floor));
+        let (fetching, decoding, watching) =
+            (summarize(fetching), summarize(decoding), summarize(watching));
         println!("breakdown on the current-thread runtime (median, min):");
         println!(
             "  list of 10k, bytes only (server + TLS + HTTP/2): {} ({})",
@@ -743,6 +798,14 @@ fn breakdown() {
             "  watch of 100k, bytes only (lines counted, not decoded): {} ({})",
             fmt(watching.median),
             fmt(watching.min)
+        );
+        println!(
+            "  watch of 100k, framing + decoding in memory ({chunk_count} chunks): floor loop {} ({}), client EventStream {} ({}), ratio of medians {:.3}",
+            fmt(framing_floor.median),
+            fmt(framing_floor.min),
+            fmt(framing_client.median),
+            fmt(framing_client.min),
+            framing_client.median.as_secs_f64() / framing_floor.median.as_secs_f64()
         );
     });
 }
