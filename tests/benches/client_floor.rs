@@ -739,7 +739,7 @@ fn breakdown() {
         }
         drop(body);
         let (mut framing_client, mut framing_floor) = (Vec::new(), Vec::new());
-        for _ in 0..10 {
+        for _ in 0..20 {
             let t = Instant::now();
             let chunk_stream =
                 futures_util::stream::iter(chunks.iter().map(|c| Ok::<_, std::io::Error>(c.clone())));
