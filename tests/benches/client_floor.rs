@@ -19,22 +19,25 @@
 //! server's share is as small as it can be and the same for both sides. A
 //! breakdown then shows that share (bytes only, no decoding) and times the
 //! watch's framing and decoding in memory, without the server, through the
-//! client's `EventStream` and through the floor's loop. Each workload runs on a current-thread and on a multi-thread
-//! (2 workers) tokio runtime.
+//! client's `EventStream` and through the floor's loop. Each workload runs
+//! on a current-thread and on a multi-thread (2 workers) tokio runtime.
 //!
 //! `main` prints, per workload and runtime, the medians of interleaved rounds
 //! (floor and client alternate, the order swapped every round), p10–p90 and
-//! min–max, and the ratio client/floor; then the peak memory of the 10k list,
+//! min–max, and three ratios client/floor: of the medians, paired (the
+//! median of the per-round ratios) and of the p10s; then the breakdown; then
+//! the peak memory of the 10k list,
 //! `VmHWM` of a child process per side (this binary re-run with
 //! `CLIENT_FLOOR_MEM_CHILD=client|floor`, given the server's URL, token and CA
 //! in the environment; the child holds only a client and a current-thread
-//! runtime); then divan measures each side on its own.
+//! runtime); then divan measures each side on its own. Figures and how to
+//! read them: `docs/performance.md`.
 //!
 //! Run: `cargo bench -p tests --bench client_floor`. `CLIENT_FLOOR_ROUNDS=N`
 //! scales the interleaved rounds (default 1 = the documented counts);
 //! `CLIENT_FLOOR_ONLY=watch` keeps the workloads whose label contains the
-//! text; `CLIENT_FLOOR_NO_DIVAN=1` stops after the interleaved figures;
-//! `CLIENT_FLOOR_DIVAN_ONLY=1` skips them (for profiling one divan bench:
+//! text; `CLIENT_FLOOR_NO_DIVAN=1` stops before divan;
+//! `CLIENT_FLOOR_DIVAN_ONLY=1` runs divan alone (for profiling one bench:
 //! `... --bench client_floor -- get_client`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
