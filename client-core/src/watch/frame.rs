@@ -121,6 +121,34 @@ impl FrameDecoder {
         }
     }
 
+    /// Appends `chunk` like [`push`](Self::push), except that when nothing is
+    /// buffered and `chunk` holds a complete first line, that line is
+    /// returned as a slice of `chunk` instead of being copied (only the rest
+    /// of the chunk is buffered). The line is what
+    /// [`next_frame`](Self::next_frame) would have returned next: trimmed,
+    /// non-blank and within the limit; otherwise the chunk is simply pushed.
+    ///
+    /// Call it only after [`next_frame`](Self::next_frame) returned `Ok(None)`,
+    /// so that no complete frame is waiting in the buffer.
+    pub(crate) fn push_taking_first_line<'c>(&mut self, chunk: &'c [u8]) -> Option<&'c [u8]> {
+        if self.discarding || !self.buf.is_empty() {
+            self.push(chunk);
+            return None;
+        }
+        let Some(end) = memchr_newline(chunk) else {
+            self.push(chunk);
+            return None;
+        };
+        let line = chunk[..end].trim_ascii();
+        if line.len() > self.max_frame_len {
+            // `next_frame` reports it.
+            self.push(chunk);
+            return None;
+        }
+        self.push(&chunk[end + 1..]);
+        (!line.is_empty()).then_some(line)
+    }
+
     /// The next complete, non-blank frame (without its line ending), or `Ok(None)`
     /// if more bytes are needed.
     ///

@@ -113,7 +113,13 @@ where
                 Ok(None) => {}
             }
             match ready!(Pin::new(&mut this.inner).poll_next(cx)) {
-                Some(Ok(chunk)) => this.decoder.push(chunk.as_ref()),
+                Some(Ok(chunk)) => {
+                    // Chunks usually hold one whole event: decode it in place
+                    // rather than copying it through the line buffer.
+                    if let Some(frame) = this.decoder.push_taking_first_line(chunk.as_ref()) {
+                        return Poll::Ready(Some(decode_event(frame).map_err(WatchError::Frame)));
+                    }
+                }
                 Some(Err(e)) => {
                     this.done = true;
                     return Poll::Ready(Some(Err(WatchError::Transport(e))));

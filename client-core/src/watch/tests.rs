@@ -369,8 +369,45 @@ fn expected_lines(data: &[u8]) -> (Vec<Vec<u8>>, Vec<u8>) {
     (lines, tail)
 }
 
+/// Frames and `TooLarge` counts from a decoder fed with `push` only, or with
+/// `push_taking_first_line` as `EventStream` feeds it.
+fn frames_of(data: &[u8], cuts: &[usize], max: usize, take_first: bool) -> (Vec<Vec<u8>>, usize) {
+    let mut dec = FrameDecoder::with_max_frame_len(max);
+    let (mut frames, mut too_large) = (Vec::new(), 0);
+    let mut drain = |dec: &mut FrameDecoder, frames: &mut Vec<Vec<u8>>| loop {
+        match dec.next_frame() {
+            Ok(Some(frame)) => frames.push(frame.to_vec()),
+            Ok(None) => break,
+            Err(_) => too_large += 1,
+        }
+    };
+    for chunk in chunks(data, cuts) {
+        if take_first {
+            if let Some(line) = dec.push_taking_first_line(chunk) {
+                frames.push(line.to_vec());
+            }
+        } else {
+            dec.push(chunk);
+        }
+        drain(&mut dec, &mut frames);
+    }
+    (frames, too_large)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn taking_the_first_line_in_place_frames_alike(
+        data in proptest::collection::vec(prop_oneof![Just(b'\n'), Just(b'\r'), Just(b' '), any::<u8>()], 0..400),
+        cuts in proptest::collection::vec(any::<usize>(), 0..12),
+        max in prop_oneof![Just(DEFAULT_MAX_FRAME_LEN), 1usize..64],
+    ) {
+        prop_assert_eq!(
+            frames_of(&data, &cuts, max, true),
+            frames_of(&data, &cuts, max, false)
+        );
+    }
 
     #[test]
     fn framing_is_independent_of_chunking(
