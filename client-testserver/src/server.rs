@@ -205,7 +205,11 @@ async fn accept_loop(listener: TcpListener, tls: Option<TlsAcceptor>, state: Arc
     loop {
         tokio::select! {
             r = listener.accept() => {
-                let Ok((stream, _)) = r else { continue };
+                let Ok((stream, _)) = r else {
+                    // Out of descriptors or a transient error: do not spin a core.
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    continue;
+                };
                 let _ = stream.set_nodelay(true);
                 conns.spawn(connection(stream, tls.clone(), state.clone()));
             }

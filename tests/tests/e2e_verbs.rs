@@ -493,42 +493,49 @@ async fn paging_is_consistent_under_concurrent_writes() {
     .unwrap()
     .unwrap();
 
-    // Writers add and delete objects while the pager walks 10 at a time.
-    let writer = {
-        let widgets = widgets.clone();
-        tokio::spawn(async move {
-            for i in 0..40 {
-                widgets
-                    .create(&widget(&format!("new{i:03}")), &CreateOptions::default())
-                    .await
-                    .unwrap();
-                widgets
-                    .delete(&format!("p{:03}", 119 - i), &DeleteOptions::default())
-                    .await
-                    .unwrap();
-            }
-        })
-    };
-    let pages: Vec<_> = timeout(
-        STEP,
-        widgets
-            .list_pages(&ListOptions::default().limit(10))
-            .try_collect::<Vec<_>>(),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    timeout(STEP, writer).await.unwrap().unwrap();
-    let names: Vec<String> = pages
+    // Walk 10 at a time, and write between pages: after the first page,
+    // add 40 objects and delete the last 40 originals, so the later pages
+    // would differ if they were not read from the first page's snapshot.
+    let mut pages = widgets.list_pages(&ListOptions::default().limit(10));
+    let first = timeout(STEP, pages.try_next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let mut writes = Vec::new();
+    for i in 0..40 {
+        writes.push(widgets.create(&widget(&format!("new{i:03}")), &CreateOptions::default()));
+    }
+    for result in timeout(STEP, futures_util::future::join_all(writes))
+        .await
+        .unwrap()
+    {
+        result.unwrap();
+    }
+    for i in 0..40 {
+        timeout(
+            STEP,
+            widgets.delete(&format!("p{:03}", 119 - i), &DeleteOptions::default()),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    }
+    let rest: Vec<_> = timeout(STEP, pages.try_collect::<Vec<_>>())
+        .await
+        .unwrap()
+        .unwrap();
+    let all_pages: Vec<_> = std::iter::once(first).chain(rest).collect();
+    let names: Vec<String> = all_pages
         .iter()
         .flat_map(|p| &p.items)
         .map(|w| w.metadata.name.clone().unwrap())
         .collect();
-    // One snapshot: exactly the 120 originals (a page taken after a delete
-    // still shows it), none of the new ones, in name order, no duplicates.
+    // One snapshot: exactly the 120 originals (pages read after the deletes
+    // still show them), none of the new ones, in name order, no duplicates.
     let want: Vec<String> = (0..120).map(|i| format!("p{i:03}")).collect();
     assert_eq!(names, want);
-    let rvs: std::collections::BTreeSet<_> = pages
+    let rvs: std::collections::BTreeSet<_> = all_pages
         .iter()
         .map(|p| p.metadata.resource_version.clone())
         .collect();
@@ -536,6 +543,22 @@ async fn paging_is_consistent_under_concurrent_writes() {
         rvs.len(),
         1,
         "every page reports the snapshot's revision: {rvs:?}"
+    );
+    // The writes did land: a fresh list differs from the snapshot.
+    let now = timeout(STEP, widgets.list(&ListOptions::default()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(now.items.len(), 120);
+    assert!(
+        now.items
+            .iter()
+            .any(|w| w.metadata.name.as_deref() == Some("new000"))
+    );
+    assert!(
+        !now.items
+            .iter()
+            .any(|w| w.metadata.name.as_deref() == Some("p119"))
     );
 }
 
