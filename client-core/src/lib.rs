@@ -25,6 +25,7 @@ mod dynamic;
 mod error;
 mod paging;
 pub mod resource;
+pub mod schema;
 mod secret;
 #[cfg(test)]
 mod test_pki;
@@ -60,3 +61,8 @@ pub use derived::{ClusterResourceClient, NamespacedResourceClient};
 
 #[cfg(feature = "derive")]
 pub use client_derive::{Clientset, Resource};
+
+/// schemars 1.x, with client-core's `schemars` feature: the `JsonSchema` that
+/// `#[resource(.., schema)]` turns into a CRD's structural schema.
+#[cfg(feature = "schemars")]
+pub use schemars;

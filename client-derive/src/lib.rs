@@ -12,6 +12,7 @@
 
 mod attr;
 mod check;
+mod crd;
 mod errors;
 mod expand_clientset;
 mod expand_resource;
@@ -176,6 +177,7 @@ fn resource(input: &DeriveInput) -> proc_macro2::TokenStream {
         ok
     };
     check::attrs(input, &attrs, &shape, &mut errors);
+    crd::check(input, &attrs.crd, attrs.no_crd, &mut errors);
     let model = model::build(input, &attrs, &shape);
     let compile_errors = errors.to_compile_errors();
     let body = if !item_errors_before {
