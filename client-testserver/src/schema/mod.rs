@@ -23,10 +23,12 @@
 //! ```
 
 mod admit;
+pub mod cel;
 mod defaults;
 mod errors;
 mod prune;
 pub mod regex;
+pub mod structural;
 mod validate;
 
 pub use admit::{Admitted, FieldValidation, admit, crd_version_schema, warning_header_value};
@@ -144,6 +146,8 @@ pub struct Schema {
     pub list_map_keys: Vec<String>,
     /// `x-kubernetes-map-type: atomic` (`granular`, the default, is `false`).
     pub map_atomic: bool,
+    /// `x-kubernetes-validations`, as written (evaluated by [`cel`]).
+    pub validations: Vec<Value>,
 }
 
 impl Schema {
@@ -328,6 +332,11 @@ fn parse_node(v: &Value, path: &str, depth: usize) -> Result<Schema, SchemaError
         list_type,
         list_map_keys: strings("x-kubernetes-list-map-keys")?,
         map_atomic,
+        validations: m
+            .get("x-kubernetes-validations")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
     })
 }
 
