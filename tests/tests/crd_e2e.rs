@@ -215,6 +215,31 @@ async fn generated_crds_are_accepted_and_enforced() {
     .await;
 }
 
+/// The helper a crate's own tests call: every rule of the CRD compiles.
+#[test]
+fn every_cel_rule_of_the_crd_compiles() {
+    use client_testserver::schema::structural::verify_crd;
+    verify_crd(&CronTab::crd().unwrap()).unwrap();
+    let mut crd = CronTab::crd().unwrap();
+    if let Some(s) = crd.spec.versions[0]
+        .schema
+        .as_mut()
+        .and_then(|s| s.open_api_v3_schema.as_mut())
+    {
+        s["x-kubernetes-validations"][0]["rule"] = "self.metadata.name.size() <= twenty".into();
+    }
+    let e = verify_crd(&crd).unwrap_err();
+    assert_eq!(e.messages.len(), 1, "{e}");
+    assert!(
+        e.messages[0].starts_with("spec.versions[0].schema.openAPIV3Schema.x-kubernetes-validations[0].rule: Invalid value"),
+        "{e}"
+    );
+    assert!(
+        e.messages[0].ends_with("undeclared reference to 'twenty'"),
+        "{e}"
+    );
+}
+
 #[tokio::test]
 async fn a_rule_that_does_not_compile_is_refused_at_crd_create() {
     within(async {

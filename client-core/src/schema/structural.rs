@@ -520,6 +520,10 @@ impl Rewriter<'_> {
         }
         if nullable {
             out.insert("nullable".into(), Value::Bool(true));
+        } else if out.get("default") == Some(&Value::Null) {
+            // `#[serde(default)]` on a `serde_json::Value`: a null default
+            // that a non-nullable field would refuse.
+            out.remove("default");
         }
         Ok(Value::Object(out))
     }

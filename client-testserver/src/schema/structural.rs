@@ -25,6 +25,46 @@ use serde_json::{Value, json};
 
 use super::FieldError;
 
+/// Why [`verify_crd`] refused a CRD: kube-apiserver's field errors, one per line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the API server would refuse this CRD:\n{}", .messages.join("\n"))]
+pub struct CrdRefused {
+    /// Each error as kube-apiserver words it.
+    pub messages: Vec<String>,
+}
+
+/// The test helper for a crate that publishes CRDs: checks a CRD (any
+/// `Serialize` form, such as `CronTab::crd()?`) the way kube-apiserver does
+/// at create, structural schema and every CEL rule, so that a typo in a
+/// rule fails `cargo test` rather than `kubectl apply`.
+///
+/// # Errors
+/// [`CrdRefused`] with every error, or the serialization error's text.
+///
+/// ```
+/// use client_testserver::schema::structural::verify_crd;
+/// use serde_json::json;
+///
+/// let crd = |rule: &str| json!({"spec": {"versions": [{"name": "v1", "schema": {"openAPIV3Schema": {
+///     "type": "object", "x-kubernetes-validations": [{"rule": rule}]}}}]}});
+/// assert!(verify_crd(&crd("self.metadata.name.size() < 10")).is_ok());
+/// let e = verify_crd(&crd("self.metadata.name.size( < 10")).unwrap_err();
+/// assert!(e.messages[0].contains("x-kubernetes-validations[0].rule"));
+/// ```
+pub fn verify_crd(crd: &impl serde::Serialize) -> Result<(), CrdRefused> {
+    let value = serde_json::to_value(crd).map_err(|e| CrdRefused {
+        messages: vec![e.to_string()],
+    })?;
+    let errors = check_crd(&value);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(CrdRefused {
+            messages: errors.iter().map(FieldError::message).collect(),
+        })
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Level {
     Root,
