@@ -81,7 +81,7 @@ pub mod __private {
         CrdColumn, CrdInfo, CrdRule, CrdScale, CrdVersion, crd_version, crd_with_versions,
         other_version, schema_of,
     };
-    pub use crate::schema::{CrdError, crd_yaml};
+    pub use crate::schema::{CrdError, CrdSchema, crd_yaml};
 
     /// The `CustomResourceDefinition` serving `K`: one version, served and
     /// stored, with a permissive schema. Generic code, so each derive only

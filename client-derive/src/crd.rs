@@ -301,7 +301,8 @@ pub fn expand(model: &ResourceModel, attrs: &CrdAttrs, info: TokenStream) -> Tok
         }
     };
     let schema = if let Some(span) = attrs.schema {
-        let s = quote_spanned!(span=> #k::__private::schema_of::<Self>()?);
+        let generated = quote_spanned!(span=> <Self as #k::__private::CrdSchema>::crd_schema());
+        let s = quote!(#k::__private::schema_of::<Self>(#generated)?);
         quote!(::core::option::Option::Some(#s))
     } else {
         quote!(::core::option::Option::None)

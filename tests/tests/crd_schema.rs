@@ -470,6 +470,34 @@ fn flattened_fields_are_hoisted() {
     );
 }
 
+#[derive(JsonSchema, Serialize, Deserialize)]
+struct Bounds {
+    /// Strictly positive.
+    #[schemars(extend("exclusiveMinimum" = 0))]
+    ratio: f64,
+    tags: std::collections::BTreeSet<String>,
+    #[schemars(extend("x-kubernetes-map-type" = "atomic"))]
+    selector: BTreeMap<String, String>,
+}
+
+#[test]
+fn exclusive_bounds_sets_and_atomic_maps() {
+    assert_eq!(
+        field_schema::<Bounds>(),
+        json!({
+            "type": "object",
+            "properties": {
+                "ratio": {"type": "number", "format": "double", "minimum": 0, "exclusiveMinimum": true,
+                          "description": "Strictly positive."},
+                "tags": {"type": "array", "items": {"type": "string"}, "x-kubernetes-list-type": "set"},
+                "selector": {"type": "object", "additionalProperties": {"type": "string"},
+                             "x-kubernetes-map-type": "atomic"}
+            },
+            "required": ["ratio", "tags", "selector"]
+        })
+    );
+}
+
 // Shapes with no structural form fail with the field path and a fix.
 #[derive(JsonSchema, Serialize, Deserialize)]
 struct Bad {

@@ -257,13 +257,18 @@ pub trait CrdVersion: Resource {
     fn crd_version() -> Result<CustomResourceDefinitionVersion, CrdError>;
 }
 
-/// The schema half of `crd_version` for a `schema` resource.
+/// The schema half of `crd_version` for a `schema` resource: `K`'s
+/// generated schema (from `<K as CrdSchema>::crd_schema()`, called in the
+/// user's crate so that a missing `JsonSchema` is reported there) with the
+/// kind and version added to an error.
 ///
 /// # Errors
 ///
 /// [`CrdError::Schema`] with the field path.
-pub fn schema_of<K: Resource + super::CrdSchema>() -> Result<serde_json::Value, CrdError> {
-    K::crd_schema().map_err(|source| CrdError::Schema {
+pub fn schema_of<K: Resource>(
+    generated: Result<serde_json::Value, StructuralError>,
+) -> Result<serde_json::Value, CrdError> {
+    generated.map_err(|source| CrdError::Schema {
         kind: K::KIND,
         version: K::VERSION,
         source,

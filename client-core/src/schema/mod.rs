@@ -34,6 +34,7 @@ pub trait CrdSchema {
 }
 
 #[cfg(feature = "schemars")]
+#[diagnostic::do_not_recommend]
 impl<T: schemars::JsonSchema> CrdSchema for T {
     fn crd_schema() -> Result<Value, StructuralError> {
         resource_schema(&json_schema::<T>())

@@ -43,7 +43,6 @@ const KEPT: &[&str] = &[
     "pattern",
     "maxItems",
     "minItems",
-    "uniqueItems",
     "multipleOf",
     "enum",
     "maxProperties",
@@ -494,6 +493,15 @@ impl Rewriter<'_> {
                 "use a map (additionalProperties) and a CEL rule on its keys",
             ));
         }
+        // kube-apiserver refuses `uniqueItems: true` (quadratic to check);
+        // a list of unique scalars is `x-kubernetes-list-type: set`, as
+        // controller-gen's `+listType=set` writes it.
+        if m.remove("uniqueItems") == Some(Value::Bool(true))
+            && !m.contains_key("x-kubernetes-list-type")
+            && out.get("items").is_some_and(is_scalar_schema)
+        {
+            out.insert("x-kubernetes-list-type".into(), json!("set"));
+        }
         for (k, val) in m {
             if KEPT.contains(&k.as_str()) {
                 out.insert(k, val);
@@ -768,6 +776,14 @@ fn merge_object(
         }
     }
     Ok(())
+}
+
+/// A rewritten item schema of a scalar type (a `set` list needs scalars).
+fn is_scalar_schema(v: &Value) -> bool {
+    matches!(
+        v.get("type").and_then(Value::as_str),
+        Some("string" | "integer" | "number" | "boolean")
+    )
 }
 
 fn is_null_schema(v: &Value) -> bool {

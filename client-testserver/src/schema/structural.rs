@@ -142,6 +142,12 @@ fn node(s: &Value, lvl: Level, path: &str, depth: usize, out: &mut Vec<FieldErro
             );
         }
     }
+    if is_true(s, "uniqueItems") {
+        out.push(FieldError::forbidden(
+            format!("{path}.uniqueItems"),
+            "uniqueItems cannot be set to true since the runtime complexity becomes quadratic",
+        ));
+    }
     let int_or_string = is_true(s, "x-kubernetes-int-or-string");
     let preserve = is_true(s, "x-kubernetes-preserve-unknown-fields");
     let embedded = is_true(s, "x-kubernetes-embedded-resource");
@@ -358,10 +364,12 @@ mod tests {
     fn missing_types_and_items_are_reported_at_the_version_index() {
         assert_eq!(
             errors(json!({"type": "object", "properties": {
-                "spec": {"properties": {"list": {"type": "array"}, "x": {"items": {}}}}
+                "spec": {"properties": {"list": {"type": "array"}, "x": {"items": {}},
+                         "set": {"type": "array", "uniqueItems": true, "items": {"type": "string"}}}}
             }})),
             vec![
                 "spec.versions[1].schema.openAPIV3Schema.properties[spec].properties[list].items: Required value: must be specified",
+                "spec.versions[1].schema.openAPIV3Schema.properties[spec].properties[set].uniqueItems: Forbidden: uniqueItems cannot be set to true since the runtime complexity becomes quadratic",
                 "spec.versions[1].schema.openAPIV3Schema.properties[spec].properties[x].items.type: Required value: must not be empty for specified array items",
                 "spec.versions[1].schema.openAPIV3Schema.properties[spec].properties[x].type: Required value: must not be empty for specified object fields",
                 "spec.versions[1].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields",
