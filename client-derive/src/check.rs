@@ -8,8 +8,10 @@ use syn::{Data, DeriveInput, Fields};
 use crate::attr::{METHOD_VERBS, READ_VERBS, ResourceAttrs, Sp, VERBS};
 use crate::errors::{Errors, unknown_message};
 use crate::model::Shape;
-use crate::names::{
-    is_api_version, is_dns1035_label, is_dns1123_subdomain, is_kind, is_snake_ident,
+use crate::names::{is_kind, is_snake_ident};
+use client_names::{
+    CRD_GROUP_NEEDS_A_DOT, is_api_version, is_crd_group, is_dns1035_label, is_dns1123_label,
+    is_dns1123_subdomain,
 };
 
 const COLUMN_TYPES: &[&str] = &["integer", "number", "string", "boolean", "date"];
@@ -84,6 +86,15 @@ pub fn item(input: &DeriveInput, shape: &Shape, errors: &mut Errors) {
     }
 }
 
+/// Why a dotless group cannot carry a generated `crd()`.
+fn crd_group_message(group: &str) -> String {
+    format!(
+        "group `{group}` cannot serve a CustomResourceDefinition: kube-apiserver refuses a CRD \
+         whose group has no dot (\"{CRD_GROUP_NEEDS_A_DOT}\"); use a domain you own, such as \
+         `{group}.example.com`, or add `no_crd` for a built-in group such as `apps`"
+    )
+}
+
 fn check_label(errors: &mut Errors, what: &str, v: &Sp<String>) {
     if !is_dns1035_label(&v.value) {
         errors.at(
@@ -125,6 +136,9 @@ pub fn attrs(input: &DeriveInput, attrs: &ResourceAttrs, shape: &Shape, errors: 
                 g.value
             ),
         ),
+        Some(g) if !g.value.is_empty() && attrs.no_crd.is_none() && !is_crd_group(&g.value) => {
+            errors.at(g.span, crd_group_message(&g.value))
+        }
         Some(_) => {}
     }
     match &attrs.version {
@@ -412,7 +426,7 @@ fn check_methods(attrs: &ResourceAttrs, errors: &mut Errors) {
                 m.span,
                 "`method` needs `subresource = \"...\"` (such as \"scale\")",
             ),
-            Some(s) if !crate::names::is_dns1123_label(&s.value) => errors.at(
+            Some(s) if !is_dns1123_label(&s.value) => errors.at(
                 s.span,
                 format!(
                     "invalid subresource `{}`: expected a lowercase path segment such as `scale`",
@@ -656,6 +670,49 @@ mod tests {
             ),
             "did you mean `string`?",
         );
+    }
+
+    #[test]
+    fn crd_groups_need_a_dot() {
+        one(
+            quote::quote!(
+                #[resource(group = "widgets", version = "v1")]
+                struct X {
+                    metadata: M,
+                }
+            ),
+            "should be a domain with at least one dot",
+        );
+        for ok in [
+            quote::quote!(
+                #[resource(group = "apps", version = "v1", no_crd)]
+                struct X {
+                    metadata: M,
+                }
+            ),
+            quote::quote!(
+                #[resource(group = "", version = "v1")]
+                struct X {
+                    metadata: M,
+                }
+            ),
+        ] {
+            let errs = errors_of(ok);
+            assert!(errs.is_empty(), "{errs:?}");
+        }
+    }
+
+    #[test]
+    fn a_subdomain_label_may_be_longer_than_63() {
+        // apimachinery limits a subdomain to 253 characters in all, not per label.
+        let group = format!("{}.example.com", "a".repeat(64));
+        let errs = errors_of(quote::quote!(
+            #[resource(group = #group, version = "v1")]
+            struct X {
+                metadata: M,
+            }
+        ));
+        assert!(errs.is_empty(), "{errs:?}");
     }
 
     #[test]

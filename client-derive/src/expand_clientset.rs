@@ -10,8 +10,8 @@ use syn::{Data, DeriveInput, Fields, Ident};
 use crate::attr::{ClientsetAttr, ClientsetEntry, Sp, parse_clientset_attrs};
 use crate::errors::Errors;
 use crate::model::crate_path;
-use crate::names::{is_api_version, is_dns1123_subdomain, is_snake_ident};
-use crate::plural::{default_plural, group_version_accessor, snake_to_camel};
+use crate::names::{group_version_accessor, is_snake_ident, snake_to_camel};
+use client_names::{default_plural, is_api_version, is_dns1035_label, is_dns1123_subdomain};
 
 /// One resource getter, resolved.
 struct Getter {
@@ -49,7 +49,7 @@ fn getters(
             Some(Sp { value, span }) => (value.clone(), *span),
             None => (default_plural(&last_ident(&e.path)), e.path.span()),
         };
-        if !crate::names::is_dns1035_label(&plural) || plural.contains('-') {
+        if !is_dns1035_label(&plural) || plural.contains('-') {
             errors.at(
                 span,
                 format!(

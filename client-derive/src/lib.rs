@@ -17,7 +17,6 @@ mod expand_clientset;
 mod expand_resource;
 mod model;
 mod names;
-mod plural;
 
 use proc_macro::TokenStream;
 use syn::DeriveInput;
@@ -54,7 +53,7 @@ use syn::DeriveInput;
 ///
 /// | key | meaning | default |
 /// |---|---|---|
-/// | `group = ".."` | API group, a DNS-1123 subdomain; `""` is the core group (`/api/v1`) | required |
+/// | `group = ".."` | API group, a DNS-1123 subdomain; `""` is the core group (`/api/v1`); a group that gets a `crd()` needs a dot (kube-apiserver refuses a CRD in `widgets`) | required |
 /// | `version = ".."` | `v1`, `v1beta2`, `v2alpha1`, ... | required |
 /// | `kind = ".."` | CamelCase kind | the struct's name |
 /// | `plural = ".."` | URL plural, a lowercase DNS-1035 label | client-gen's pluralisation of the kind |
@@ -80,6 +79,8 @@ use syn::DeriveInput;
 ///
 /// Compile errors, each on the offending token: unknown keys and verbs (with
 /// the closest valid one suggested), duplicate keys, malformed group, version,
+/// a group without a dot on a kind that gets a `crd()` (add `no_crd` for
+/// built-in groups such as `apps`),
 /// kind, plural, singular, short names, categories, scale paths and printer
 /// columns; `cluster` with `namespaced`, `only_verbs` with `skip_verbs`,
 /// `no_verbs` with `readonly`/`only_verbs`/`skip_verbs`, `readonly` with a

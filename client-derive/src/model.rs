@@ -4,7 +4,7 @@
 use syn::{Data, DeriveInput, Fields, Ident};
 
 use crate::attr::{ColumnAttr, MethodAttr, ResourceAttrs, Sp, VERBS};
-use crate::plural::default_plural;
+use client_names::default_plural;
 
 /// The shape of the user's item, as far as the derive cares.
 pub struct Shape {
