@@ -1,7 +1,8 @@
 //! Parsing of `#[resource(...)]` and `#[clientset(...)]` into typed values with spans.
 //!
 //! This layer only checks syntax (which keys exist, what shape their value has,
-//! no key given twice). Whether the values make sense together is `check.rs`'s job.
+//! no key given twice, which words are verbs). Whether the values make sense
+//! together is `check.rs`'s job.
 
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
