@@ -283,7 +283,16 @@ impl ResourceKind {
             )
         };
         let s = |p: &str| crd.pointer(p).and_then(Value::as_str).map(str::to_string);
-        let group = s("/spec/group").ok_or_else(|| invalid("spec.group", "Required value"))?;
+        let group = s("/spec/group")
+            .filter(|g| !g.is_empty())
+            .ok_or_else(|| invalid("spec.group", "Required value"))?;
+        let group_errors = client_names::crd_group_errors(&group);
+        if !group_errors.is_empty() {
+            return Err(invalid(
+                "spec.group",
+                &format!("Invalid value: {group:?}: {}", group_errors.join(",")),
+            ));
+        }
         let plural = s("/spec/names/plural")
             .ok_or_else(|| invalid("spec.names.plural", "Required value"))?;
         let kind =
