@@ -25,6 +25,7 @@
 mod client_cert;
 mod exec;
 mod impersonation;
+mod plugin_process;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -111,17 +112,30 @@ pub enum AuthError {
         command: PathBuf,
         /// Its exit status.
         status: String,
-        /// What it wrote to stderr (capped); its stdout is never shown.
+        /// The end of what it wrote to stderr (at most 1 KiB), with
+        /// anything that looks like a credential replaced by `[redacted]`; its stdout is
+        /// never shown.
         stderr: String,
     },
 
-    /// The exec plugin ran longer than allowed and was killed.
+    /// The exec plugin ran longer than allowed and was killed, with every process it
+    /// started (its process group, on Unix).
     #[error("exec plugin {} did not finish within {after:?}", command.display())]
     ExecTimeout {
         /// The command.
         command: PathBuf,
         /// The time limit.
         after: Duration,
+    },
+
+    /// The exec plugin printed more than 4 MiB on stdout (an `ExecCredential` is a few
+    /// KiB); it was killed, with every process it started.
+    #[error("exec plugin {} printed more than the limit of {limit} bytes", command.display())]
+    ExecOutputTooLarge {
+        /// The command.
+        command: PathBuf,
+        /// The limit, in bytes.
+        limit: usize,
     },
 
     /// The exec plugin's output is not a usable `ExecCredential`.
