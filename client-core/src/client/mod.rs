@@ -140,7 +140,10 @@ impl RestClientBuilder {
                 reason: e.to_string(),
             })
         })?;
-        let base_url = config.cluster_url.as_str().trim_end_matches('/').to_owned();
+        // Credentials in the URL are the authenticator's (basic auth); left in, reqwest would
+        // send them as a second `Authorization` header, and `Debug` would print them.
+        let cluster_url = crate::config::without_userinfo(&config.cluster_url);
+        let base_url = cluster_url.as_str().trim_end_matches('/').to_owned();
         if config.cluster_url.cannot_be_a_base() {
             return Err(RequestError::InvalidBaseUrl(base_url).into());
         }
