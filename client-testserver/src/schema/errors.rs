@@ -56,12 +56,6 @@ impl FieldErrorKind {
 }
 
 /// One field error.
-///
-/// ```
-/// use client_testserver::schema::FieldError;
-/// let e = FieldError::required("spec.cronSpec");
-/// assert_eq!(e.message(), "spec.cronSpec: Required value");
-/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// The field, as `field.Path` prints it (`spec.items[2].name`).
@@ -290,12 +284,6 @@ pub fn go_quote(s: &str) -> String {
 /// several in brackets joined by `, `, duplicates dropped), `details` with
 /// `name`, `group`, `kind` and one cause per error (`reason`, `message`
 /// without the field, `field`).
-///
-/// ```
-/// use client_testserver::schema::{FieldError, invalid_error};
-/// let e = invalid_error("stable.example.com", "CronTab", "c", &[FieldError::required("spec.cronSpec")]);
-/// assert_eq!(e.message, "CronTab.stable.example.com \"c\" is invalid: spec.cronSpec: Required value");
-/// ```
 pub fn invalid_error(group: &str, kind: &str, name: &str, errors: &[FieldError]) -> ApiError {
     let qualified = if group.is_empty() {
         kind.to_string()
@@ -422,6 +410,33 @@ mod tests {
         assert_eq!(
             one.message,
             "K.g \"n\" is invalid: spec.cronSpec: Required value"
+        );
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn field_error_example() {
+        use crate::schema::FieldError;
+        let e = FieldError::required("spec.cronSpec");
+        assert_eq!(e.message(), "spec.cronSpec: Required value");
+    }
+
+    #[test]
+    fn invalid_error_example() {
+        use crate::schema::{FieldError, invalid_error};
+        let e = invalid_error(
+            "stable.example.com",
+            "CronTab",
+            "c",
+            &[FieldError::required("spec.cronSpec")],
+        );
+        assert_eq!(
+            e.message,
+            "CronTab.stable.example.com \"c\" is invalid: spec.cronSpec: Required value"
         );
     }
 }

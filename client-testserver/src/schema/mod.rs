@@ -5,22 +5,6 @@
 //!
 //! Pure functions over `serde_json::Value`; the server calls them in the
 //! order kube-apiserver does: prune, default, validate.
-//!
-//! ```
-//! use client_testserver::schema::{Schema, apply_defaults, prune, validate};
-//! use serde_json::json;
-//!
-//! let schema = Schema::parse(&json!({
-//!     "type": "object",
-//!     "properties": {"spec": {"type": "object", "properties": {
-//!         "replicas": {"type": "integer", "maximum": 10, "default": 1}}}}
-//! })).unwrap();
-//! let mut obj = json!({"apiVersion": "v1", "kind": "K", "spec": {"foo": 1}});
-//! assert_eq!(prune(&schema, &mut obj), vec!["spec.foo".to_string()]);
-//! apply_defaults(&schema, &mut obj);
-//! assert_eq!(obj["spec"]["replicas"], 1);
-//! assert!(validate(&schema, &obj).is_empty());
-//! ```
 
 mod admit;
 mod defaults;
@@ -29,9 +13,11 @@ mod prune;
 pub mod regex;
 mod validate;
 
-pub use admit::{Admitted, FieldValidation, admit, crd_version_schema, warning_header_value};
+pub use admit::{FieldValidation, admit, crd_version_schema, warning_header_value};
 pub use defaults::apply_defaults;
-pub use errors::{FieldError, FieldErrorKind, go_quote, invalid_error, render_value};
+#[cfg(test)]
+pub use errors::FieldErrorKind;
+pub use errors::{FieldError, go_quote, invalid_error};
 pub use prune::{prune, strict_error, unknown_field_warnings};
 pub use validate::validate;
 
@@ -167,19 +153,6 @@ impl Schema {
             Some(AdditionalProperties::Schema(s)) => Some(s),
             _ => None,
         }
-    }
-
-    /// Whether unknown keys of an object at this node are kept.
-    pub fn keeps_unknown(&self) -> bool {
-        self.preserve_unknown_fields
-            || matches!(
-                self.additional_properties,
-                Some(AdditionalProperties::Bool(true))
-            )
-            || matches!(
-                self.additional_properties,
-                Some(AdditionalProperties::Schema(_))
-            )
     }
 }
 
@@ -400,5 +373,28 @@ mod tests {
             Schema::parse(&deep),
             Err(SchemaError::TooDeep { .. })
         ));
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn module_doc_example() {
+        use crate::schema::{Schema, apply_defaults, prune, validate};
+        use serde_json::json;
+
+        let schema = Schema::parse(&json!({
+            "type": "object",
+            "properties": {"spec": {"type": "object", "properties": {
+                "replicas": {"type": "integer", "maximum": 10, "default": 1}}}}
+        }))
+        .unwrap();
+        let mut obj = json!({"apiVersion": "v1", "kind": "K", "spec": {"foo": 1}});
+        assert_eq!(prune(&schema, &mut obj), vec!["spec.foo".to_string()]);
+        apply_defaults(&schema, &mut obj);
+        assert_eq!(obj["spec"]["replicas"], 1);
+        assert!(validate(&schema, &obj).is_empty());
     }
 }

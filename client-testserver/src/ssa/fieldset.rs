@@ -121,6 +121,7 @@ impl FieldSet {
     }
 
     /// Whether `p` is a member.
+    #[cfg_attr(not(test), allow(dead_code))] // reached from the unit tests only
     pub fn contains(&self, p: &[PathElement]) -> bool {
         self.0.contains(p)
     }

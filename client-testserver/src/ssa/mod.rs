@@ -5,33 +5,12 @@
 //! [`apply`] merges an apply configuration into the live object, records
 //! the applier's fields in `metadata.managedFields` and reports conflicts;
 //! [`record_update`] records the `Update` entry of an ordinary write.
-//!
-//! ```
-//! use client_testserver::ssa::apply;
-//! use serde_json::json;
-//!
-//! let cfg = json!({"apiVersion": "v1", "kind": "ConfigMap",
-//!     "metadata": {"name": "c"}, "data": {"a": "1"}});
-//! let out = apply(None, &cfg, "alice", false, None, "2024-01-01T00:00:00Z").unwrap();
-//! assert!(out.created);
-//! assert_eq!(out.object["metadata"]["managedFields"][0]["fieldsV1"],
-//!            json!({"f:data": {"f:a": {}}}));
-//! let other = json!({"apiVersion": "v1", "kind": "ConfigMap",
-//!     "metadata": {"name": "c"}, "data": {"a": "2"}});
-//! let err = apply(Some(&out.object), &other, "bob", false, None, "2024-01-01T00:00:01Z").unwrap_err();
-//! assert_eq!(err.to_api_error().message,
-//!            "Apply failed with 1 conflict: conflict with \"alice\": .data.a");
-//! ```
 
 mod fieldset;
 mod options;
 
-pub use fieldset::{
-    FieldSet, FieldsV1Error, MAX_FIELD_DEPTH, Path, PathElement, path_string, remove_at, value_at,
-};
-pub use options::{
-    FIELD_MANAGER_MAX_LENGTH, WriteOptions, check_write_options, default_field_manager,
-};
+pub use fieldset::{FieldSet, MAX_FIELD_DEPTH, PathElement, path_string, remove_at, value_at};
+pub use options::{WriteOptions, check_write_options, default_field_manager};
 
 use crate::error::ApiError;
 use crate::schema::{ListType, Schema, go_quote};
@@ -468,6 +447,7 @@ fn merge(live: &mut Value, applied: &Value, s: Option<&Schema>, depth: usize) {
 /// changes when the write changed no field. Entries left empty are dropped.
 ///
 /// `schema` decides list granularity as for [`apply`] (`None`: lists atomic).
+#[cfg_attr(not(test), allow(dead_code))] // reached from the unit tests only
 pub fn record_update(
     old: &Value,
     new: &Value,
@@ -541,3 +521,38 @@ pub fn record_update_for(
 
 #[cfg(test)]
 mod tests;
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn module_doc_example() {
+        use crate::ssa::apply;
+        use serde_json::json;
+
+        let cfg = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "c"}, "data": {"a": "1"}});
+        let out = apply(None, &cfg, "alice", false, None, "2024-01-01T00:00:00Z").unwrap();
+        assert!(out.created);
+        assert_eq!(
+            out.object["metadata"]["managedFields"][0]["fieldsV1"],
+            json!({"f:data": {"f:a": {}}})
+        );
+        let other = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "c"}, "data": {"a": "2"}});
+        let err = apply(
+            Some(&out.object),
+            &other,
+            "bob",
+            false,
+            None,
+            "2024-01-01T00:00:01Z",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_api_error().message,
+            "Apply failed with 1 conflict: conflict with \"alice\": .data.a"
+        );
+    }
+}

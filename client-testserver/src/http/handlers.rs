@@ -3,45 +3,18 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 
-use crate::body::Body;
 use crate::discovery;
 use crate::error::ApiError;
-use crate::faults::Faults;
-use crate::reqlog::{LoggedRequest, RequestLog};
-use crate::router::{Route, route};
-use crate::verbs::Backend;
-
-/// Server-wide settings the handlers read.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    /// Bearer token required, if any.
-    pub token: Option<String>,
-    /// Accept a verified client certificate as authentication.
-    pub client_cert_auth: bool,
-    /// Largest accepted request body.
-    pub max_body_bytes: usize,
-    /// Interval between watch bookmarks.
-    pub bookmark_interval: Duration,
-}
-
-/// Shared state of the handlers.
-pub struct State {
-    /// Store and served resources.
-    pub backend: Backend,
-    /// Fault rules.
-    pub faults: Faults,
-    /// Request log.
-    pub log: RequestLog,
-    /// Settings.
-    pub settings: Settings,
-}
+use crate::http::body::Body;
+use crate::http::request_log::LoggedRequest;
+use crate::http::router::{Route, route};
+use crate::http::state::State;
 
 pub(crate) type Resp = Response<Body>;
 
@@ -217,7 +190,7 @@ where
             }
             json_response(200, &serde_json::to_value(all).unwrap_or_default())
         }
-        Route::Resource(rp) => crate::resources::resource(&state, rp, req)
+        Route::Resource(rp) => crate::http::resources::resource(&state, rp, req)
             .await
             .unwrap_or_else(|e| match e {
                 Failure::PlainNotFound => plain_not_found(),
@@ -238,7 +211,7 @@ fn admin_faults(state: &State, req: &Req) -> Resp {
                 state.faults.compact();
                 return json_response(200, &json!({"compacted": true}));
             }
-            match serde_json::from_value::<crate::faults::Fault>(v) {
+            match serde_json::from_value::<crate::http::faults::Fault>(v) {
                 Ok(f) => {
                     state.faults.add(f);
                     json_response(201, &json!({"added": true}))
@@ -308,8 +281,8 @@ pub(crate) fn decode_body(req: &Req) -> Result<Value, ApiError> {
         }
         // kubectl's typed generators (create configmap/secret/namespace).
         "application/vnd.kubernetes.protobuf" => {
-            crate::protobuf::decode(&req.body).map_err(|e| match e {
-                crate::protobuf::ProtoError::Unsupported(_) => ApiError::new(
+            crate::http::protobuf::decode(&req.body).map_err(|e| match e {
+                crate::http::protobuf::ProtoError::Unsupported(_) => ApiError::new(
                     415,
                     "UnsupportedMediaType",
                     format!(

@@ -4,13 +4,6 @@
 //! `application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json`;
 //! this module parses such lists instead of matching literals, and never
 //! panics on malformed headers (bad parts are skipped).
-//!
-//! ```
-//! use client_testserver::accept::{content_type_essence, wants_table};
-//! assert!(wants_table("application/json;as=Table;v=v1;g=meta.k8s.io, application/json"));
-//! assert!(!wants_table("application/json"));
-//! assert_eq!(content_type_essence("Application/Merge-Patch+JSON; charset=utf-8"), "application/merge-patch+json");
-//! ```
 
 /// One media range of an `Accept` header: `type/subtype;name=value;...`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,14 +90,6 @@ fn is_token(s: &str) -> bool {
 /// Elements without a valid `type/subtype` are skipped; a bare `*` counts as
 /// `*/*`; parameters without `=` are ignored. An empty or blank header gives
 /// an empty list (the caller treats that as `*/*`).
-///
-/// ```
-/// use client_testserver::accept::parse_accept;
-/// let ranges = parse_accept(r#"application/json;as=Table;g="meta.k8s.io";q=0.9, */*;q=0.1"#);
-/// assert_eq!(ranges.len(), 2);
-/// assert_eq!(ranges[0].param("g"), Some("meta.k8s.io"));
-/// assert_eq!(ranges[1].type_, "*");
-/// ```
 pub fn parse_accept(header: &str) -> Vec<MediaRange> {
     let mut out = Vec::new();
     for element in split_unquoted(header, ',') {
@@ -155,6 +140,7 @@ pub fn wants_table(header: &str) -> bool {
 
 /// The lowercased `type/subtype` of a `Content-Type` header, without
 /// parameters or surrounding whitespace (`""` for an empty header).
+#[cfg_attr(not(test), allow(dead_code))] // reached from the unit tests only
 pub fn content_type_essence(header: &str) -> String {
     header
         .split(';')
@@ -275,5 +261,32 @@ mod tests {
             let _ = wants_table(&s);
             let _ = content_type_essence(&s);
         }
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn module_doc_example() {
+        use crate::http::accept::{content_type_essence, wants_table};
+        assert!(wants_table(
+            "application/json;as=Table;v=v1;g=meta.k8s.io, application/json"
+        ));
+        assert!(!wants_table("application/json"));
+        assert_eq!(
+            content_type_essence("Application/Merge-Patch+JSON; charset=utf-8"),
+            "application/merge-patch+json"
+        );
+    }
+
+    #[test]
+    fn parse_accept_example() {
+        use crate::http::accept::parse_accept;
+        let ranges = parse_accept(r#"application/json;as=Table;g="meta.k8s.io";q=0.9, */*;q=0.1"#);
+        assert_eq!(ranges.len(), 2);
+        assert_eq!(ranges[0].param("g"), Some("meta.k8s.io"));
+        assert_eq!(ranges[1].type_, "*");
     }
 }

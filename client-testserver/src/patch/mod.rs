@@ -1,16 +1,6 @@
 //! JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386), the two patch
 //! types every resource accepts (`application/json-patch+json` and
 //! `application/merge-patch+json`).
-//!
-//! ```
-//! use client_testserver::patch::{json_patch, merge_patch};
-//! use serde_json::json;
-//!
-//! let mut doc = json!({"spec": {"replicas": 1, "paused": true}});
-//! json_patch(&mut doc, &json!([{"op": "replace", "path": "/spec/replicas", "value": 3}])).unwrap();
-//! merge_patch(&mut doc, &json!({"spec": {"paused": null}}));
-//! assert_eq!(doc, json!({"spec": {"replicas": 3}}));
-//! ```
 
 use serde_json::{Map, Value};
 
@@ -138,18 +128,6 @@ impl PatchError {
 ///
 /// [`PatchError`] for a malformed patch, a path that does not resolve, an
 /// array index out of range, or a failed `test`.
-///
-/// ```
-/// use client_testserver::patch::json_patch;
-/// use serde_json::json;
-/// let mut doc = json!({"items": [1, 2]});
-/// json_patch(&mut doc, &json!([
-///     {"op": "add", "path": "/items/-", "value": 3},
-///     {"op": "test", "path": "/items/0", "value": 1},
-///     {"op": "move", "from": "/items/0", "path": "/first"},
-/// ])).unwrap();
-/// assert_eq!(doc, json!({"items": [2, 3], "first": 1}));
-/// ```
 pub fn json_patch(doc: &mut Value, patch: &Value) -> Result<(), PatchError> {
     let ops = patch.as_array().ok_or(PatchError::NotAnArray)?;
     if ops.len() > MAX_OPS {
@@ -480,14 +458,6 @@ fn array_index(token: &str) -> Option<usize> {
 
 /// Applies an RFC 7386 merge patch: object members merge recursively, `null`
 /// deletes a member, and any non-object patch replaces the document.
-///
-/// ```
-/// use client_testserver::patch::merge_patch;
-/// use serde_json::json;
-/// let mut doc = json!({"a": {"b": 1, "c": 2}, "list": [1, 2]});
-/// merge_patch(&mut doc, &json!({"a": {"b": null, "d": 4}, "list": [3]}));
-/// assert_eq!(doc, json!({"a": {"c": 2, "d": 4}, "list": [3]}));
-/// ```
 pub fn merge_patch(doc: &mut Value, patch: &Value) {
     let Value::Object(patch) = patch else {
         *doc = patch.clone();
@@ -986,5 +956,51 @@ mod limit_tests {
             doc,
             json!({"spec": {"items": [{"name": "a"}, {"name": "b"}]}})
         );
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn module_doc_example() {
+        use crate::patch::{json_patch, merge_patch};
+        use serde_json::json;
+
+        let mut doc = json!({"spec": {"replicas": 1, "paused": true}});
+        json_patch(
+            &mut doc,
+            &json!([{"op": "replace", "path": "/spec/replicas", "value": 3}]),
+        )
+        .unwrap();
+        merge_patch(&mut doc, &json!({"spec": {"paused": null}}));
+        assert_eq!(doc, json!({"spec": {"replicas": 3}}));
+    }
+
+    #[test]
+    fn json_patch_example() {
+        use crate::patch::json_patch;
+        use serde_json::json;
+        let mut doc = json!({"items": [1, 2]});
+        json_patch(
+            &mut doc,
+            &json!([
+                {"op": "add", "path": "/items/-", "value": 3},
+                {"op": "test", "path": "/items/0", "value": 1},
+                {"op": "move", "from": "/items/0", "path": "/first"},
+            ]),
+        )
+        .unwrap();
+        assert_eq!(doc, json!({"items": [2, 3], "first": 1}));
+    }
+
+    #[test]
+    fn merge_patch_example() {
+        use crate::patch::merge_patch;
+        use serde_json::json;
+        let mut doc = json!({"a": {"b": 1, "c": 2}, "list": [1, 2]});
+        merge_patch(&mut doc, &json!({"a": {"b": null, "d": 4}, "list": [3]}));
+        assert_eq!(doc, json!({"a": {"c": 2, "d": 4}, "list": [3]}));
     }
 }

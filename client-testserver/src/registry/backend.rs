@@ -8,12 +8,12 @@ use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
-use crate::kinds::ResourceKind;
-use crate::names;
+use crate::meta::names;
+use crate::meta::selector::{FieldSelector, LabelSelector};
 use crate::registry::Registry;
-use crate::selector::{FieldSelector, LabelSelector};
-use crate::store::{ObjectKey, Store, WriteOutcome};
-use crate::write::Writer;
+use crate::registry::kind::ResourceKind;
+use crate::registry::writer::Writer;
+use crate::storage::store::{ObjectKey, Store, WriteOutcome};
 
 /// Which part of an object a write addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -412,7 +412,7 @@ impl Backend {
         m.insert("uid".into(), json!(new_uid()));
         m.insert(
             "creationTimestamp".into(),
-            json!(crate::timefmt::now_rfc3339()),
+            json!(crate::meta::timefmt::now_rfc3339()),
         );
         if kind.sets_generation {
             m.insert("generation".into(), json!(1));
@@ -482,7 +482,7 @@ impl Backend {
                 )],
             ));
         }
-        let now = crate::timefmt::now_rfc3339();
+        let now = crate::meta::timefmt::now_rfc3339();
         let cond = |t: &str, reason: &str, msg: &str| json!({"type": t, "status": "True", "lastTransitionTime": now, "reason": reason, "message": msg});
         let status = json!({
             "conditions": [
@@ -640,9 +640,9 @@ impl Backend {
         w: &Writer,
     ) -> Result<(Value, bool), ApiError> {
         let cfg = self.apply_configuration(kind, version, ns, name, cfg, part)?;
-        let schema = crate::write::object_schema(kind, &cfg);
+        let schema = crate::registry::writer::object_schema(kind, &cfg);
         let run = |live: Option<&Value>| {
-            let now = crate::timefmt::now_rfc3339();
+            let now = crate::meta::timefmt::now_rfc3339();
             crate::ssa::apply(live, &cfg, &w.manager, force, schema.as_deref(), &now)
                 .map(|out| out.object)
                 .map_err(|c| c.to_api_error())
@@ -707,7 +707,7 @@ impl Backend {
             }
             meta(&mut cfg).insert("namespace".into(), json!(url_ns));
         }
-        if let Some(schema) = crate::write::object_schema(kind, &cfg) {
+        if let Some(schema) = crate::registry::writer::object_schema(kind, &cfg) {
             let pruned = crate::schema::prune(&schema, &mut cfg.clone());
             if !pruned.is_empty() {
                 return Err(undeclared_fields(kind, version, ns, name, &pruned));
@@ -873,7 +873,7 @@ impl Backend {
                 meta(&mut new).insert("resourceVersion".into(), json!(old_rv));
                 return Ok((WriteOutcome::Unchanged, new));
             }
-            if deleting && fin(&new).is_empty() && !crate::namespaces::held_by_spec(&k, &new) {
+            if deleting && fin(&new).is_empty() && !crate::registry::namespaces::held_by_spec(&k, &new) {
                 crd_deleted = true;
                 return Ok((WriteOutcome::Delete(encode(&new)), new));
             }
@@ -904,7 +904,7 @@ impl Backend {
         let k = kind.clone();
         let want_uid = str_at(options, "/preconditions/uid").map(str::to_string);
         let want_rv = str_at(options, "/preconditions/resourceVersion").map(str::to_string);
-        crate::namespaces::refuse_protected_delete(kind, name)?;
+        crate::registry::namespaces::refuse_protected_delete(kind, name)?;
         let mut began_terminating = false;
         let out = self.store.write(&kind.resource(), &key, |cur, rv| {
             let Some(cur) = cur else {
@@ -935,7 +935,7 @@ impl Backend {
                 .pointer("/metadata/finalizers")
                 .and_then(Value::as_array)
                 .is_some_and(|a| !a.is_empty());
-            let terminates = crate::namespaces::held_by_spec(&k, &obj);
+            let terminates = crate::registry::namespaces::held_by_spec(&k, &obj);
             if has_finalizers || terminates {
                 if obj.pointer("/metadata/deletionTimestamp").is_some() {
                     return Ok((WriteOutcome::Unchanged, Deleted::Pending(obj)));
@@ -943,13 +943,13 @@ impl Backend {
                 let m = meta(&mut obj);
                 m.insert(
                     "deletionTimestamp".into(),
-                    json!(crate::timefmt::now_rfc3339()),
+                    json!(crate::meta::timefmt::now_rfc3339()),
                 );
                 if !terminates {
                     m.insert("deletionGracePeriodSeconds".into(), json!(0));
                 }
                 m.insert("resourceVersion".into(), json!(rv.to_string()));
-                crate::namespaces::mark_terminating(&k, &mut obj);
+                crate::registry::namespaces::mark_terminating(&k, &mut obj);
                 if dry_run {
                     return Ok((WriteOutcome::Unchanged, Deleted::Pending(obj)));
                 }

@@ -1,13 +1,16 @@
 //! Chooses Table output from the `Accept` header and builds Tables with a
 //! resource's printer columns, for lists, gets and watch events.
 
+pub(crate) mod jsonpath;
+pub(crate) mod table;
+
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::kinds::ResourceKind;
-use crate::table::{IncludeObject, PrinterColumn, build_table};
-use crate::watch::Transform;
+use crate::http::watch::Transform;
+use crate::output::table::{IncludeObject, PrinterColumn, build_table};
+use crate::registry::kind::ResourceKind;
 
 /// A Table renderer for one resource.
 pub struct TableOutput {
@@ -42,7 +45,7 @@ pub fn table_for(
     accept: &str,
     include_object: Option<&str>,
 ) -> Option<TableOutput> {
-    if !crate::accept::wants_table(accept) {
+    if !crate::http::accept::wants_table(accept) {
         return None;
     }
     Some(TableOutput {

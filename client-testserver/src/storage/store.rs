@@ -351,11 +351,6 @@ impl Store {
             notify: Arc::downgrade(&self.notify),
         }
     }
-
-    /// Number of objects stored for `resource`.
-    pub fn count(&self, resource: &str) -> usize {
-        self.lock().tables.get(resource).map_or(0, |t| t.len())
-    }
 }
 
 impl Inner {

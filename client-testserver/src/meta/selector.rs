@@ -20,18 +20,6 @@
 //! `f=v`, `f==v`, `f!=v` joined by `,`, with `\,`, `\=` and `\\` escaping in
 //! values. Which fields a kind supports is the caller's business: see
 //! [`FieldSelector::fields`].
-//!
-//! ```
-//! use client_testserver::selector::{FieldSelector, LabelSelector};
-//! use serde_json::json;
-//!
-//! let sel = LabelSelector::parse("app in (web, api), tier!=db").unwrap();
-//! let labels = json!({"app": "web"});
-//! assert!(sel.matches(labels.as_object().unwrap()));
-//!
-//! let fields = FieldSelector::parse("metadata.name=foo").unwrap();
-//! assert_eq!(fields.single_name(), Some("foo"));
-//! ```
 
 use serde_json::{Map, Value};
 use std::fmt;
@@ -140,13 +128,6 @@ impl LabelSelector {
     ///
     /// [`SelectorError`] on bad syntax, an invalid key or value, an empty
     /// `in ()` set, or a non-integer bound for `>` / `<`.
-    ///
-    /// ```
-    /// use client_testserver::selector::LabelSelector;
-    /// assert!(LabelSelector::parse("a in (x,y),!b,c").is_ok());
-    /// let err = LabelSelector::parse("a in x").unwrap_err();
-    /// assert_eq!(err.to_string(), "unable to parse requirement: found 'x', expected: '('");
-    /// ```
     pub fn parse(input: &str) -> Result<LabelSelector, SelectorError> {
         let tokens = lex(input);
         let mut p = Parser { tokens, pos: 0 };
@@ -550,12 +531,6 @@ impl FieldSelector {
     ///
     /// [`SelectorError`] when a term has no operator, or a value holds a bad
     /// escape or an unescaped `,` / `=`.
-    ///
-    /// ```
-    /// use client_testserver::selector::FieldSelector;
-    /// let s = FieldSelector::parse(r"metadata.name=a\,b,status.phase!=Running").unwrap();
-    /// assert_eq!(s.fields().collect::<Vec<_>>(), ["metadata.name", "status.phase"]);
-    /// ```
     pub fn parse(input: &str) -> Result<FieldSelector, SelectorError> {
         let mut requirements = Vec::new();
         for term in split_terms(input) {
@@ -684,14 +659,6 @@ fn unescape_value(raw: &str) -> Result<String, SelectorError> {
 /// `status.phase`, `type`) from an object as a string. Numbers and booleans
 /// are rendered as JSON text; a missing field, `null`, an object or an array
 /// give `None`.
-///
-/// ```
-/// use serde_json::json;
-/// let obj = json!({"metadata": {"name": "x"}, "count": 3});
-/// assert_eq!(client_testserver::selector::field_value(&obj, "metadata.name").as_deref(), Some("x"));
-/// assert_eq!(client_testserver::selector::field_value(&obj, "count").as_deref(), Some("3"));
-/// assert_eq!(client_testserver::selector::field_value(&obj, "status.phase"), None);
-/// ```
 pub fn field_value(obj: &Value, field: &str) -> Option<String> {
     let mut cur = obj;
     for part in field.split('.') {
@@ -1021,5 +988,62 @@ mod tests {
         assert_eq!(field_value(&obj, "type.deeper"), None);
         assert_eq!(field_value(&obj, ""), None);
         assert_eq!(field_value(&json!("str"), "a"), None);
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn module_doc_example() {
+        use crate::meta::selector::{FieldSelector, LabelSelector};
+        use serde_json::json;
+
+        let sel = LabelSelector::parse("app in (web, api), tier!=db").unwrap();
+        let labels = json!({"app": "web"});
+        assert!(sel.matches(labels.as_object().unwrap()));
+
+        let fields = FieldSelector::parse("metadata.name=foo").unwrap();
+        assert_eq!(fields.single_name(), Some("foo"));
+    }
+
+    #[test]
+    fn parse_example() {
+        use crate::meta::selector::LabelSelector;
+        assert!(LabelSelector::parse("a in (x,y),!b,c").is_ok());
+        let err = LabelSelector::parse("a in x").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unable to parse requirement: found 'x', expected: '('"
+        );
+    }
+
+    #[test]
+    fn parse_example_2() {
+        use crate::meta::selector::FieldSelector;
+        let s = FieldSelector::parse(r"metadata.name=a\,b,status.phase!=Running").unwrap();
+        assert_eq!(
+            s.fields().collect::<Vec<_>>(),
+            ["metadata.name", "status.phase"]
+        );
+    }
+
+    #[test]
+    fn field_value_example() {
+        use serde_json::json;
+        let obj = json!({"metadata": {"name": "x"}, "count": 3});
+        assert_eq!(
+            crate::meta::selector::field_value(&obj, "metadata.name").as_deref(),
+            Some("x")
+        );
+        assert_eq!(
+            crate::meta::selector::field_value(&obj, "count").as_deref(),
+            Some("3")
+        );
+        assert_eq!(
+            crate::meta::selector::field_value(&obj, "status.phase"),
+            None
+        );
     }
 }

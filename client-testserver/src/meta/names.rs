@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::kinds::ResourceKind;
-use crate::selector::{validate_label_key, validate_label_value};
+use crate::meta::selector::{validate_label_key, validate_label_value};
+use crate::registry::kind::ResourceKind;
 
 const SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";

@@ -8,11 +8,11 @@ use bytes::{BufMut, Bytes, BytesMut};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-use crate::body::Body;
 use crate::error::ApiError;
-use crate::kinds::ResourceKind;
-use crate::store::{Event, EventType};
-use crate::verbs::{Backend, ListOptions, parse};
+use crate::http::body::Body;
+use crate::registry::backend::{Backend, ListOptions, parse};
+use crate::registry::kind::ResourceKind;
+use crate::storage::store::{Event, EventType};
 
 /// Turns an object into what a watch event carries (e.g. a Table).
 pub type Transform = Arc<dyn Fn(Value) -> Value + Send + Sync>;

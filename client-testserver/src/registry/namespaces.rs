@@ -1,6 +1,6 @@
 //! Namespace lifecycle, as kube-apiserver's `NamespaceLifecycle` admission
 //! and the namespace controller behave, for kinds whose strategy carries a
-//! [`Termination`](crate::kinds::Termination) (namespaces):
+//! [`Termination`](crate::registry::kind::Termination) (namespaces):
 //!
 //! - a created object gets `spec.finalizers: [<finalizer>]`;
 //! - protected names cannot be deleted (403 Forbidden);
@@ -25,10 +25,10 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
-use crate::kinds::ResourceKind;
 use crate::registry::Registry;
-use crate::store::{WeakStore, WriteOutcome};
-use crate::verbs::{Backend, Deleted, parse};
+use crate::registry::backend::{Backend, Deleted, parse};
+use crate::registry::kind::ResourceKind;
+use crate::storage::store::{WeakStore, WriteOutcome};
 
 /// The phase of a namespace being deleted.
 pub const TERMINATING: &str = "Terminating";
@@ -129,7 +129,7 @@ fn spec_finalizers(obj: &Value) -> Vec<&str> {
 }
 
 /// Whether `spec.finalizers` still holds an object of `kind` (only kinds
-/// with a [`Termination`](crate::kinds::Termination) have them).
+/// with a [`Termination`](crate::registry::kind::Termination) have them).
 pub fn held_by_spec(kind: &ResourceKind, obj: &Value) -> bool {
     kind.termination.is_some() && !spec_finalizers(obj).is_empty()
 }
@@ -363,7 +363,7 @@ fn set_conditions(
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let now = crate::timefmt::now_rfc3339();
+    let now = crate::meta::timefmt::now_rfc3339();
     let mut out: Vec<Value> = Vec::new();
     for (t, status, reason, message) in conditions {
         let since = old_conditions

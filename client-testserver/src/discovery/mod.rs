@@ -1,13 +1,15 @@
 //! Discovery documents (`/api`, `/apis`, per group and group-version),
 //! `/version`, and the `/openapi/v3` documents (CRD schemas included).
 
+pub(crate) mod openapi;
+
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::openapi::OpenApiKind;
+use crate::discovery::openapi::OpenApiKind;
 use crate::registry::Registry;
-use crate::verbs::{Backend, parse};
+use crate::registry::backend::{Backend, parse};
 
 /// `/api`: APIVersions.
 pub fn core_versions() -> Value {
@@ -207,14 +209,14 @@ fn crd_schema(crd: &Value, version: &str) -> Option<Value> {
 
 /// `/openapi/v3`: one path per served group-version, with content hashes.
 pub fn openapi_index(backend: &Backend) -> Value {
-    crate::openapi::index(&openapi_kinds(backend))
+    crate::discovery::openapi::index(&openapi_kinds(backend))
 }
 
 /// `/openapi/v3/...`: a document whose write operations declare the
 /// `fieldValidation` parameter (kubectl then validates server-side) and
 /// whose schemas are the CRDs' (permissive ones for built-in kinds).
 pub fn openapi_group_version(backend: &Backend, group: &str, version: &str) -> Option<Value> {
-    crate::openapi::group_version_doc(group, version, &openapi_kinds(backend))
+    crate::discovery::openapi::group_version_doc(group, version, &openapi_kinds(backend))
 }
 
 #[cfg(test)]

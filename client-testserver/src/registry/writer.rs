@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::kinds::ResourceKind;
+use crate::registry::kind::ResourceKind;
 use crate::schema::{FieldValidation, Schema, admit};
 use crate::ssa::{managed_fields_of, record_update_for, set_managed_fields};
 
@@ -140,7 +140,7 @@ impl Writer {
         };
         if !self.applied {
             let schema = object_schema(kind, new);
-            let now = crate::timefmt::now_rfc3339();
+            let now = crate::meta::timefmt::now_rfc3339();
             record_update_for(
                 old,
                 new,

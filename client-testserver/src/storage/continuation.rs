@@ -5,7 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
-use crate::store::ObjectKey;
+use crate::storage::store::ObjectKey;
 
 /// A decoded continue token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,8 +1,15 @@
 //! The set of served resources: built-ins plus those CRDs define.
 
+pub(crate) mod backend;
+pub(crate) mod kind;
+pub(crate) mod namespaces;
+pub(crate) mod writer;
+
+pub(crate) use backend::Backend;
+
 use std::sync::{Arc, RwLock};
 
-use crate::kinds::ResourceKind;
+use crate::registry::kind::ResourceKind;
 
 /// The served resources; cheap to clone.
 #[derive(Clone, Default)]

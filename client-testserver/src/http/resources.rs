@@ -9,15 +9,16 @@ use http::{HeaderValue, Method, Response, header};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::faults::FaultAction;
-use crate::handlers::{
-    Failure, Req, Resp, State, bytes_response, decode_body, json_response, media_type,
+use crate::http::faults::FaultAction;
+use crate::http::handlers::{
+    Failure, Req, Resp, bytes_response, decode_body, json_response, media_type,
 };
-use crate::kinds::ResourceKind;
-use crate::router::ResourcePath;
-use crate::verbs::{Deleted, ListOptions, Part, PatchType, parse};
-use crate::watch::{self, WatchParams, WatchTarget};
-use crate::write::Writer;
+use crate::http::router::ResourcePath;
+use crate::http::state::State;
+use crate::http::watch::{self, WatchParams, WatchTarget};
+use crate::registry::backend::{Deleted, ListOptions, Part, PatchType, parse};
+use crate::registry::kind::ResourceKind;
+use crate::registry::writer::Writer;
 
 fn verb_of(method: &Method, named: bool, watch: bool) -> &'static str {
     match (method, named) {
@@ -475,7 +476,9 @@ fn patch_type(kind: &ResourceKind, ct: Option<&str>) -> Result<PatchType, ApiErr
 
 fn apply_patch(doc: &mut Value, ptype: PatchType, patch: &Value) -> Result<(), ApiError> {
     match ptype {
-        PatchType::Json => crate::patch::json_patch(doc, patch).map_err(crate::verbs::patch_error),
+        PatchType::Json => {
+            crate::patch::json_patch(doc, patch).map_err(crate::registry::backend::patch_error)
+        }
         PatchType::Merge | PatchType::StrategicMerge => {
             crate::patch::merge_patch(doc, patch);
             Ok(())
@@ -500,7 +503,7 @@ fn list(c: &Call<'_>) -> Result<Resp, ApiError> {
         .filter(|l| *l > 0);
     let token = match req.query.get("continue").filter(|s| !s.is_empty()) {
         Some(t) => Some(
-            crate::continuation::decode(t)
+            crate::storage::continuation::decode(t)
                 .ok_or_else(|| ApiError::bad_request("continue key is not valid: invalid token"))?,
         ),
         None => None,
@@ -539,12 +542,12 @@ fn list(c: &Call<'_>) -> Result<Resp, ApiError> {
         Err(current) => {
             let mut e = ApiError::expired(CONTINUE_EXPIRED);
             if let Some(key) = after {
-                e.continue_token = Some(crate::continuation::encode(current, &key));
+                e.continue_token = Some(crate::storage::continuation::encode(current, &key));
             }
             return Err(e);
         }
     };
-    let cont = more.map(|k| crate::continuation::encode(page.rv, &k));
+    let cont = more.map(|k| crate::storage::continuation::encode(page.rv, &k));
     if let Some(t) = crate::output::table_for(kind, &req.accept, req.query.get("includeObject")) {
         let objs: Vec<Value> = page
             .items

@@ -28,7 +28,7 @@ pub struct LoggedRequest {
 /// long-running server or a benchmark does not grow without bound.
 pub const CAPACITY: usize = 10_000;
 
-/// The log of the last [`CAPACITY`] requests; cheap to clone.
+/// The log of the last 10 000 requests; cheap to clone.
 #[derive(Clone, Default)]
 pub struct RequestLog {
     entries: Arc<Mutex<VecDeque<LoggedRequest>>>,
@@ -43,7 +43,7 @@ impl RequestLog {
         entries.push_back(r);
     }
 
-    /// The requests kept (the last [`CAPACITY`]), oldest first.
+    /// The requests kept (the last 10 000), oldest first.
     pub fn all(&self) -> Vec<LoggedRequest> {
         self.entries
             .lock()

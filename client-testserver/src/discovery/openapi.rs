@@ -38,9 +38,9 @@
 //! (`com.example.stable.v1.CronTab`, `io.k8s.api.core.v1.ConfigMap`), plus
 //! a `{Kind}List`:
 //!
-//! - a kind with a schema ([`OpenApiKind::with_schema`](crate::openapi::OpenApiKind::with_schema), a CRD version's
+//! - a kind with a schema ([`OpenApiKind::with_schema`](crate::discovery::openapi::OpenApiKind::with_schema), a CRD version's
 //!   `openAPIV3Schema`) gets that schema, with `apiVersion` and `kind`
-//!   (strings) and `metadata` (`allOf` a `$ref` to [`OBJECT_META`](crate::openapi::OBJECT_META), a
+//!   (strings) and `metadata` (`allOf` a `$ref` to [`OBJECT_META`](crate::discovery::openapi::OBJECT_META), a
 //!   described ObjectMeta every document carries) put in its `properties`,
 //!   replacing what the CRD says of them, as kube-apiserver does;
 //! - other kinds (the built-ins here) get a permissive schema
@@ -64,19 +64,6 @@
 //!   matches; optional.)
 //! - Write handlers must accept the `fieldValidation` query parameter
 //!   (`Strict`, `Warn`, `Ignore`).
-//!
-//! ```
-//! use client_testserver::openapi::{OpenApiKind, doc_for_path, index};
-//! let kinds = [
-//!     OpenApiKind::new("", "v1", "ConfigMap", "configmaps", true),
-//!     OpenApiKind::new("stable.example.com", "v1", "CronTab", "crontabs", true),
-//! ];
-//! let idx = index(&kinds);
-//! let url = idx["paths"]["apis/stable.example.com/v1"]["serverRelativeURL"].as_str().unwrap();
-//! assert!(url.starts_with("/openapi/v3/apis/stable.example.com/v1?hash="));
-//! assert!(doc_for_path("apis/stable.example.com/v1", &kinds).is_some());
-//! assert!(doc_for_path("apis/other/v1", &kinds).is_none());
-//! ```
 
 use serde_json::{Map, Value, json};
 
@@ -157,6 +144,7 @@ pub fn index(kinds: &[OpenApiKind]) -> Value {
 /// The document at `/openapi/v3/{path}` (`path` like `api/v1` or
 /// `apis/stable.example.com/v1`, without query), or `None` for an unknown
 /// group-version. `api/v1` always exists, even with no core kinds.
+#[cfg_attr(not(test), allow(dead_code))] // reached from the unit tests only
 pub fn doc_for_path(path: &str, kinds: &[OpenApiKind]) -> Option<Value> {
     let path = path.trim_matches('/');
     let path = path.split('?').next().unwrap_or(path);
@@ -733,16 +721,16 @@ mod tests {
                     reply(200, &existing_configmap())
                 }
                 ("GET", "/apis/stable.example.com/v1/namespaces/default/crontabs")
-                    if crate::accept::wants_table(&accept) =>
+                    if crate::http::accept::wants_table(&accept) =>
                 {
-                    let columns: Vec<crate::table::PrinterColumn> = serde_json::from_value(json!([
+                    let columns: Vec<crate::output::table::PrinterColumn> = serde_json::from_value(json!([
                         {"name": "Spec", "type": "string", "jsonPath": ".spec.cronSpec"},
                         {"name": "Replicas", "type": "integer", "jsonPath": ".spec.replicas"},
                         {"name": "Image", "type": "string", "jsonPath": ".spec.image", "priority": 1},
                         {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
                     ]))
                     .unwrap();
-                    let created = crate::timefmt::format_rfc3339(
+                    let created = crate::meta::timefmt::format_rfc3339(
                         jiff::Timestamp::now() - jiff::SignedDuration::from_secs(200),
                     );
                     let mut objects = vec![existing_crontab(), existing_crontab()];
@@ -750,7 +738,7 @@ mod tests {
                     objects[0]["spec"]["replicas"] = json!(3);
                     objects[0]["spec"]["image"] = json!("img:1");
                     objects[1]["metadata"]["name"] = json!("second");
-                    let include = crate::table::IncludeObject::from_query(
+                    let include = crate::output::table::IncludeObject::from_query(
                         form_urlencoded::parse(query.as_bytes())
                             .find(|(k, _)| k == "includeObject")
                             .map(|(_, v)| v.into_owned())
@@ -759,7 +747,7 @@ mod tests {
                     .unwrap_or_default();
                     reply(
                         200,
-                        &crate::table::build_table(
+                        &crate::output::table::build_table(
                             &columns,
                             &objects,
                             include,
@@ -1052,5 +1040,26 @@ mod tests {
             after["paths"]["apis/stable.example.com/v1"]
         );
         assert_eq!(before["paths"]["api/v1"], after["paths"]["api/v1"]);
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn module_doc_example() {
+        use crate::discovery::openapi::{OpenApiKind, doc_for_path, index};
+        let kinds = [
+            OpenApiKind::new("", "v1", "ConfigMap", "configmaps", true),
+            OpenApiKind::new("stable.example.com", "v1", "CronTab", "crontabs", true),
+        ];
+        let idx = index(&kinds);
+        let url = idx["paths"]["apis/stable.example.com/v1"]["serverRelativeURL"]
+            .as_str()
+            .unwrap();
+        assert!(url.starts_with("/openapi/v3/apis/stable.example.com/v1?hash="));
+        assert!(doc_for_path("apis/stable.example.com/v1", &kinds).is_some());
+        assert!(doc_for_path("apis/other/v1", &kinds).is_none());
     }
 }

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::Store;
+use crate::storage::store::Store;
 
 /// What a matching request suffers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
