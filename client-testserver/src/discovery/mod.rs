@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use crate::discovery::openapi::OpenApiKind;
 use crate::registry::Registry;
 use crate::registry::backend::{Backend, parse};
+use crate::registry::kind::Origin;
 
 /// `/api`: APIVersions.
 pub fn core_versions() -> Value {
@@ -113,7 +114,7 @@ pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value
             "singularName": k.singular,
             "namespaced": k.namespaced,
             "kind": k.kind,
-            "verbs": k.verbs(),
+            "verbs": k.verbs,
         });
         if !k.short_names.is_empty() {
             r["shortNames"] = json!(k.short_names);
@@ -174,8 +175,7 @@ pub fn version() -> Value {
 fn openapi_kinds(backend: &Backend) -> Vec<OpenApiKind> {
     let mut out = Vec::new();
     for k in backend.registry.all() {
-        let crd = k
-            .custom
+        let crd = (k.origin == Origin::CustomResource)
             .then(|| {
                 backend.store.get(
                     "customresourcedefinitions.apiextensions.k8s.io",

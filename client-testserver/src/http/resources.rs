@@ -404,7 +404,9 @@ fn delete(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
         Deleted::Pending(obj) => Ok(json_response(200, &c.present(obj))),
         // Custom resources answer with the deleted object, built-ins with
         // a Success Status.
-        Deleted::Gone(obj) if c.kind.custom => Ok(json_response(200, &c.present(obj))),
+        Deleted::Gone(obj) if c.kind.returns_deleted_object => {
+            Ok(json_response(200, &c.present(obj)))
+        }
         Deleted::Gone(obj) => {
             let uid = obj.pointer("/metadata/uid").cloned().unwrap_or(Value::Null);
             let mut details = json!({"name": name, "kind": c.kind.plural, "uid": uid});
@@ -451,7 +453,7 @@ fn delete_collection(c: &Call<'_>) -> Result<Resp, ApiError> {
 fn patch_type(kind: &ResourceKind, ct: Option<&str>) -> Result<PatchType, ApiError> {
     let mt = media_type(ct);
     // kube-apiserver's order: custom resources have no strategic merge.
-    let accepted: &[&str] = if kind.custom {
+    let accepted: &[&str] = if !kind.strategic_merge {
         &[
             "application/json-patch+json",
             "application/merge-patch+json",
@@ -468,7 +470,9 @@ fn patch_type(kind: &ResourceKind, ct: Option<&str>) -> Result<PatchType, ApiErr
     match mt.as_str() {
         "application/json-patch+json" => Ok(PatchType::Json),
         "application/merge-patch+json" => Ok(PatchType::Merge),
-        "application/strategic-merge-patch+json" if !kind.custom => Ok(PatchType::StrategicMerge),
+        "application/strategic-merge-patch+json" if kind.strategic_merge => {
+            Ok(PatchType::StrategicMerge)
+        }
         "application/apply-patch+yaml" => Ok(PatchType::Apply),
         _ => Err(ApiError::unsupported_media_type(accepted)),
     }

@@ -138,13 +138,13 @@ pub fn parse(b: &Bytes) -> Value {
 
 /// Serializes for storage; the buffer is trimmed to its length so a stored
 /// object costs its JSON size, not the serializer's grown capacity.
-fn encode(v: &Value) -> Bytes {
+pub(crate) fn encode(v: &Value) -> Bytes {
     let mut buf = serde_json::to_vec(v).unwrap_or_default();
     buf.shrink_to_fit();
     Bytes::from(buf)
 }
 
-fn meta(v: &mut Value) -> &mut Map<String, Value> {
+pub(crate) fn meta(v: &mut Value) -> &mut Map<String, Value> {
     if !v.is_object() {
         *v = Value::Object(Map::new());
     }
@@ -163,7 +163,7 @@ fn meta(v: &mut Value) -> &mut Map<String, Value> {
     m
 }
 
-fn str_at<'a>(v: &'a Value, p: &str) -> Option<&'a str> {
+pub(crate) fn str_at<'a>(v: &'a Value, p: &str) -> Option<&'a str> {
     v.pointer(p).and_then(Value::as_str)
 }
 
@@ -205,45 +205,6 @@ fn check_api_version(kind: &ResourceKind, version: &str, body: &Value) -> Result
             "the API version in the data ({got}) does not match the expected API version ({expected})"
         ))),
         _ => Ok(()),
-    }
-}
-
-/// Kind-specific normalization of a written object: defaulted fields, and
-/// secrets merge `stringData` into `data` (base64), as kube-apiserver does.
-fn normalize(kind: &ResourceKind, v: &mut Value) {
-    let Value::Object(o) = v else { return };
-    for (field, default) in &kind.defaults {
-        let missing = match o.get(field) {
-            None | Some(Value::Null) => true,
-            Some(Value::String(s)) => s.is_empty(),
-            Some(_) => false,
-        };
-        if missing {
-            o.insert(field.clone(), default.clone());
-        }
-    }
-    if !kind.merges_string_data {
-        return;
-    }
-    let Some(Value::Object(sd)) = o.remove("stringData") else {
-        return;
-    };
-    let data = o.entry("data").or_insert_with(|| Value::Object(Map::new()));
-    if !data.is_object() {
-        *data = Value::Object(Map::new());
-    }
-    if let Value::Object(d) = data {
-        use base64::Engine;
-        for (k, val) in sd {
-            let text = match val {
-                Value::String(s) => s,
-                other => other.to_string(),
-            };
-            d.insert(
-                k,
-                json!(base64::engine::general_purpose::STANDARD.encode(text)),
-            );
-        }
     }
 }
 
@@ -354,7 +315,7 @@ impl Backend {
             ));
         }
         check_api_version(kind, version, &body)?;
-        self.admit_create(kind, ns, &mut body)?;
+        self.admit_create(kind, ns, &body)?;
         body = self.present(kind, version, body);
         let url_ns = if kind.namespaced { ns } else { None };
         let m = meta(&mut body);
@@ -417,19 +378,19 @@ impl Backend {
         if kind.sets_generation {
             m.insert("generation".into(), json!(1));
         }
-        normalize(kind, &mut body);
+        kind.hooks.default(&mut body);
         names::validate_metadata(kind, &name, &body)?;
-        if let Value::Object(o) = &mut body {
-            if kind.status_subresource {
-                o.remove("status");
-            }
-            if let Some(st) = kind.initial_status.as_ref() {
-                o.insert("status".into(), st.clone());
-            }
+        if kind.status_subresource
+            && let Value::Object(o) = &mut body
+        {
+            o.remove("status");
         }
+        kind.hooks.prepare_for_create(&mut body);
         let candidate = crate::ssa::managed_fields_of(&body);
         w.prepare(kind, &json!({}), &mut body, &candidate)?;
-        let crd_kind = self.crd_hook(kind, &mut body)?;
+        let crd_kind = kind
+            .hooks
+            .validate_and_define(self, kind, None, &mut body)?;
         let key = key_of(kind, ns, &name);
         let resource = kind.resource();
         let (group, plural) = (kind.group.clone(), kind.plural.clone());
@@ -449,53 +410,6 @@ impl Backend {
             self.registry.register(ck);
         }
         Ok(out)
-    }
-
-    /// For CRDs: checks the definition and records accepted names and the
-    /// Established/NamesAccepted conditions; returns the resource to serve.
-    fn crd_hook(
-        &self,
-        kind: &ResourceKind,
-        body: &mut Value,
-    ) -> Result<Option<ResourceKind>, ApiError> {
-        if !kind.defines_resources {
-            return Ok(None);
-        }
-        let ck = ResourceKind::from_crd(body)?;
-        if self
-            .registry
-            .by_resource(&ck.group, &ck.plural)
-            .is_some_and(|k| !k.custom)
-        {
-            let name = str_at(body, "/metadata/name").unwrap_or_default();
-            return Err(ApiError::invalid(
-                &kind.group,
-                &kind.kind,
-                name,
-                &[(
-                    "spec.names.plural".into(),
-                    format!(
-                        "Invalid value: {:?}: a built-in resource {} is already served",
-                        ck.plural,
-                        ck.resource()
-                    ),
-                )],
-            ));
-        }
-        let now = crate::meta::timefmt::now_rfc3339();
-        let cond = |t: &str, reason: &str, msg: &str| json!({"type": t, "status": "True", "lastTransitionTime": now, "reason": reason, "message": msg});
-        let status = json!({
-            "conditions": [
-                cond("NamesAccepted", "NoConflicts", "no conflicts found"),
-                cond("Established", "InitialNamesAccepted", "the initial names have been accepted"),
-            ],
-            "acceptedNames": ck.accepted_names(),
-            "storedVersions": [ck.versions.first().cloned().unwrap_or_default()],
-        });
-        if let Value::Object(o) = body {
-            o.insert("status".into(), status);
-        }
-        Ok(Some(ck))
     }
 
     /// Replaces an object (or its status).
@@ -839,7 +753,7 @@ impl Backend {
                     ));
                 }
             }
-            normalize(&k, &mut new);
+            k.hooks.default(&mut new);
             w.prepare(&k, &old, &mut new, &candidate)?;
             if part == Part::Main {
                 names::validate_metadata(&k, name, &new)?;
@@ -851,17 +765,8 @@ impl Backend {
                 let g = om.get("generation").and_then(Value::as_i64).unwrap_or(0);
                 meta(&mut new).insert("generation".into(), json!(g + 1));
             }
-            if k.defines_resources && part == Part::Main {
-                let status = old.get("status").cloned();
-                crd_kind = self.crd_hook(&k, &mut new)?;
-                if let (Some(s), Value::Object(o)) = (status, &mut new) {
-                    // Keep conditions' timestamps stable; refresh names.
-                    let mut s = s;
-                    if let (Value::Object(sm), Some(ck)) = (&mut s, crd_kind.as_ref()) {
-                        sm.insert("acceptedNames".into(), ck.accepted_names());
-                    }
-                    o.insert("status".into(), s);
-                }
+            if part == Part::Main {
+                crd_kind = k.hooks.validate_and_define(self, &k, Some(&old), &mut new)?;
                 if new == old {
                     return Ok((WriteOutcome::Unchanged, old));
                 }
@@ -873,7 +778,7 @@ impl Backend {
                 meta(&mut new).insert("resourceVersion".into(), json!(old_rv));
                 return Ok((WriteOutcome::Unchanged, new));
             }
-            if deleting && fin(&new).is_empty() && !crate::registry::namespaces::held_by_spec(&k, &new) {
+            if deleting && fin(&new).is_empty() && !k.hooks.waits_for_controller(&new) {
                 crd_deleted = true;
                 return Ok((WriteOutcome::Delete(encode(&new)), new));
             }
@@ -904,7 +809,7 @@ impl Backend {
         let k = kind.clone();
         let want_uid = str_at(options, "/preconditions/uid").map(str::to_string);
         let want_rv = str_at(options, "/preconditions/resourceVersion").map(str::to_string);
-        crate::registry::namespaces::refuse_protected_delete(kind, name)?;
+        kind.hooks.refuse_delete(kind, name)?;
         let mut began_terminating = false;
         let out = self.store.write(&kind.resource(), &key, |cur, rv| {
             let Some(cur) = cur else {
@@ -935,7 +840,7 @@ impl Backend {
                 .pointer("/metadata/finalizers")
                 .and_then(Value::as_array)
                 .is_some_and(|a| !a.is_empty());
-            let terminates = crate::registry::namespaces::held_by_spec(&k, &obj);
+            let terminates = k.hooks.waits_for_controller(&obj);
             if has_finalizers || terminates {
                 if obj.pointer("/metadata/deletionTimestamp").is_some() {
                     return Ok((WriteOutcome::Unchanged, Deleted::Pending(obj)));
@@ -949,7 +854,7 @@ impl Backend {
                     m.insert("deletionGracePeriodSeconds".into(), json!(0));
                 }
                 m.insert("resourceVersion".into(), json!(rv.to_string()));
-                crate::registry::namespaces::mark_terminating(&k, &mut obj);
+                k.hooks.begin_deletion(&mut obj);
                 if dry_run {
                     return Ok((WriteOutcome::Unchanged, Deleted::Pending(obj)));
                 }
@@ -966,34 +871,14 @@ impl Backend {
             self.after_delete(kind, obj);
         }
         if began_terminating {
-            self.start_termination(kind, name);
+            kind.hooks.after_deletion_began(self, kind, name);
         }
         Ok(out)
     }
 
-    /// Side effects of a removal: a deleted CRD stops serving its resource.
+    /// Side effects of a removal, left to the kind's hooks.
     fn after_delete(&self, kind: &ResourceKind, obj: &Value) {
-        if kind.defines_resources
-            && let Ok(ck) = ResourceKind::from_crd(obj)
-        {
-            self.registry.unregister(&ck.group, &ck.plural);
-            // Remove the custom resources with DELETED events, as the CRD
-            // finalizer does on a cluster.
-            let resource = ck.resource();
-            if let Ok((page, _)) = self.store.page(&resource, None, None, None, None, |_| true) {
-                for (key, _) in page.items {
-                    let _ = self.store.write(&resource, &key, |cur, rv| match cur {
-                        Some(b) => {
-                            let mut o = parse(b);
-                            meta(&mut o).insert("resourceVersion".into(), json!(rv.to_string()));
-                            Ok((WriteOutcome::Delete(encode(&o)), ()))
-                        }
-                        None => Ok((WriteOutcome::Unchanged, ())),
-                    });
-                }
-            }
-            self.store.drop_resource(&resource);
-        }
+        kind.hooks.after_delete(self, obj);
     }
 
     /// The autoscaling/v1 Scale of an object.

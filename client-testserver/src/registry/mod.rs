@@ -1,6 +1,9 @@
 //! The set of served resources: built-ins plus those CRDs define.
 
 pub(crate) mod backend;
+pub(crate) mod builtins;
+pub(crate) mod crd;
+pub(crate) mod hooks;
 pub(crate) mod kind;
 pub(crate) mod namespaces;
 pub(crate) mod writer;
@@ -21,7 +24,7 @@ impl Registry {
     /// A registry with the built-in resources.
     pub fn with_builtins() -> Registry {
         let r = Registry::default();
-        for k in ResourceKind::builtins() {
+        for k in builtins::builtins() {
             r.register(k);
         }
         r

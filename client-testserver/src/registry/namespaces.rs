@@ -1,8 +1,8 @@
 //! Namespace lifecycle, as kube-apiserver's `NamespaceLifecycle` admission
-//! and the namespace controller behave, for kinds whose strategy carries a
-//! [`Termination`](crate::registry::kind::Termination) (namespaces):
+//! and the namespace controller behave. The namespace kind's hooks
+//! ([`NamespaceHooks`]) and a rule every namespaced create passes through:
 //!
-//! - a created object gets `spec.finalizers: [<finalizer>]`;
+//! - a created namespace is `Active` and gets `spec.finalizers: [kubernetes]`;
 //! - protected names cannot be deleted (403 Forbidden);
 //! - deleting sets `metadata.deletionTimestamp` and `status.phase:
 //!   Terminating` (the finalizer holds the object) and starts a background
@@ -27,6 +27,7 @@ use serde_json::{Map, Value, json};
 use crate::error::ApiError;
 use crate::registry::Registry;
 use crate::registry::backend::{Backend, Deleted, parse};
+use crate::registry::hooks::KindHooks;
 use crate::registry::kind::ResourceKind;
 use crate::storage::store::{WeakStore, WriteOutcome};
 
@@ -128,49 +129,71 @@ fn spec_finalizers(obj: &Value) -> Vec<&str> {
         .unwrap_or_default()
 }
 
-/// Whether `spec.finalizers` still holds an object of `kind` (only kinds
-/// with a [`Termination`](crate::registry::kind::Termination) have them).
-pub fn held_by_spec(kind: &ResourceKind, obj: &Value) -> bool {
-    kind.termination.is_some() && !spec_finalizers(obj).is_empty()
-}
+/// The `spec.finalizers` entry every namespace gets on create; the
+/// controller removes it once the namespace is empty, which lets it go.
+pub(crate) const FINALIZER: &str = "kubernetes";
 
-/// Marks an object of a terminating kind as `Terminating`; other kinds are
-/// left alone.
-pub fn mark_terminating(kind: &ResourceKind, obj: &mut Value) {
-    if kind.termination.is_none() {
-        return;
-    }
-    if let Value::Object(o) = obj {
-        let status = o.entry("status").or_insert_with(|| json!({}));
-        if !status.is_object() {
-            *status = json!({});
-        }
-        if let Value::Object(s) = status {
-            s.insert("phase".into(), json!(TERMINATING));
-        }
-    }
-}
+/// Namespaces that can never be deleted (403 Forbidden).
+const PROTECTED: &[&str] = &["default", "kube-system", "kube-public"];
 
-/// 403 when `name` of `kind` may never be deleted.
-///
-/// # Errors
-/// 403 Forbidden, `namespaces "default" is forbidden: this namespace may
-/// not be deleted`.
-pub fn refuse_protected_delete(kind: &ResourceKind, name: &str) -> Result<(), ApiError> {
-    match &kind.termination {
-        Some(t) if t.protected.iter().any(|p| p == name) => Err(ApiError::forbidden(
-            &kind.group,
-            &kind.plural,
-            name,
-            "this namespace may not be deleted",
-        )),
-        _ => Ok(()),
+/// The hooks of the `namespaces` kind: phase and finalizer on create,
+/// protected names, and termination on delete.
+pub(crate) struct NamespaceHooks;
+
+/// Shared instance of [`NamespaceHooks`].
+pub(crate) static NAMESPACE_HOOKS: NamespaceHooks = NamespaceHooks;
+
+impl KindHooks for NamespaceHooks {
+    fn prepare_for_create(&self, obj: &mut Value) {
+        let Value::Object(o) = obj else { return };
+        o.insert("status".into(), json!({"phase": "Active"}));
+        let spec = o.entry("spec").or_insert_with(|| json!({}));
+        if !spec.is_object() {
+            *spec = json!({});
+        }
+        if let Value::Object(s) = spec {
+            s.insert("finalizers".into(), json!([FINALIZER]));
+        }
+    }
+
+    /// 403 Forbidden, `namespaces "default" is forbidden: this namespace
+    /// may not be deleted`.
+    fn refuse_delete(&self, kind: &ResourceKind, name: &str) -> Result<(), ApiError> {
+        if PROTECTED.contains(&name) {
+            return Err(ApiError::forbidden(
+                &kind.group,
+                &kind.plural,
+                name,
+                "this namespace may not be deleted",
+            ));
+        }
+        Ok(())
+    }
+
+    /// `spec.finalizers` holds a namespace until the controller is done.
+    fn waits_for_controller(&self, obj: &Value) -> bool {
+        !spec_finalizers(obj).is_empty()
+    }
+
+    fn begin_deletion(&self, obj: &mut Value) {
+        if let Value::Object(o) = obj {
+            let status = o.entry("status").or_insert_with(|| json!({}));
+            if !status.is_object() {
+                *status = json!({});
+            }
+            if let Value::Object(s) = status {
+                s.insert("phase".into(), json!(TERMINATING));
+            }
+        }
+    }
+
+    fn after_deletion_began(&self, backend: &Backend, kind: &Arc<ResourceKind>, name: &str) {
+        backend.start_termination(kind, name);
     }
 }
 
 impl Backend {
-    /// Create-time namespace rules: a kind with a termination gets its
-    /// finalizer in `spec.finalizers`; a namespaced object cannot be
+    /// `NamespaceLifecycle` admission: a namespaced object cannot be
     /// created in a Terminating namespace.
     ///
     /// # Errors
@@ -179,17 +202,8 @@ impl Backend {
         &self,
         kind: &ResourceKind,
         ns: Option<&str>,
-        body: &mut Value,
+        body: &Value,
     ) -> Result<(), ApiError> {
-        if let (Some(t), Value::Object(o)) = (&kind.termination, &mut *body) {
-            let spec = o.entry("spec").or_insert_with(|| json!({}));
-            if !spec.is_object() {
-                *spec = json!({});
-            }
-            if let Value::Object(s) = spec {
-                s.insert("finalizers".into(), json!([t.finalizer]));
-            }
-        }
         let Some(ns) = ns.filter(|_| kind.namespaced) else {
             return Ok(());
         };
@@ -245,9 +259,6 @@ impl Backend {
     /// One pass of the namespace controller over `name`. Returns whether
     /// the work is over (the namespace is gone or no longer deleting).
     pub fn termination_pass(&self, kind: &ResourceKind, name: &str) -> bool {
-        let Some(t) = &kind.termination else {
-            return true;
-        };
         let key = (String::new(), name.to_string());
         let deleting = self
             .store
@@ -259,7 +270,7 @@ impl Backend {
         let remaining = self.delete_contents(name);
         let conditions = remaining.conditions();
         let finalize = remaining.is_empty();
-        let finalizer = t.finalizer.clone();
+        let finalizer = FINALIZER;
         let out = self.store.write(&kind.resource(), &key, |cur, rv| {
             let Some(cur) = cur else {
                 return Ok((WriteOutcome::Unchanged, true));
@@ -268,7 +279,7 @@ impl Backend {
             let mut new = old.clone();
             set_conditions(&mut new, &old, &conditions);
             if finalize {
-                remove_spec_finalizer(&mut new, &finalizer);
+                remove_spec_finalizer(&mut new, finalizer);
             }
             if new == old {
                 return Ok((WriteOutcome::Unchanged, false));

@@ -172,7 +172,7 @@ mod tests {
     use serde_json::json;
 
     fn configmaps() -> ResourceKind {
-        ResourceKind::builtins()
+        crate::registry::builtins::builtins()
             .into_iter()
             .find(|k| k.plural == "configmaps")
             .unwrap()
