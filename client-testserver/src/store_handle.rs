@@ -9,6 +9,7 @@ use crate::error::ApiError;
 use crate::registry::Backend;
 use crate::registry::backend::parse;
 use crate::registry::kind::ResourceKind;
+use crate::registry::read::ListRequest;
 
 /// Seeds and inspects objects from Rust through the same write path as
 /// HTTP (validation, resourceVersions, watch events).
@@ -82,16 +83,16 @@ impl StoreHandle {
         let Ok((k, v)) = self.kind(api_version, plural) else {
             return Vec::new();
         };
-        let Ok((page, _)) =
-            self.backend
-                .store
-                .page(&k.resource(), namespace, None, None, None, |_| true)
-        else {
+        let request = ListRequest {
+            namespace,
+            ..ListRequest::default()
+        };
+        let Ok(page) = self.backend.list(&k, &request) else {
             return Vec::new();
         };
         page.items
             .iter()
-            .map(|(_, b)| self.backend.present(&k, &v, parse(b)))
+            .map(|b| self.backend.present(&k, &v, parse(b)))
             .collect()
     }
 

@@ -16,8 +16,9 @@ use crate::http::handlers::{
 use crate::http::router::ResourcePath;
 use crate::http::state::State;
 use crate::http::watch::{self, WatchParams, WatchTarget};
-use crate::registry::backend::{Deleted, ListOptions, Part, PatchType, parse};
+use crate::registry::backend::{Deleted, Part, PatchType, parse};
 use crate::registry::kind::ResourceKind;
+use crate::registry::read::{ListOptions, ListRequest};
 use crate::registry::writer::Writer;
 
 fn verb_of(method: &Method, named: bool, watch: bool) -> &'static str {
@@ -481,7 +482,7 @@ fn patch_type(kind: &ResourceKind, ct: Option<&str>) -> Result<PatchType, ApiErr
 fn apply_patch(doc: &mut Value, ptype: PatchType, patch: &Value) -> Result<(), ApiError> {
     match ptype {
         PatchType::Json => {
-            crate::patch::json_patch(doc, patch).map_err(crate::registry::backend::patch_error)
+            crate::patch::json_patch(doc, patch).map_err(crate::registry::update::patch_error)
         }
         PatchType::Merge | PatchType::StrategicMerge => {
             crate::patch::merge_patch(doc, patch);
@@ -494,69 +495,26 @@ fn apply_patch(doc: &mut Value, ptype: PatchType, patch: &Value) -> Result<(), A
     }
 }
 
-const CONTINUE_EXPIRED: &str = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
-
 fn list(c: &Call<'_>) -> Result<Resp, ApiError> {
     let backend = &c.state.backend;
-    let (kind, version, ns, req) = (&c.kind, c.version.as_str(), c.ns(), &c.req);
-    let options = c.selectors()?;
-    let limit = req
-        .query
-        .get("limit")
-        .and_then(|s| s.parse::<usize>().ok())
-        .filter(|l| *l > 0);
-    let token = match req.query.get("continue").filter(|s| !s.is_empty()) {
-        Some(t) => Some(
-            crate::storage::continuation::decode(t)
-                .ok_or_else(|| ApiError::bad_request("continue key is not valid: invalid token"))?,
-        ),
-        None => None,
-    };
-    // A missing namespace lists empty, as kube-apiserver does.
-    // Exact reads at an older revision; any other resourceVersion serves
-    // the current state (never 410), as kube-apiserver does.
-    let exact = match (
-        req.query.get("resourceVersionMatch"),
-        req.query.get("resourceVersion"),
-    ) {
-        (Some("Exact"), Some(rv)) => Some(
-            rv.parse::<u64>()
-                .map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv}")))?,
-        ),
-        _ => None,
-    };
-    let (at, after) = match &token {
-        Some(t) => (Some(t.rv), Some(t.key.clone())),
-        None => (exact, None),
-    };
-    let page = backend
-        .store
-        .page(&kind.resource(), ns, at, after.as_ref(), limit, |b| {
-            options.is_empty() || options.matches(kind, &parse(b))
-        });
-    let (page, more) = match page {
-        Ok(p) => p,
-        Err(_) if token.is_none() => {
-            let rv = exact.unwrap_or_default();
-            return Err(ApiError::expired(format!(
-                "too old resource version: {rv} ({})",
-                backend.store.compacted_rv()
-            )));
-        }
-        Err(current) => {
-            let mut e = ApiError::expired(CONTINUE_EXPIRED);
-            if let Some(key) = after {
-                e.continue_token = Some(crate::storage::continuation::encode(current, &key));
-            }
-            return Err(e);
-        }
-    };
-    let cont = more.map(|k| crate::storage::continuation::encode(page.rv, &k));
+    let (kind, version, req) = (&c.kind, c.version.as_str(), &c.req);
+    let page = backend.list(
+        kind,
+        &ListRequest {
+            namespace: c.ns(),
+            selectors: c.selectors()?,
+            limit: req.query.get("limit").and_then(|s| s.parse::<usize>().ok()),
+            continue_token: req.query.get("continue"),
+            resource_version: req.query.get("resourceVersion"),
+            resource_version_match: req.query.get("resourceVersionMatch"),
+        },
+    )?;
+    let cont = page.continue_token;
     if let Some(t) = crate::output::table_for(kind, &req.accept, req.query.get("includeObject")) {
         let objs: Vec<Value> = page
             .items
             .iter()
-            .map(|(_, b)| backend.present(kind, version, parse(b)))
+            .map(|b| backend.present(kind, version, parse(b)))
             .collect();
         return Ok(json_response(
             200,
@@ -574,11 +532,11 @@ fn list(c: &Call<'_>) -> Result<Resp, ApiError> {
     });
     // Splice stored bytes straight into the list when no rewrite is needed.
     let head_bytes = serde_json::to_vec(&head).unwrap_or_default();
-    let total: usize = page.items.iter().map(|(_, b)| b.len() + 1).sum();
+    let total: usize = page.items.iter().map(|b| b.len() + 1).sum();
     let mut out = BytesMut::with_capacity(head_bytes.len() + total + 16);
     out.put_slice(&head_bytes[..head_bytes.len() - 1]);
     out.put_slice(b",\"items\":[");
-    for (i, (_, b)) in page.items.iter().enumerate() {
+    for (i, b) in page.items.iter().enumerate() {
         if i > 0 {
             out.put_u8(b',');
         }

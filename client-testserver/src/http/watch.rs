@@ -10,8 +10,10 @@ use tokio::sync::mpsc;
 
 use crate::error::ApiError;
 use crate::http::body::Body;
-use crate::registry::backend::{Backend, ListOptions, parse};
+use crate::registry::Backend;
+use crate::registry::backend::parse;
 use crate::registry::kind::ResourceKind;
+use crate::registry::read::ListOptions;
 use crate::storage::store::{Event, EventType};
 
 /// Turns an object into what a watch event carries (e.g. a Table).

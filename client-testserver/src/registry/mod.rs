@@ -1,11 +1,23 @@
-//! The set of served resources: built-ins plus those CRDs define.
+//! The registry layer: the served kinds (`kind`, `builtins`, `crd`,
+//! `hooks`), the write path over the store (`Backend` in `backend`, one
+//! file per verb), namespace lifecycle and the writer of a request
+//! (field manager, schema admission, managedFields).
+//!
+//! [`Registry`] is the set of served resources: built-ins plus those CRDs
+//! define.
 
+mod apply;
 pub(crate) mod backend;
 pub(crate) mod builtins;
 pub(crate) mod crd;
+mod create;
+mod delete;
 pub(crate) mod hooks;
 pub(crate) mod kind;
 pub(crate) mod namespaces;
+pub(crate) mod read;
+mod scale;
+pub(crate) mod update;
 pub(crate) mod writer;
 
 pub(crate) use backend::Backend;
