@@ -237,7 +237,7 @@ fn pem(label: &str, der: &[u8]) -> String {
 /// groups). `None` when the chain is empty, the certificate cannot be read,
 /// or it has no common name. Never panics, whatever the bytes.
 #[cfg_attr(not(test), allow(dead_code))] // reached from the unit tests only
-pub fn peer_identity(certs: &[CertificateDer<'_>]) -> Option<(String, Vec<String>)> {
+pub(crate) fn peer_identity(certs: &[CertificateDer<'_>]) -> Option<(String, Vec<String>)> {
     let leaf = certs.first()?;
     let subject = subject_tlv(leaf)?;
     let (tag, name, _) = der::read_tlv(subject)?;

@@ -13,7 +13,7 @@ use crate::registry::backend::{Backend, parse};
 use crate::registry::kind::Origin;
 
 /// `/api`: APIVersions.
-pub fn core_versions() -> Value {
+pub(crate) fn core_versions() -> Value {
     json!({
         "kind": "APIVersions",
         "versions": ["v1"],
@@ -79,13 +79,13 @@ fn group_doc(name: &str, versions: &[String]) -> Value {
 }
 
 /// `/apis`: APIGroupList.
-pub fn group_list(reg: &Registry) -> Value {
+pub(crate) fn group_list(reg: &Registry) -> Value {
     let groups: Vec<Value> = groups(reg).iter().map(|(g, vs)| group_doc(g, vs)).collect();
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
 }
 
 /// `/apis/{group}`: APIGroup, if served.
-pub fn group(reg: &Registry, name: &str) -> Option<Value> {
+pub(crate) fn group(reg: &Registry, name: &str) -> Option<Value> {
     let gs = groups(reg);
     let vs = gs.get(name)?;
     let mut d = group_doc(name, vs);
@@ -97,7 +97,7 @@ pub fn group(reg: &Registry, name: &str) -> Option<Value> {
 }
 
 /// `/api/v1` or `/apis/{g}/{v}`: APIResourceList, if served.
-pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value> {
+pub(crate) fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value> {
     let mut kinds: Vec<_> = reg
         .all()
         .into_iter()
@@ -158,7 +158,7 @@ pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value
 }
 
 /// `/version`.
-pub fn version() -> Value {
+pub(crate) fn version() -> Value {
     json!({
         "major": "1",
         "minor": "32",
@@ -208,14 +208,18 @@ fn crd_schema(crd: &Value, version: &str) -> Option<Value> {
 }
 
 /// `/openapi/v3`: one path per served group-version, with content hashes.
-pub fn openapi_index(backend: &Backend) -> Value {
+pub(crate) fn openapi_index(backend: &Backend) -> Value {
     crate::discovery::openapi::index(&openapi_kinds(backend))
 }
 
 /// `/openapi/v3/...`: a document whose write operations declare the
 /// `fieldValidation` parameter (kubectl then validates server-side) and
 /// whose schemas are the CRDs' (permissive ones for built-in kinds).
-pub fn openapi_group_version(backend: &Backend, group: &str, version: &str) -> Option<Value> {
+pub(crate) fn openapi_group_version(
+    backend: &Backend,
+    group: &str,
+    version: &str,
+) -> Option<Value> {
     crate::discovery::openapi::group_version_doc(group, version, &openapi_kinds(backend))
 }
 

@@ -69,7 +69,7 @@ use serde_json::{Map, Value, json};
 
 /// A kind served by the server, as the OpenAPI documents describe it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenApiKind {
+pub(crate) struct OpenApiKind {
     /// API group, `""` for the core group.
     pub group: String,
     /// API version, such as `v1`.
@@ -87,7 +87,13 @@ pub struct OpenApiKind {
 
 impl OpenApiKind {
     /// Convenience constructor.
-    pub fn new(group: &str, version: &str, kind: &str, plural: &str, namespaced: bool) -> Self {
+    pub(crate) fn new(
+        group: &str,
+        version: &str,
+        kind: &str,
+        plural: &str,
+        namespaced: bool,
+    ) -> Self {
         OpenApiKind {
             group: group.into(),
             version: version.into(),
@@ -100,7 +106,7 @@ impl OpenApiKind {
 
     /// The same kind described by `schema` (a CRD version's
     /// `openAPIV3Schema`).
-    pub fn with_schema(mut self, schema: Value) -> Self {
+    pub(crate) fn with_schema(mut self, schema: Value) -> Self {
         self.schema = Some(schema);
         self
     }
@@ -112,7 +118,7 @@ impl OpenApiKind {
 
 /// The index path of a group-version: `api/v1` for the core group,
 /// `apis/{group}/{version}` otherwise.
-pub fn gv_path(group: &str, version: &str) -> String {
+pub(crate) fn gv_path(group: &str, version: &str) -> String {
     if group.is_empty() {
         format!("api/{version}")
     } else {
@@ -123,7 +129,7 @@ pub fn gv_path(group: &str, version: &str) -> String {
 /// The `/openapi/v3` index: one entry per group-version of `kinds` (the core
 /// `api/v1` always included), each pointing at its document with a content
 /// hash.
-pub fn index(kinds: &[OpenApiKind]) -> Value {
+pub(crate) fn index(kinds: &[OpenApiKind]) -> Value {
     let mut gvs: Vec<(String, String)> = vec![(String::new(), "v1".into())];
     for k in kinds {
         let gv = (k.group.clone(), k.version.clone());
@@ -145,7 +151,7 @@ pub fn index(kinds: &[OpenApiKind]) -> Value {
 /// `apis/stable.example.com/v1`, without query), or `None` for an unknown
 /// group-version. `api/v1` always exists, even with no core kinds.
 #[cfg_attr(not(test), allow(dead_code))] // reached from the unit tests only
-pub fn doc_for_path(path: &str, kinds: &[OpenApiKind]) -> Option<Value> {
+pub(crate) fn doc_for_path(path: &str, kinds: &[OpenApiKind]) -> Option<Value> {
     let path = path.trim_matches('/');
     let path = path.split('?').next().unwrap_or(path);
     let parts: Vec<&str> = path.split('/').collect();
@@ -159,7 +165,11 @@ pub fn doc_for_path(path: &str, kinds: &[OpenApiKind]) -> Option<Value> {
 
 /// The OpenAPI v3 document of one group-version, or `None` when no kind of
 /// `kinds` belongs to it.
-pub fn group_version_doc(group: &str, version: &str, kinds: &[OpenApiKind]) -> Option<Value> {
+pub(crate) fn group_version_doc(
+    group: &str,
+    version: &str,
+    kinds: &[OpenApiKind],
+) -> Option<Value> {
     kinds
         .iter()
         .any(|k| k.group == group && k.version == version)
@@ -168,7 +178,7 @@ pub fn group_version_doc(group: &str, version: &str, kinds: &[OpenApiKind]) -> O
 
 /// A stable hex digest of a document (two 64-bit FNV-1a passes), used as the
 /// `hash` of the index's URLs.
-pub fn content_hash(doc: &Value) -> String {
+pub(crate) fn content_hash(doc: &Value) -> String {
     let bytes = doc.to_string();
     let fnv = |offset: u64| {
         bytes.bytes().fold(offset, |h, b| {
@@ -199,7 +209,7 @@ fn schema_name(k: &OpenApiKind) -> String {
 }
 
 /// The component name of the ObjectMeta schema every document carries.
-pub const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+pub(crate) const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 
 /// The component schema of a kind: its CRD schema with `apiVersion`,
 /// `kind` and a `metadata` that refers to [`OBJECT_META`] added (replacing

@@ -7,7 +7,7 @@
 
 /// One media range of an `Accept` header: `type/subtype;name=value;...`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MediaRange {
+pub(crate) struct MediaRange {
     /// The type, lowercased (`application`, or `*`).
     pub type_: String,
     /// The subtype, lowercased (`json`, or `*`).
@@ -19,7 +19,7 @@ pub struct MediaRange {
 
 impl MediaRange {
     /// The value of parameter `name` (give it lowercase), if present.
-    pub fn param(&self, name: &str) -> Option<&str> {
+    pub(crate) fn param(&self, name: &str) -> Option<&str> {
         self.params
             .iter()
             .find(|(k, _)| k == name)
@@ -27,7 +27,7 @@ impl MediaRange {
     }
 
     /// The quality factor `q` (1.0 when absent or unreadable, clamped to 0..=1).
-    pub fn quality(&self) -> f32 {
+    pub(crate) fn quality(&self) -> f32 {
         self.param("q")
             .and_then(|q| q.trim().parse::<f32>().ok())
             .filter(|q| q.is_finite())
@@ -90,7 +90,7 @@ fn is_token(s: &str) -> bool {
 /// Elements without a valid `type/subtype` are skipped; a bare `*` counts as
 /// `*/*`; parameters without `=` are ignored. An empty or blank header gives
 /// an empty list (the caller treats that as `*/*`).
-pub fn parse_accept(header: &str) -> Vec<MediaRange> {
+pub(crate) fn parse_accept(header: &str) -> Vec<MediaRange> {
     let mut out = Vec::new();
     for element in split_unquoted(header, ',') {
         let mut parts = split_unquoted(element, ';').into_iter();
@@ -127,7 +127,7 @@ pub fn parse_accept(header: &str) -> Vec<MediaRange> {
 /// Whether the client asks for a `meta.k8s.io` Table: some range of the
 /// header is `application/json` with `as=Table`, `g=meta.k8s.io` and `v=v1`
 /// or `v=v1beta1` (and a non-zero quality). Wildcards do not count.
-pub fn wants_table(header: &str) -> bool {
+pub(crate) fn wants_table(header: &str) -> bool {
     parse_accept(header).iter().any(|r| {
         r.type_ == "application"
             && r.subtype == "json"
@@ -141,7 +141,7 @@ pub fn wants_table(header: &str) -> bool {
 /// The lowercased `type/subtype` of a `Content-Type` header, without
 /// parameters or surrounding whitespace (`""` for an empty header).
 #[cfg_attr(not(test), allow(dead_code))] // reached from the unit tests only
-pub fn content_type_essence(header: &str) -> String {
+pub(crate) fn content_type_essence(header: &str) -> String {
     header
         .split(';')
         .next()

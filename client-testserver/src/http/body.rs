@@ -8,7 +8,7 @@ use http_body::{Frame, SizeHint};
 use tokio::sync::mpsc;
 
 /// A response body.
-pub enum Body {
+pub(crate) enum Body {
     /// A complete body.
     Full(Option<Bytes>),
     /// Chunks from a producer task; an `Err` aborts the connection.
@@ -17,7 +17,7 @@ pub enum Body {
 
 impl Body {
     /// A complete body.
-    pub fn full(b: impl Into<Bytes>) -> Body {
+    pub(crate) fn full(b: impl Into<Bytes>) -> Body {
         Body::Full(Some(b.into()))
     }
 }

@@ -72,7 +72,7 @@ impl Query {
 }
 
 /// Handles one request.
-pub async fn handle<B>(state: Arc<State>, req: Request<B>, peer_authenticated: bool) -> Resp
+pub(crate) async fn handle<B>(state: Arc<State>, req: Request<B>, peer_authenticated: bool) -> Resp
 where
     B: http_body::Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 /// Why a protobuf body could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ProtoError {
+pub(crate) enum ProtoError {
     /// The body does not start with `k8s\0`.
     #[error("missing the k8s protobuf envelope")]
     NoEnvelope,
@@ -215,7 +215,7 @@ fn namespace(b: &[u8], o: &mut Map<String, Value>) -> Result<(), ProtoError> {
 /// # Errors
 /// [`ProtoError`] for a missing envelope, malformed bytes, or a kind other
 /// than ConfigMap, Secret and Namespace.
-pub fn decode(body: &[u8]) -> Result<Value, ProtoError> {
+pub(crate) fn decode(body: &[u8]) -> Result<Value, ProtoError> {
     let inner = body.strip_prefix(b"k8s\0").ok_or(ProtoError::NoEnvelope)?;
     let (mut api_version, mut kind, mut raw) = (String::new(), String::new(), &[][..]);
     for f in fields(inner) {

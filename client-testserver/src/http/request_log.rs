@@ -26,7 +26,7 @@ pub struct LoggedRequest {
 
 /// How many requests the log keeps; older ones are dropped first, so a
 /// long-running server or a benchmark does not grow without bound.
-pub const CAPACITY: usize = 10_000;
+pub(crate) const CAPACITY: usize = 10_000;
 
 /// The log of the last 10 000 requests; cheap to clone.
 #[derive(Clone, Default)]

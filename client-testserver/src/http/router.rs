@@ -3,7 +3,7 @@
 
 /// What a path addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
+pub(crate) enum Route {
     /// `/api`.
     CoreVersions,
     /// `/apis`.
@@ -42,7 +42,7 @@ pub enum Route {
 
 /// The parts of a resource path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResourcePath {
+pub(crate) struct ResourcePath {
     /// Group (`""` for core).
     pub group: String,
     /// Version.
@@ -64,7 +64,7 @@ fn decode(s: &str) -> String {
 }
 
 /// Parses a request path.
-pub fn route(path: &str) -> Route {
+pub(crate) fn route(path: &str) -> Route {
     let trimmed = path.trim_end_matches('/');
     let segs: Vec<String> = trimmed.split('/').skip(1).map(decode).collect::<Vec<_>>();
     let s: Vec<&str> = segs.iter().map(String::as_str).collect();

@@ -9,7 +9,7 @@ use crate::registry::Backend;
 
 /// Server-wide settings the handlers read.
 #[derive(Clone, Debug)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Bearer token required, if any.
     pub token: Option<String>,
     /// Accept a verified client certificate as authentication.
@@ -21,7 +21,7 @@ pub struct Settings {
 }
 
 /// Shared state of the handlers.
-pub struct State {
+pub(crate) struct State {
     /// Store and served resources.
     pub backend: Backend,
     /// Fault rules.

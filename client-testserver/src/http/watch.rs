@@ -17,10 +17,10 @@ use crate::registry::read::ListOptions;
 use crate::storage::store::{Event, EventType};
 
 /// Turns an object into what a watch event carries (e.g. a Table).
-pub type Transform = Arc<dyn Fn(Value) -> Value + Send + Sync>;
+pub(crate) type Transform = Arc<dyn Fn(Value) -> Value + Send + Sync>;
 
 /// How a watch was asked for.
-pub struct WatchParams {
+pub(crate) struct WatchParams {
     /// The `resourceVersion` parameter (`None` or `"0"`: from now, with
     /// the current state first).
     pub resource_version: Option<u64>,
@@ -39,7 +39,7 @@ pub struct WatchParams {
 }
 
 /// Everything a watch needs about its target.
-pub struct WatchTarget {
+pub(crate) struct WatchTarget {
     /// Resource served.
     pub kind: Arc<ResourceKind>,
     /// Requested version.
@@ -84,7 +84,7 @@ impl Sender {
 }
 
 /// Starts a watch; the returned body streams its events.
-pub fn start(backend: Backend, target: WatchTarget, params: WatchParams) -> Body {
+pub(crate) fn start(backend: Backend, target: WatchTarget, params: WatchParams) -> Body {
     let (tx, rx) = mpsc::channel(256);
     let drop_after = params.drop_after;
     tokio::spawn(run(

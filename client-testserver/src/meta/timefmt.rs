@@ -7,12 +7,12 @@
 use jiff::Timestamp;
 
 /// The current time as `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     format_rfc3339(Timestamp::now())
 }
 
 /// Formats `ts` as `YYYY-MM-DDTHH:MM:SSZ`, truncating fractional seconds.
-pub fn format_rfc3339(ts: Timestamp) -> String {
+pub(crate) fn format_rfc3339(ts: Timestamp) -> String {
     ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 

@@ -25,13 +25,13 @@ struct Filter {
 
 /// The first value `path` selects in `obj`, or `None` when it selects
 /// nothing or is not supported.
-pub fn eval(obj: &Value, path: &str) -> Option<Value> {
+pub(crate) fn eval(obj: &Value, path: &str) -> Option<Value> {
     eval_all(obj, path).into_iter().next()
 }
 
 /// Every value `path` selects in `obj`, in document order (several when
 /// it has a wildcard or a filter).
-pub fn eval_all(obj: &Value, path: &str) -> Vec<Value> {
+pub(crate) fn eval_all(obj: &Value, path: &str) -> Vec<Value> {
     let Some(steps) = parse(path) else {
         return Vec::new();
     };

@@ -13,14 +13,14 @@ use crate::output::table::{IncludeObject, PrinterColumn, build_table};
 use crate::registry::kind::ResourceKind;
 
 /// A Table renderer for one resource.
-pub struct TableOutput {
+pub(crate) struct TableOutput {
     columns: Vec<PrinterColumn>,
     include: IncludeObject,
 }
 
 impl TableOutput {
     /// Renders `objects` as a Table.
-    pub fn build(&self, objects: &[Value], rv: Option<&str>, cont: Option<&str>) -> Value {
+    pub(crate) fn build(&self, objects: &[Value], rv: Option<&str>, cont: Option<&str>) -> Value {
         build_table(
             &self.columns,
             objects,
@@ -40,7 +40,7 @@ fn columns(kind: &ResourceKind) -> Vec<PrinterColumn> {
 }
 
 /// A Table renderer when `accept` asks for `as=Table`.
-pub fn table_for(
+pub(crate) fn table_for(
     kind: &ResourceKind,
     accept: &str,
     include_object: Option<&str>,
@@ -56,7 +56,7 @@ pub fn table_for(
 
 /// For watches asking for Tables: each event's object becomes a one-row
 /// Table.
-pub fn watch_transform(
+pub(crate) fn watch_transform(
     kind: &ResourceKind,
     accept: &str,
     include_object: Option<&str>,

@@ -15,7 +15,7 @@ use std::time::Duration;
 /// One printer column, as found in a CRD version's `additionalPrinterColumns`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PrinterColumn {
+pub(crate) struct PrinterColumn {
     /// Column header.
     pub name: String,
     /// OpenAPI type of the cells: `integer`, `number`, `string`, `boolean` or `date`.
@@ -36,7 +36,7 @@ pub struct PrinterColumn {
 
 /// What each row carries in `object` (the `includeObject` query parameter).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum IncludeObject {
+pub(crate) enum IncludeObject {
     /// No object (`"object": null`).
     None,
     /// A `meta.k8s.io/v1` `PartialObjectMetadata` with the object's metadata (the default).
@@ -49,7 +49,7 @@ pub enum IncludeObject {
 impl IncludeObject {
     /// Reads the `includeObject` query parameter (`None`, `Metadata`,
     /// `Object`); an absent parameter means `Metadata`, an unknown value `None`.
-    pub fn from_query(value: Option<&str>) -> Option<IncludeObject> {
+    pub(crate) fn from_query(value: Option<&str>) -> Option<IncludeObject> {
         match value {
             None | Some("" | "Metadata") => Some(IncludeObject::Metadata),
             Some("None") => Some(IncludeObject::None),
@@ -64,7 +64,7 @@ const AGE_DESCRIPTION: &str = "How long ago the object was created (metadata.cre
 
 /// The columns used when a CRD declares none: `Age` from
 /// `.metadata.creationTimestamp` (the `Name` column is always added).
-pub fn default_columns() -> Vec<PrinterColumn> {
+pub(crate) fn default_columns() -> Vec<PrinterColumn> {
     vec![PrinterColumn {
         name: "Age".into(),
         type_: "date".into(),
@@ -80,7 +80,7 @@ pub fn default_columns() -> Vec<PrinterColumn> {
 ///
 /// `list_rv` and `continue_token` go to the table's `metadata` (omitted
 /// when `None` or empty); `now` is the reference for `date` cells.
-pub fn build_table(
+pub(crate) fn build_table(
     columns: &[PrinterColumn],
     objects: &[Value],
     include_object: IncludeObject,
@@ -255,7 +255,7 @@ fn go_float(f: f64) -> String {
 /// (what `kubectl get` prints in AGE columns): `45s`, `3m20s`, `15m`,
 /// `5h30m`, `20h`, `3d4h`, `30d`, `2y45d`, `10y`.
 #[cfg_attr(not(test), allow(dead_code))] // reached from the unit tests only
-pub fn human_duration(d: Duration) -> String {
+pub(crate) fn human_duration(d: Duration) -> String {
     human_duration_nanos(i128::try_from(d.as_nanos()).unwrap_or(i128::MAX))
 }
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 /// operation and the path, for the message of a 422 (or 400 when the patch
 /// itself is malformed; see [`PatchError::is_malformed`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PatchError {
+pub(crate) enum PatchError {
     /// The patch document is not a JSON array.
     #[error("json patch must be an array of operations")]
     NotAnArray,
@@ -107,7 +107,7 @@ pub enum PatchError {
 impl PatchError {
     /// Whether the patch document itself is malformed (400 BadRequest on
     /// kube-apiserver) rather than not applicable to this object (422).
-    pub fn is_malformed(&self) -> bool {
+    pub(crate) fn is_malformed(&self) -> bool {
         matches!(
             self,
             PatchError::NotAnArray
@@ -127,7 +127,7 @@ impl PatchError {
 ///
 /// [`PatchError`] for a malformed patch, a path that does not resolve, an
 /// array index out of range, or a failed `test`.
-pub fn json_patch(doc: &mut Value, patch: &Value) -> Result<(), PatchError> {
+pub(crate) fn json_patch(doc: &mut Value, patch: &Value) -> Result<(), PatchError> {
     let ops = patch.as_array().ok_or(PatchError::NotAnArray)?;
     if ops.len() > MAX_OPS {
         return Err(PatchError::TooManyOps { count: ops.len() });
@@ -160,11 +160,11 @@ pub fn json_patch(doc: &mut Value, patch: &Value) -> Result<(), PatchError> {
 }
 
 /// The most operations one JSON patch may hold (kube-apiserver's limit).
-pub const MAX_OPS: usize = 10_000;
+pub(crate) const MAX_OPS: usize = 10_000;
 /// The deepest nesting a patched object may reach.
-pub const MAX_DEPTH: usize = 100;
+pub(crate) const MAX_DEPTH: usize = 100;
 /// How many JSON values all `copy` operations of one patch may duplicate.
-pub const MAX_COPIED_NODES: usize = 1_000_000;
+pub(crate) const MAX_COPIED_NODES: usize = 1_000_000;
 
 /// For an operation that puts a value somewhere (`add`, `replace`, `copy`,
 /// `move`): the depth it lands at, the value's own depth and its node count.

@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 /// Applies an RFC 7386 merge patch: object members merge recursively, `null`
 /// deletes a member, and any non-object patch replaces the document.
-pub fn merge_patch(doc: &mut Value, patch: &Value) {
+pub(crate) fn merge_patch(doc: &mut Value, patch: &Value) {
     let Value::Object(patch) = patch else {
         *doc = patch.clone();
         return;

@@ -22,7 +22,7 @@ impl Backend {
     /// resourceVersion), 422 (schema), 500 (a field the schema does not
     /// declare, whatever `fieldValidation` says).
     #[allow(clippy::too_many_arguments)]
-    pub fn apply(
+    pub(crate) fn apply(
         &self,
         kind: &Arc<ResourceKind>,
         version: &str,

@@ -14,7 +14,7 @@ use crate::storage::store::{ObjectKey, Store};
 
 /// Which part of an object a write addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
+pub(crate) enum Part {
     /// The main resource.
     Main,
     /// The `/status` subresource.
@@ -23,7 +23,7 @@ pub enum Part {
 
 /// The patch formats accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PatchType {
+pub(crate) enum PatchType {
     /// `application/json-patch+json` (RFC 6902).
     Json,
     /// `application/merge-patch+json` (RFC 7386).
@@ -36,7 +36,7 @@ pub enum PatchType {
 }
 
 /// What a delete did.
-pub enum Deleted {
+pub(crate) enum Deleted {
     /// The object is gone; its final state.
     Gone(Value),
     /// Finalizers hold it; it now carries a deletionTimestamp.
@@ -45,7 +45,7 @@ pub enum Deleted {
 
 /// The store plus the served resources: the server's state.
 #[derive(Clone)]
-pub struct Backend {
+pub(crate) struct Backend {
     /// Objects.
     pub store: Store,
     /// Served resources.
@@ -62,7 +62,7 @@ pub(crate) fn key_of(kind: &ResourceKind, ns: Option<&str>, name: &str) -> Objec
 }
 
 /// Parses stored bytes (always valid JSON written by this crate).
-pub fn parse(b: &Bytes) -> Value {
+pub(crate) fn parse(b: &Bytes) -> Value {
     serde_json::from_slice(b).unwrap_or(Value::Null)
 }
 
@@ -124,14 +124,14 @@ pub(crate) fn check_api_version(
 
 impl Backend {
     /// Whether namespace `ns` exists.
-    pub fn namespace_exists(&self, ns: &str) -> bool {
+    pub(crate) fn namespace_exists(&self, ns: &str) -> bool {
         self.store
             .get("namespaces", &(String::new(), ns.to_string()))
             .is_some()
     }
 
     /// Sets `apiVersion` to the requested version of `kind`.
-    pub fn present(&self, kind: &ResourceKind, version: &str, mut v: Value) -> Value {
+    pub(crate) fn present(&self, kind: &ResourceKind, version: &str, mut v: Value) -> Value {
         if let Value::Object(m) = &mut v {
             m.insert("apiVersion".into(), json!(kind.api_version(version)));
             m.insert("kind".into(), json!(kind.kind));
@@ -141,7 +141,7 @@ impl Backend {
 
     /// Stored bytes as served at `version`: the bytes themselves when they
     /// already carry that apiVersion (the common case), else re-encoded.
-    pub fn encode_for(&self, kind: &ResourceKind, version: &str, raw: &Bytes) -> Bytes {
+    pub(crate) fn encode_for(&self, kind: &ResourceKind, version: &str, raw: &Bytes) -> Bytes {
         // Keys are written sorted, so a top-level apiVersion comes first (a
         // nested one, in an ownerReference say, must not count).
         let pattern = format!("{{\"apiVersion\":\"{}\"", kind.api_version(version));
@@ -155,7 +155,7 @@ impl Backend {
     ///
     /// # Errors
     /// 404 NotFound.
-    pub fn get_raw(
+    pub(crate) fn get_raw(
         &self,
         kind: &ResourceKind,
         ns: Option<&str>,
@@ -170,7 +170,7 @@ impl Backend {
     ///
     /// # Errors
     /// 404 NotFound.
-    pub fn get(
+    pub(crate) fn get(
         &self,
         kind: &ResourceKind,
         ns: Option<&str>,

@@ -38,7 +38,7 @@ impl Backend {
     ///
     /// # Errors
     /// The contract's create errors: 400, 404 (namespace), 409, 422, 500.
-    pub fn create(
+    pub(crate) fn create(
         &self,
         kind: &Arc<ResourceKind>,
         version: &str,
@@ -53,7 +53,7 @@ impl Backend {
     ///
     /// # Errors
     /// The contract's create errors: 400, 404 (namespace), 409, 422, 500.
-    pub fn create_as(
+    pub(crate) fn create_as(
         &self,
         kind: &Arc<ResourceKind>,
         version: &str,

@@ -16,7 +16,7 @@ impl Backend {
     ///
     /// # Errors
     /// 404, 409 for a failed precondition.
-    pub fn delete(
+    pub(crate) fn delete(
         &self,
         kind: &Arc<ResourceKind>,
         ns: Option<&str>,

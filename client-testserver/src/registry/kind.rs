@@ -187,12 +187,12 @@ impl ResourceKind {
     }
 
     /// `plural` or `plural.group`: the store's key for this resource.
-    pub fn resource(&self) -> String {
+    pub(crate) fn resource(&self) -> String {
         crate::error::gr(&self.group, &self.plural)
     }
 
     /// `v1` or `group/version`.
-    pub fn api_version(&self, version: &str) -> String {
+    pub(crate) fn api_version(&self, version: &str) -> String {
         if self.group.is_empty() {
             version.to_string()
         } else {
@@ -201,7 +201,7 @@ impl ResourceKind {
     }
 
     /// The schema of `version`, if the kind has one.
-    pub fn schema_for(&self, version: &str) -> Option<Arc<Schema>> {
+    pub(crate) fn schema_for(&self, version: &str) -> Option<Arc<Schema>> {
         self.schemas
             .iter()
             .find(|(v, _)| v == version)
@@ -209,14 +209,14 @@ impl ResourceKind {
     }
 
     /// Whether `field` can be used in a field selector.
-    pub fn supports_field(&self, field: &str) -> bool {
+    pub(crate) fn supports_field(&self, field: &str) -> bool {
         field == "metadata.name"
             || (field == "metadata.namespace" && self.namespaced)
             || self.field_selectors.iter().any(|(f, _)| f == field)
     }
 
     /// The value of a field selector label on `obj`.
-    pub fn field_value(&self, obj: &Value, field: &str) -> Option<String> {
+    pub(crate) fn field_value(&self, obj: &Value, field: &str) -> Option<String> {
         let path = match field {
             "metadata.name" | "metadata.namespace" => field,
             _ => self

@@ -28,13 +28,13 @@ use crate::registry::kind::ResourceKind;
 
 /// The served resources; cheap to clone.
 #[derive(Clone, Default)]
-pub struct Registry {
+pub(crate) struct Registry {
     kinds: Arc<RwLock<Vec<Arc<ResourceKind>>>>,
 }
 
 impl Registry {
     /// A registry with the built-in resources.
-    pub fn with_builtins() -> Registry {
+    pub(crate) fn with_builtins() -> Registry {
         let r = Registry::default();
         for k in builtins::builtins() {
             r.register(k);
@@ -47,20 +47,25 @@ impl Registry {
     }
 
     /// Serves `kind`, replacing a resource of the same group and plural.
-    pub fn register(&self, kind: ResourceKind) {
+    pub(crate) fn register(&self, kind: ResourceKind) {
         let mut w = self.kinds.write().unwrap_or_else(|e| e.into_inner());
         w.retain(|k| !(k.group == kind.group && k.plural == kind.plural));
         w.push(Arc::new(kind));
     }
 
     /// Stops serving `group`/`plural`.
-    pub fn unregister(&self, group: &str, plural: &str) {
+    pub(crate) fn unregister(&self, group: &str, plural: &str) {
         let mut w = self.kinds.write().unwrap_or_else(|e| e.into_inner());
         w.retain(|k| !(k.group == group && k.plural == plural));
     }
 
     /// The resource served at `group`/`version`/`plural`.
-    pub fn lookup(&self, group: &str, version: &str, plural: &str) -> Option<Arc<ResourceKind>> {
+    pub(crate) fn lookup(
+        &self,
+        group: &str,
+        version: &str,
+        plural: &str,
+    ) -> Option<Arc<ResourceKind>> {
         self.read()
             .iter()
             .find(|k| {
@@ -70,7 +75,7 @@ impl Registry {
     }
 
     /// The resource `group`/`plural` at any version.
-    pub fn by_resource(&self, group: &str, plural: &str) -> Option<Arc<ResourceKind>> {
+    pub(crate) fn by_resource(&self, group: &str, plural: &str) -> Option<Arc<ResourceKind>> {
         self.read()
             .iter()
             .find(|k| k.group == group && k.plural == plural)
@@ -78,7 +83,7 @@ impl Registry {
     }
 
     /// Every served resource.
-    pub fn all(&self) -> Vec<Arc<ResourceKind>> {
+    pub(crate) fn all(&self) -> Vec<Arc<ResourceKind>> {
         self.read().clone()
     }
 }

@@ -32,15 +32,15 @@ use crate::registry::kind::ResourceKind;
 use crate::storage::store::{WeakStore, WriteOutcome};
 
 /// The phase of a namespace being deleted.
-pub const TERMINATING: &str = "Terminating";
+pub(crate) const TERMINATING: &str = "Terminating";
 
 /// The `details.causes[].reason` of a create refused in a Terminating
 /// namespace.
-pub const NAMESPACE_TERMINATING_CAUSE: &str = "NamespaceTerminating";
+pub(crate) const NAMESPACE_TERMINATING_CAUSE: &str = "NamespaceTerminating";
 
 /// What is still inside a Terminating namespace after a pass.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Remaining {
+pub(crate) struct Remaining {
     /// Objects left per `plural.group` (`configmaps.` for the core group,
     /// as the controller prints it).
     pub by_resource: BTreeMap<String, usize>,
@@ -50,13 +50,13 @@ pub struct Remaining {
 
 impl Remaining {
     /// Whether the namespace is empty.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.by_resource.is_empty()
     }
 
     /// The namespace controller's conditions for this state, in its order:
     /// `(type, status, reason, message)`.
-    pub fn conditions(&self) -> Vec<(&'static str, &'static str, &'static str, String)> {
+    pub(crate) fn conditions(&self) -> Vec<(&'static str, &'static str, &'static str, String)> {
         let ok = |t, reason, msg: &str| (t, "False", reason, msg.to_string());
         let content = if self.by_resource.is_empty() {
             ok(
@@ -198,7 +198,7 @@ impl Backend {
     ///
     /// # Errors
     /// 403 Forbidden with a `NamespaceTerminating` cause.
-    pub fn admit_create(
+    pub(crate) fn admit_create(
         &self,
         kind: &ResourceKind,
         ns: Option<&str>,
@@ -230,7 +230,7 @@ impl Backend {
     }
 
     /// Whether namespace `ns` exists and is Terminating.
-    pub fn namespace_terminating(&self, ns: &str) -> bool {
+    pub(crate) fn namespace_terminating(&self, ns: &str) -> bool {
         self.store
             .get("namespaces", &(String::new(), ns.to_string()))
             .is_some_and(|b| {
@@ -240,7 +240,7 @@ impl Backend {
 
     /// Starts removing what `name` (of a terminating `kind`) holds: in a
     /// background task when a tokio runtime is running, else one pass now.
-    pub fn start_termination(&self, kind: &Arc<ResourceKind>, name: &str) {
+    pub(crate) fn start_termination(&self, kind: &Arc<ResourceKind>, name: &str) {
         match tokio::runtime::Handle::try_current() {
             Ok(rt) => {
                 rt.spawn(terminate(
@@ -258,7 +258,7 @@ impl Backend {
 
     /// One pass of the namespace controller over `name`. Returns whether
     /// the work is over (the namespace is gone or no longer deleting).
-    pub fn termination_pass(&self, kind: &ResourceKind, name: &str) -> bool {
+    pub(crate) fn termination_pass(&self, kind: &ResourceKind, name: &str) -> bool {
         let key = (String::new(), name.to_string());
         let deleting = self
             .store

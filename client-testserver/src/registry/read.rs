@@ -14,7 +14,7 @@ use crate::storage::continuation;
 
 /// Options of a list or watch.
 #[derive(Default)]
-pub struct ListOptions {
+pub(crate) struct ListOptions {
     /// `labelSelector`.
     pub labels: Option<LabelSelector>,
     /// `fieldSelector`.
@@ -26,7 +26,7 @@ impl ListOptions {
     ///
     /// # Errors
     /// 400 BadRequest for bad syntax or unsupported field labels.
-    pub fn parse(
+    pub(crate) fn parse(
         kind: &ResourceKind,
         label: Option<&str>,
         field: Option<&str>,
@@ -54,12 +54,12 @@ impl ListOptions {
     }
 
     /// Whether any selector is set.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.labels.is_none() && self.fields.is_none()
     }
 
     /// Whether `obj` satisfies the selectors.
-    pub fn matches(&self, kind: &ResourceKind, obj: &Value) -> bool {
+    pub(crate) fn matches(&self, kind: &ResourceKind, obj: &Value) -> bool {
         if let Some(l) = &self.labels {
             let empty = Map::new();
             let labels = obj

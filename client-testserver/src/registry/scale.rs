@@ -16,7 +16,7 @@ impl Backend {
     ///
     /// # Errors
     /// 404 when the object or the scale subresource is missing.
-    pub fn get_scale(
+    pub(crate) fn get_scale(
         &self,
         kind: &ResourceKind,
         ns: Option<&str>,
@@ -31,7 +31,7 @@ impl Backend {
     ///
     /// # Errors
     /// 404, 409, 422 for a missing replicas count.
-    pub fn update_scale(
+    pub(crate) fn update_scale(
         &self,
         kind: &Arc<ResourceKind>,
         ns: Option<&str>,

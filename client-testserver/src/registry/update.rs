@@ -34,7 +34,7 @@ impl Backend {
     /// # Errors
     /// 400 name mismatch, 404, 409 stale resourceVersion, 422.
     #[allow(clippy::too_many_arguments)]
-    pub fn update(
+    pub(crate) fn update(
         &self,
         kind: &Arc<ResourceKind>,
         version: &str,
@@ -102,7 +102,7 @@ impl Backend {
     /// 404 for a missing object, 422 for a patch that cannot apply, the
     /// update errors otherwise.
     #[allow(clippy::too_many_arguments)]
-    pub fn patch(
+    pub(crate) fn patch(
         &self,
         kind: &Arc<ResourceKind>,
         version: &str,
@@ -352,7 +352,7 @@ fn bump_generation(kind: &ResourceKind, part: Part, old: &Value, new: &mut Value
 
 /// The Status for a JSON patch that failed: 400 when the patch is
 /// malformed, 422 when it does not apply to the object.
-pub fn patch_error(e: crate::patch::PatchError) -> ApiError {
+pub(crate) fn patch_error(e: crate::patch::PatchError) -> ApiError {
     if e.is_malformed() {
         ApiError::bad_request(e.to_string())
     } else {

@@ -12,11 +12,11 @@ use crate::schema::{FieldValidation, Schema, admit};
 use crate::ssa::{managed_fields_of, record_update_for, set_managed_fields};
 
 /// The manager of writes made from Rust (seeding) and at start-up.
-pub const SERVER_MANAGER: &str = "client-testserver";
+pub(crate) const SERVER_MANAGER: &str = "client-testserver";
 
 /// The context of one write.
 #[derive(Debug)]
-pub struct Writer {
+pub(crate) struct Writer {
     /// The field manager the write is recorded for.
     pub manager: String,
     /// How unknown fields of custom resources are treated.
@@ -42,7 +42,7 @@ impl Default for Writer {
 
 impl Writer {
     /// A writer recording `Update` entries for `manager`.
-    pub fn new(manager: &str, validation: FieldValidation) -> Writer {
+    pub(crate) fn new(manager: &str, validation: FieldValidation) -> Writer {
         Writer {
             manager: manager.to_string(),
             validation,
@@ -54,7 +54,7 @@ impl Writer {
     }
 
     /// The `Warning` texts collected so far (unknown fields under `Warn`).
-    pub fn warnings(&self) -> Vec<String> {
+    pub(crate) fn warnings(&self) -> Vec<String> {
         self.warnings
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -62,7 +62,7 @@ impl Writer {
     }
 
     /// Keeps `Warning` texts for the response (each once).
-    pub fn warn(&self, texts: Vec<String>) {
+    pub(crate) fn warn(&self, texts: Vec<String>) {
         let mut w = self.warnings.lock().unwrap_or_else(|e| e.into_inner());
         for t in texts {
             if !w.contains(&t) {
@@ -77,7 +77,7 @@ impl Writer {
     /// # Errors
     /// 400 under `Strict` for unknown fields, 422 Invalid for schema
     /// violations.
-    pub fn admit(&self, kind: &ResourceKind, obj: &mut Value) -> Result<(), ApiError> {
+    pub(crate) fn admit(&self, kind: &ResourceKind, obj: &mut Value) -> Result<(), ApiError> {
         let Some(schema) = object_schema(kind, obj) else {
             return Ok(());
         };
@@ -93,7 +93,7 @@ impl Writer {
     ///
     /// # Errors
     /// As [`Writer::admit`].
-    pub fn prepare(
+    pub(crate) fn prepare(
         &self,
         kind: &ResourceKind,
         old: &Value,
@@ -126,7 +126,7 @@ impl Writer {
     /// request carried (`candidate`) or else the stored ones, updated for
     /// the fields that changed from `old`. Server-side apply results keep
     /// the entries apply computed.
-    pub fn record(
+    pub(crate) fn record(
         &self,
         kind: &ResourceKind,
         old: &Value,
@@ -157,7 +157,7 @@ impl Writer {
 
 /// The schema of the version `obj` is written in (its `apiVersion`), or of
 /// the kind's first version.
-pub fn object_schema(kind: &ResourceKind, obj: &Value) -> Option<Arc<Schema>> {
+pub(crate) fn object_schema(kind: &ResourceKind, obj: &Value) -> Option<Arc<Schema>> {
     let version = obj
         .get("apiVersion")
         .and_then(Value::as_str)

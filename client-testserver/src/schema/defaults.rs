@@ -16,7 +16,7 @@ use serde_json::Value;
 ///   `items` / `additionalProperties` schema; a `null` item of a non-nullable
 ///   items schema with a default becomes the default.
 /// - The root's `metadata` is left alone.
-pub fn apply_defaults(schema: &Schema, obj: &mut Value) {
+pub(crate) fn apply_defaults(schema: &Schema, obj: &mut Value) {
     node(schema, obj, true);
 }
 

@@ -12,7 +12,7 @@ use serde_json::Value;
 ///
 /// `apiVersion`, `kind` and `metadata` are never pruned at the root, nor
 /// inside an `x-kubernetes-embedded-resource`.
-pub fn prune(schema: &Schema, obj: &mut Value) -> Vec<String> {
+pub(crate) fn prune(schema: &Schema, obj: &mut Value) -> Vec<String> {
     let mut out = Vec::new();
     node(schema, obj, "", true, &mut out);
     out
@@ -58,7 +58,7 @@ fn node(s: &Schema, v: &mut Value, path: &str, root: bool, out: &mut Vec<String>
 
 /// The `Warning` texts for pruned fields under `fieldValidation=Warn` (the
 /// default): `unknown field "spec.foo"`, one per field.
-pub fn unknown_field_warnings(pruned: &[String]) -> Vec<String> {
+pub(crate) fn unknown_field_warnings(pruned: &[String]) -> Vec<String> {
     pruned
         .iter()
         .map(|p| format!("unknown field {}", super::go_quote(p)))
@@ -68,7 +68,7 @@ pub fn unknown_field_warnings(pruned: &[String]) -> Vec<String> {
 /// The 400 `BadRequest` answered under `fieldValidation=Strict` when fields
 /// were pruned: `strict decoding error: unknown field "spec.foo", unknown
 /// field "spec.bar"`. `None` when nothing was pruned.
-pub fn strict_error(pruned: &[String]) -> Option<ApiError> {
+pub(crate) fn strict_error(pruned: &[String]) -> Option<ApiError> {
     if pruned.is_empty() {
         return None;
     }

@@ -16,9 +16,9 @@
 
 /// Total matching steps allowed per [`Regex::is_match`] call (about
 /// text length times program size).
-pub const STEP_LIMIT: u64 = 20_000_000;
+pub(crate) const STEP_LIMIT: u64 = 20_000_000;
 /// Largest compiled program, in instructions.
-pub const MAX_PROGRAM: usize = 20_000;
+pub(crate) const MAX_PROGRAM: usize = 20_000;
 /// Nesting allowed while parsing (groups inside groups).
 const PARSE_DEPTH_LIMIT: usize = 64;
 /// Largest counted repetition, as in RE2.
@@ -27,7 +27,7 @@ const MAX_REPEAT: u32 = 1000;
 /// Why a pattern could not be compiled.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("error parsing regexp: {0}")]
-pub struct RegexError(pub String);
+pub(crate) struct RegexError(pub String);
 
 #[derive(Debug, Clone)]
 enum Node {
@@ -59,7 +59,7 @@ impl Class {
 
 /// A compiled pattern: a program for a Thompson-NFA (Pike VM) simulation.
 #[derive(Debug, Clone)]
-pub struct Regex {
+pub(crate) struct Regex {
     prog: Vec<Inst>,
     anchored: bool,
 }
@@ -82,7 +82,7 @@ impl Regex {
     /// # Errors
     /// [`RegexError`] for syntax outside the supported subset, or a program
     /// larger than [`MAX_PROGRAM`] instructions (large counted repetitions).
-    pub fn new(pattern: &str) -> Result<Regex, RegexError> {
+    pub(crate) fn new(pattern: &str) -> Result<Regex, RegexError> {
         let chars: Vec<char> = pattern.chars().collect();
         let mut p = Parser {
             s: &chars,
@@ -104,12 +104,12 @@ impl Regex {
 
     /// Whether the pattern matches anywhere in `text` (`false` too when the
     /// step budget runs out).
-    pub fn is_match(&self, text: &str) -> bool {
+    pub(crate) fn is_match(&self, text: &str) -> bool {
         self.try_match(text).unwrap_or(false)
     }
 
     /// Like [`Regex::is_match`], `None` when the step budget ran out.
-    pub fn try_match(&self, text: &str) -> Option<bool> {
+    pub(crate) fn try_match(&self, text: &str) -> Option<bool> {
         let t: Vec<char> = text.chars().collect();
         let mut vm = Vm {
             prog: &self.prog,

@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 /// object metadata separately); everything else is. Errors come in schema
 /// walk order: a node's own checks, then its children (properties in name
 /// order, items in index order), then its missing required properties.
-pub fn validate(schema: &Schema, obj: &Value) -> Vec<FieldError> {
+pub(crate) fn validate(schema: &Schema, obj: &Value) -> Vec<FieldError> {
     let mut errs = Vec::new();
     node(schema, obj, "", true, &mut errs);
     // kube-apiserver checks list-type uniqueness in a second pass

@@ -9,8 +9,10 @@
 mod fieldset;
 mod options;
 
-pub use fieldset::{FieldSet, MAX_FIELD_DEPTH, PathElement, path_string, remove_at, value_at};
-pub use options::{WriteOptions, check_write_options, default_field_manager};
+pub(crate) use fieldset::{
+    FieldSet, MAX_FIELD_DEPTH, PathElement, path_string, remove_at, value_at,
+};
+pub(crate) use options::{WriteOptions, check_write_options, default_field_manager};
 
 use crate::error::ApiError;
 use crate::schema::{ListType, Schema, go_quote};
@@ -19,7 +21,7 @@ use serde_json::{Map, Value, json};
 
 /// `operation` of a managedFields entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Operation {
+pub(crate) enum Operation {
     /// Fields set by server-side apply.
     Apply,
     /// Fields set by any other write (create, update, patch).
@@ -29,7 +31,7 @@ pub enum Operation {
 /// One entry of `metadata.managedFields`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ManagedFieldsEntry {
+pub(crate) struct ManagedFieldsEntry {
     /// The field manager.
     pub manager: String,
     /// `Apply` or `Update`.
@@ -75,7 +77,7 @@ impl ManagedFieldsEntry {
     }
 
     /// The owned fields (empty when `fieldsV1` cannot be read).
-    pub fn field_set(&self) -> FieldSet {
+    pub(crate) fn field_set(&self) -> FieldSet {
         FieldSet::from_fields_v1(&self.fields_v1).unwrap_or_default()
     }
 
@@ -92,11 +94,11 @@ impl ManagedFieldsEntry {
 
 /// The manager that owns the fields of an object that had no
 /// `managedFields` when it was first applied to.
-pub const BEFORE_FIRST_APPLY: &str = "before-first-apply";
+pub(crate) const BEFORE_FIRST_APPLY: &str = "before-first-apply";
 
 /// The `metadata.managedFields` of an object; entries that do not parse are
 /// skipped.
-pub fn managed_fields_of(obj: &Value) -> Vec<ManagedFieldsEntry> {
+pub(crate) fn managed_fields_of(obj: &Value) -> Vec<ManagedFieldsEntry> {
     obj.pointer("/metadata/managedFields")
         .and_then(Value::as_array)
         .map(|a| {
@@ -108,7 +110,7 @@ pub fn managed_fields_of(obj: &Value) -> Vec<ManagedFieldsEntry> {
 }
 
 /// Writes `entries` as `metadata.managedFields` (removing it when empty).
-pub fn set_managed_fields(obj: &mut Value, entries: &[ManagedFieldsEntry]) {
+pub(crate) fn set_managed_fields(obj: &mut Value, entries: &[ManagedFieldsEntry]) {
     let Value::Object(m) = obj else { return };
     let meta = m
         .entry("metadata")
@@ -126,7 +128,7 @@ pub fn set_managed_fields(obj: &mut Value, entries: &[ManagedFieldsEntry]) {
 
 /// The result of a successful apply.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApplyOutcome {
+pub(crate) struct ApplyOutcome {
     /// The new object, with `metadata.managedFields` updated.
     pub object: Value,
     /// Whether there was no live object (answer 201).
@@ -138,7 +140,7 @@ pub struct ApplyOutcome {
 
 /// One conflicting field.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Conflict {
+pub(crate) struct Conflict {
     /// The other manager.
     pub manager: String,
     /// Its operation.
@@ -151,7 +153,7 @@ pub struct Conflict {
 
 impl Conflict {
     /// `"manager"`, or `"manager" using apps/v1` for an `Update` owner.
-    pub fn manager_display(&self) -> String {
+    pub(crate) fn manager_display(&self) -> String {
         match self.operation {
             Operation::Apply => go_quote(&self.manager),
             Operation::Update => format!("{} using {}", go_quote(&self.manager), self.api_version),
@@ -162,7 +164,7 @@ impl Conflict {
 /// Apply conflicts: fields the applier would change that other managers own.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.message())]
-pub struct ApplyConflicts {
+pub(crate) struct ApplyConflicts {
     /// The conflicts, sorted by manager then field.
     pub conflicts: Vec<Conflict>,
 }
@@ -171,7 +173,7 @@ impl ApplyConflicts {
     /// kube-apiserver's message: `Apply failed with 1 conflict: conflict with
     /// "m": .spec.replicas`, or for several `Apply failed with N conflicts:
     /// conflicts with "m":\n- .a\n- .b\nconflicts with "n":\n- .c`.
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         if let [c] = self.conflicts.as_slice() {
             return format!(
                 "Apply failed with 1 conflict: conflict with {}: {}",
@@ -199,7 +201,7 @@ impl ApplyConflicts {
     /// The 409 `Conflict` Status: the message above and one
     /// `FieldManagerConflict` cause per field (`message` `conflict with
     /// "m"`, `field` `.spec.replicas`).
-    pub fn to_api_error(&self) -> ApiError {
+    pub(crate) fn to_api_error(&self) -> ApiError {
         let mut e = ApiError::new(409, "Conflict", self.message());
         let causes: Vec<Value> = self
             .conflicts
@@ -256,7 +258,7 @@ fn differs(a: &Value, b: &Value, p: &[PathElement]) -> bool {
 /// # Errors
 /// [`ApplyConflicts`] when, without `force`, the configuration changes a
 /// field another manager owns. With `force` those fields move to `manager`.
-pub fn apply(
+pub(crate) fn apply(
     live: Option<&Value>,
     applied: &Value,
     manager: &str,
@@ -448,7 +450,7 @@ fn merge(live: &mut Value, applied: &Value, s: Option<&Schema>, depth: usize) {
 ///
 /// `schema` decides list granularity as for [`apply`] (`None`: lists atomic).
 #[cfg_attr(not(test), allow(dead_code))] // reached from the unit tests only
-pub fn record_update(
+pub(crate) fn record_update(
     old: &Value,
     new: &Value,
     manager: &str,
@@ -462,7 +464,7 @@ pub fn record_update(
 /// [`record_update`] for a write through a subresource (`status`, `scale`):
 /// the entry carries `subresource` and is distinct from the same manager's
 /// main-resource entry.
-pub fn record_update_for(
+pub(crate) fn record_update_for(
     old: &Value,
     new: &Value,
     manager: &str,

@@ -9,7 +9,7 @@ use crate::storage::store::ObjectKey;
 
 /// A decoded continue token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Token {
+pub(crate) struct Token {
     /// The revision of the list's snapshot.
     pub rv: u64,
     /// The last (namespace, name) returned.
@@ -17,7 +17,7 @@ pub struct Token {
 }
 
 /// Encodes a token.
-pub fn encode(rv: u64, key: &ObjectKey) -> String {
+pub(crate) fn encode(rv: u64, key: &ObjectKey) -> String {
     let t = Token {
         rv,
         key: key.clone(),
@@ -26,7 +26,7 @@ pub fn encode(rv: u64, key: &ObjectKey) -> String {
 }
 
 /// Decodes a token; `None` when it is not one of ours.
-pub fn decode(s: &str) -> Option<Token> {
+pub(crate) fn decode(s: &str) -> Option<Token> {
     let b = URL_SAFE_NO_PAD.decode(s.trim_end_matches('=')).ok()?;
     serde_json::from_slice(&b).ok()
 }

@@ -16,11 +16,11 @@ use crate::error::ApiError;
 /// The key of an object inside one resource: (namespace, name); the
 /// namespace is empty for cluster-scoped objects. Ordering gives the
 /// namespace/name order lists use.
-pub type ObjectKey = (String, String);
+pub(crate) type ObjectKey = (String, String);
 
 /// What happened to an object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventType {
+pub(crate) enum EventType {
     /// The object was created.
     Added,
     /// The object was changed.
@@ -31,7 +31,7 @@ pub enum EventType {
 
 impl EventType {
     /// The watch event type as kube-apiserver spells it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             EventType::Added => "ADDED",
             EventType::Modified => "MODIFIED",
@@ -42,7 +42,7 @@ impl EventType {
 
 /// One change in the history.
 #[derive(Debug)]
-pub struct Event {
+pub(crate) struct Event {
     /// The resourceVersion this change produced.
     pub rv: u64,
     /// The group-resource (`plural` or `plural.group`) of the object.
@@ -59,7 +59,7 @@ pub struct Event {
 }
 
 /// What a write closure decided.
-pub enum WriteOutcome {
+pub(crate) enum WriteOutcome {
     /// Store these bytes (created or replaced).
     Put(Bytes),
     /// Remove the object; the bytes are its final state (with the new
@@ -85,21 +85,21 @@ struct Inner {
 
 /// The shared object store; cheap to clone.
 #[derive(Clone)]
-pub struct Store {
+pub(crate) struct Store {
     inner: Arc<Mutex<Inner>>,
     notify: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 /// A [`Store`] that may have been dropped.
 #[derive(Clone)]
-pub struct WeakStore {
+pub(crate) struct WeakStore {
     inner: std::sync::Weak<Mutex<Inner>>,
     notify: std::sync::Weak<tokio::sync::watch::Sender<u64>>,
 }
 
 impl WeakStore {
     /// The store, while anything else still holds it.
-    pub fn upgrade(&self) -> Option<Store> {
+    pub(crate) fn upgrade(&self) -> Option<Store> {
         Some(Store {
             inner: self.inner.upgrade()?,
             notify: self.notify.upgrade()?,
@@ -109,7 +109,7 @@ impl WeakStore {
 
 /// A consistent page of a list.
 #[derive(Debug)]
-pub struct Page {
+pub(crate) struct Page {
     /// The revision the page was read at.
     pub rv: u64,
     /// The objects, in namespace/name order.
@@ -118,7 +118,7 @@ pub struct Page {
 
 impl Store {
     /// An empty store keeping at most `history_cap` events.
-    pub fn new(history_cap: usize) -> Store {
+    pub(crate) fn new(history_cap: usize) -> Store {
         let (tx, _rx) = tokio::sync::watch::channel(0);
         Store {
             inner: Arc::new(Mutex::new(Inner {
@@ -139,22 +139,22 @@ impl Store {
     }
 
     /// The current global resourceVersion.
-    pub fn current_rv(&self) -> u64 {
+    pub(crate) fn current_rv(&self) -> u64 {
         self.lock().rv
     }
 
     /// The highest revision no longer in the event history.
-    pub fn compacted_rv(&self) -> u64 {
+    pub(crate) fn compacted_rv(&self) -> u64 {
         self.lock().compacted
     }
 
     /// A receiver that changes whenever the resourceVersion moves.
-    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+    pub(crate) fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
         self.notify.subscribe()
     }
 
     /// The stored bytes of one object.
-    pub fn get(&self, resource: &str, key: &ObjectKey) -> Option<Bytes> {
+    pub(crate) fn get(&self, resource: &str, key: &ObjectKey) -> Option<Bytes> {
         let inner = self.lock();
         inner
             .tables
@@ -165,7 +165,7 @@ impl Store {
 
     /// Applies a write atomically: `f` sees the current object (if any) and
     /// the resourceVersion the write would get, and decides.
-    pub fn write<R>(
+    pub(crate) fn write<R>(
         &self,
         resource: &str,
         key: &ObjectKey,
@@ -235,7 +235,7 @@ impl Store {
     /// # Errors
     /// 410 Expired-style `ApiError::expired_continue` is the caller's job:
     /// this returns `Err(current_rv)` when `at` is older than the history.
-    pub fn page(
+    pub(crate) fn page(
         &self,
         resource: &str,
         namespace: Option<&str>,
@@ -319,7 +319,7 @@ impl Store {
 
     /// Events for `resource` with `rv > after`, or `Err(compacted)` when the
     /// history no longer reaches back that far.
-    pub fn events_since(&self, after: u64) -> Result<Vec<Arc<Event>>, u64> {
+    pub(crate) fn events_since(&self, after: u64) -> Result<Vec<Arc<Event>>, u64> {
         let inner = self.lock();
         if after < inner.compacted {
             return Err(inner.compacted);
@@ -330,7 +330,7 @@ impl Store {
 
     /// Drops the whole event history (forced compaction): watches and
     /// continue tokens from before now get 410 Expired.
-    pub fn compact(&self) {
+    pub(crate) fn compact(&self) {
         let mut inner = self.lock();
         inner.history.clear();
         inner.compacted = inner.rv;
@@ -338,14 +338,14 @@ impl Store {
 
     /// Removes every object of `resource` without events (the resource
     /// stopped being served).
-    pub fn drop_resource(&self, resource: &str) {
+    pub(crate) fn drop_resource(&self, resource: &str) {
         let mut inner = self.lock();
         inner.tables.remove(resource);
     }
 
     /// A handle that does not keep the store alive (background tasks hold
     /// one so they end with the server).
-    pub fn downgrade(&self) -> WeakStore {
+    pub(crate) fn downgrade(&self) -> WeakStore {
         WeakStore {
             inner: Arc::downgrade(&self.inner),
             notify: Arc::downgrade(&self.notify),
