@@ -10,25 +10,40 @@ use serde_json::Value;
 
 use crate::http::watch::Transform;
 use crate::output::table::{IncludeObject, PrinterColumn, build_table};
+use crate::registry::hooks::KindHooks;
 use crate::registry::kind::ResourceKind;
 
 /// A Table renderer for one resource.
 pub(crate) struct TableOutput {
     columns: Vec<PrinterColumn>,
     include: IncludeObject,
+    hooks: &'static dyn KindHooks,
 }
 
 impl TableOutput {
     /// Renders `objects` as a Table.
     pub(crate) fn build(&self, objects: &[Value], rv: Option<&str>, cont: Option<&str>) -> Value {
-        build_table(
+        let mut table = build_table(
             &self.columns,
             objects,
             self.include,
             rv,
             cont,
             jiff::Timestamp::now(),
-        )
+        );
+        if let Some(Value::Array(rows)) = table.get_mut("rows") {
+            for (row, obj) in rows.iter_mut().zip(objects) {
+                if let (Some(cells), Value::Object(r)) = (self.hooks.table_cells(obj), row) {
+                    let name = obj
+                        .pointer("/metadata/name")
+                        .cloned()
+                        .unwrap_or_else(|| Value::String(String::new()));
+                    let all = std::iter::once(name).chain(cells).collect();
+                    r.insert("cells".into(), Value::Array(all));
+                }
+            }
+        }
+        table
     }
 }
 
@@ -51,6 +66,7 @@ pub(crate) fn table_for(
     Some(TableOutput {
         columns: columns(kind),
         include: IncludeObject::from_query(include_object).unwrap_or_default(),
+        hooks: kind.hooks,
     })
 }
 

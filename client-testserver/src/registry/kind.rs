@@ -35,6 +35,22 @@
 //!    and finalizer and terminate (`namespaces::NamespaceHooks`), CRDs
 //!    validate, serve and unserve the kinds they define (`crd::CrdHooks`).
 //!
+//! The hooks, in the order the write path calls them: `default` (every
+//! write), `prepare_for_create` / `prepare_for_update`,
+//! `validate_and_define` (main-resource writes; a CRD returns the kind it
+//! serves), and on delete `refuse_delete`, `waits_for_controller`,
+//! `begin_deletion`, `after_deletion_began`, `after_delete`; reads call
+//! `table_cells` for Tables. Field selectors and printer columns are data
+//! (label -> JSON path, additionalPrinterColumns), which covers the
+//! built-in kinds' selectors; a kind whose cells need code overrides
+//! `table_cells`. Two hooks wait for the first kind that needs them,
+//! with defaults that keep today's behaviour: strict decoding of a
+//! built-in's unknown fields (`unknown_fields(&Value) -> Vec<String>`,
+//! fed to the same Warn/Strict handling as a CRD's pruned fields) and the
+//! default deletion propagation (`Background` unless the kind says
+//! `Orphan`, as a kube-apiserver strategy's `DefaultGarbageCollectionPolicy`
+//! does), once garbage collection exists.
+//!
 //! Custom resources get their row from the CRD (`crd::kind_of`): their
 //! schemas, scale paths, printer columns and selectable fields come from
 //! the CRD version, they answer a delete with the object, refuse strategic

@@ -176,6 +176,7 @@ impl Backend {
             check_preconditions(&k, name, &old, &new)?;
             keep_the_other_part(&k, part, &old, &mut new);
             keep_immutable_metadata(&old, &mut new);
+            k.hooks.prepare_for_update(&old, &mut new);
             let deleting = old.pointer("/metadata/deletionTimestamp").is_some();
             if deleting {
                 refuse_new_finalizers(&k, name, &old, &new)?;
