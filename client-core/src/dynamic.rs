@@ -4,7 +4,6 @@
 use std::borrow::Cow;
 
 use bytes::Bytes;
-use http::Method;
 use serde::Serialize;
 
 use crate::api::{
@@ -13,7 +12,8 @@ use crate::api::{
 };
 use crate::client::RestClient;
 use crate::error::{Error, Result};
-use crate::typed::{ApiFuture, DeleteOutcome, ResourceTarget, send_delete};
+use crate::request::ResourceRequests;
+use crate::typed::{ApiFuture, DeleteOutcome, ResourceTarget};
 use crate::watch::WatchStream;
 
 /// A client for any kind, addressed by [`ApiResource`]; objects are [`DynamicObject`]s.
@@ -49,11 +49,13 @@ impl DynamicClient {
         Self {
             target: ResourceTarget {
                 client,
-                group: Cow::Owned(resource.group.clone()),
-                version: Cow::Owned(resource.version.clone()),
-                plural: Cow::Owned(resource.plural.clone()),
-                namespace: namespace.map(str::to_owned),
-                missing_namespace: namespace == Some(""),
+                requests: ResourceRequests {
+                    group: Cow::Owned(resource.group.clone()),
+                    version: Cow::Owned(resource.version.clone()),
+                    plural: Cow::Owned(resource.plural.clone()),
+                    namespace: namespace.map(str::to_owned),
+                    missing_namespace: namespace == Some(""),
+                },
             },
             api_version: resource.api_version.clone(),
             kind: resource.kind.clone(),
@@ -79,21 +81,13 @@ impl DynamicClient {
 
     /// Creates an object.
     pub fn create(&self, obj: &DynamicObject, opts: &CreateOptions) -> ApiFuture<DynamicObject> {
-        Box::pin(
-            self.target
-                .create(self.body(obj), opts)
-                .send::<DynamicObject>(),
-        )
+        self.target
+            .send(self.target.requests.create(self.body(obj), opts))
     }
 
     /// Reads an object.
     pub fn get(&self, name: &str, opts: &GetOptions) -> ApiFuture<DynamicObject> {
-        Box::pin(
-            self.target
-                .object(Method::GET, name)
-                .options(opts)
-                .send::<DynamicObject>(),
-        )
+        self.target.send(self.target.requests.get(name, None, opts))
     }
 
     /// Lists objects.
@@ -109,10 +103,10 @@ impl DynamicClient {
     /// Replaces an object (PUT).
     pub fn update(&self, obj: &DynamicObject, opts: &UpdateOptions) -> ApiFuture<DynamicObject> {
         let name = obj.metadata.name.as_deref();
-        Box::pin(
+        self.target.send(
             self.target
-                .update(name, None, self.body(obj), opts)
-                .send::<DynamicObject>(),
+                .requests
+                .update(name, None, self.body(obj), opts),
         )
     }
 
@@ -123,11 +117,8 @@ impl DynamicClient {
         patch: &Patch<P>,
         opts: &PatchOptions,
     ) -> ApiFuture<DynamicObject> {
-        Box::pin(
-            self.target
-                .patch(name, None, patch, opts)
-                .send::<DynamicObject>(),
-        )
+        self.target
+            .send(self.target.requests.patch(name, None, patch, opts))
     }
 
     /// Deletes an object: gone (`Status`), or waiting on its finalizers.
@@ -136,6 +127,6 @@ impl DynamicClient {
         name: &str,
         opts: &DeleteOptions,
     ) -> ApiFuture<DeleteOutcome<DynamicObject>> {
-        Box::pin(send_delete::<DynamicObject>(self.target.delete(name, opts)))
+        self.target.delete(name, opts)
     }
 }

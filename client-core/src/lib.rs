@@ -24,6 +24,7 @@ pub mod config;
 mod dynamic;
 mod error;
 mod paging;
+mod request;
 pub mod resource;
 mod secret;
 #[cfg(test)]
@@ -40,11 +41,12 @@ pub use api::{
     StatusCause, StatusDetails, Time, TypeMeta, UpdateOptions, WatchEvent, WithTypeMeta,
 };
 pub use auth::AuthError;
-pub use client::{Request, RestClient, RestClientBuilder};
+pub use client::{RequestBuilder, RestClient, RestClientBuilder};
 pub use config::{Config, ConfigError, Kubeconfig, KubeconfigOptions};
 pub use dynamic::DynamicClient;
 pub use error::{Error, RequestError, RequestTarget, Result, TransportErrorKind};
 pub use paging::Pages;
+pub use request::Request;
 pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 pub use secret::SecretString;
 pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};

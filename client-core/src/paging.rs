@@ -5,7 +5,6 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use http::Method;
 use serde::de::DeserializeOwned;
 
 use crate::api::{List, ListOptions};
@@ -39,7 +38,7 @@ pub struct Pages<K> {
 impl<K> std::fmt::Debug for Pages<K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pages")
-            .field("resource", &self.target.plural)
+            .field("resource", &self.target.requests.plural)
             .field("done", &self.done)
             .finish_non_exhaustive()
     }
@@ -71,10 +70,9 @@ impl<K: DeserializeOwned + Send + 'static> Stream for Pages<K> {
         if this.done {
             return Poll::Ready(None);
         }
-        let future = this.in_flight.get_or_insert_with(|| {
-            let request = this.target.collection(Method::GET).options(&this.options);
-            Box::pin(request.send::<List<K>>())
-        });
+        let future = this
+            .in_flight
+            .get_or_insert_with(|| this.target.list::<K>(&this.options));
         let page = match future.as_mut().poll(cx) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(page) => page,

@@ -12,7 +12,6 @@ use std::pin::Pin;
 
 use bytes::Bytes;
 use http::Method;
-use http::header::HeaderValue;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -20,9 +19,10 @@ use crate::api::{
     ApplyOptions, CreateOptions, DeleteOptions, GetOptions, List, ListOptions, Patch, PatchOptions,
     Scale, Status, UpdateOptions, WithTypeMeta,
 };
-use crate::client::{Request, RestClient};
-use crate::error::{Error, RequestError, Result};
+use crate::client::{RequestBuilder, RestClient};
+use crate::error::{Error, RequestTarget, Result};
 use crate::paging::Pages;
+use crate::request::{Request, ResourceRequests, json_body};
 use crate::resource::{Cluster, HasScale, HasStatus, Namespaced, Resource};
 use crate::watch::WatchStream;
 use crate::watcher::{Watcher, WatcherConfig};
@@ -54,98 +54,21 @@ impl<K> DeleteOutcome<K> {
     }
 }
 
-fn json_body(value: &impl Serialize) -> Result<Bytes> {
-    serde_json::to_vec(value)
-        .map(Bytes::from)
-        .map_err(Error::Encode)
-}
-
-const JSON: HeaderValue = HeaderValue::from_static("application/json");
-
-/// Where a resource's requests go: group, version, plural and namespace.
-///
-/// Non-generic, so the request-building code compiles once for every kind.
+/// A resource's requests and the client that executes them: what every
+/// typed client, [`Pages`] and [`Watcher`] hold.
 #[derive(Clone, Debug)]
 pub(crate) struct ResourceTarget {
     pub(crate) client: RestClient,
-    pub(crate) group: Cow<'static, str>,
-    pub(crate) version: Cow<'static, str>,
-    pub(crate) plural: Cow<'static, str>,
-    /// `None`: cluster-scoped, or all namespaces.
-    pub(crate) namespace: Option<String>,
-    /// A namespaced kind whose client was given an empty namespace.
-    pub(crate) missing_namespace: bool,
+    pub(crate) requests: ResourceRequests,
 }
 
 impl ResourceTarget {
-    pub(crate) fn collection(&self, method: Method) -> Request {
-        let request = self
-            .client
-            .request(method)
-            .group_version(self.group.clone(), self.version.clone())
-            .resource(self.plural.clone());
-        let request = match &self.namespace {
-            Some(ns) => request.namespace(ns.clone()),
-            None => request,
-        };
-        if self.missing_namespace {
-            request.fail(RequestError::MissingNamespace)
-        } else {
-            request
-        }
-    }
-
-    pub(crate) fn object(&self, method: Method, name: &str) -> Request {
-        if name.is_empty() {
-            return self
-                .collection(method)
-                .fail(RequestError::MissingName("this operation"));
-        }
-        self.collection(method).name(name)
-    }
-
-    pub(crate) fn create(&self, body: Result<Bytes>, opts: &CreateOptions) -> Request {
-        with_body(self.collection(Method::POST).options(opts), body, JSON)
-    }
-
-    pub(crate) fn update(
+    /// Sends `request` and decodes the answer as `T`.
+    pub(crate) fn send<T: DeserializeOwned + Send + 'static>(
         &self,
-        name: Option<&str>,
-        subresource: Option<&'static str>,
-        body: Result<Bytes>,
-        opts: &UpdateOptions,
-    ) -> Request {
-        let Some(name) = name else {
-            return self
-                .collection(Method::PUT)
-                .fail(RequestError::MissingName("update (metadata.name)"));
-        };
-        let request = self.object(Method::PUT, name).options(opts);
-        let request = match subresource {
-            Some(sub) => request.subresource(sub),
-            None => request,
-        };
-        with_body(request, body, JSON)
-    }
-
-    pub(crate) fn patch<P: Serialize>(
-        &self,
-        name: &str,
-        subresource: Option<&'static str>,
-        patch: &Patch<P>,
-        opts: &PatchOptions,
-    ) -> Request {
-        let request = self.object(Method::PATCH, name).options(opts);
-        let request = match subresource {
-            Some(sub) => request.subresource(sub),
-            None => request,
-        };
-        let body = patch.to_body().map(Bytes::from).map_err(Error::Encode);
-        with_body(
-            request,
-            body,
-            HeaderValue::from_static(patch.content_type()),
-        )
+        request: Request,
+    ) -> ApiFuture<T> {
+        Box::pin(self.client.send::<T>(request))
     }
 
     /// GET of the collection, decoded as a list of `K`.
@@ -153,7 +76,7 @@ impl ResourceTarget {
         &self,
         opts: &ListOptions,
     ) -> ApiFuture<List<K>> {
-        Box::pin(self.collection(Method::GET).options(opts).send::<List<K>>())
+        self.send(self.requests.list(opts))
     }
 
     /// A watch of the collection, decoded as events of `K`.
@@ -161,24 +84,32 @@ impl ResourceTarget {
         &self,
         opts: &ListOptions,
     ) -> ApiFuture<WatchStream<K>> {
-        Box::pin(self.collection(Method::GET).options(opts).watch::<K>())
+        Box::pin(self.client.watch::<K>(self.requests.list(opts)))
     }
 
-    pub(crate) fn delete(&self, name: &str, opts: &DeleteOptions) -> Request {
-        with_body(self.object(Method::DELETE, name), json_body(opts), JSON)
-    }
-}
-
-fn with_body(request: Request, body: Result<Bytes>, content_type: HeaderValue) -> Request {
-    match body {
-        Ok(bytes) => request.body(bytes, content_type),
-        Err(e) => request.fail(e),
+    /// A DELETE, decoded as what it did.
+    pub(crate) fn delete<K: DeserializeOwned + Send + 'static>(
+        &self,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> ApiFuture<DeleteOutcome<K>> {
+        let body = self
+            .client
+            .clone()
+            .fetch_body(self.requests.delete(name, opts));
+        Box::pin(async move {
+            let (target, body) = body.await?;
+            decode_delete(&target, &body)
+        })
     }
 }
 
 /// Decodes a DELETE answer: a `Status`, the deleted object, or the object
 /// held by finalizers (it has finalizers and a `deletionTimestamp`).
-pub(crate) async fn send_delete<K: DeserializeOwned>(request: Request) -> Result<DeleteOutcome<K>> {
+fn decode_delete<K: DeserializeOwned>(
+    target: &RequestTarget,
+    body: &[u8],
+) -> Result<DeleteOutcome<K>> {
     #[derive(serde::Deserialize)]
     struct Peek<'a> {
         #[serde(borrow)]
@@ -193,21 +124,19 @@ pub(crate) async fn send_delete<K: DeserializeOwned>(request: Request) -> Result
         #[serde(default)]
         finalizers: Option<Vec<serde::de::IgnoredAny>>,
     }
-    let target = request.target();
-    let body = request.bytes().await?;
-    let decode = |source| Error::Decode {
+    let decode_error = |source| Error::Decode {
         target: target.clone(),
         what: std::any::type_name::<K>(),
         source,
     };
-    let peek: Peek<'_> = serde_json::from_slice(&body).map_err(decode)?;
+    let peek: Peek<'_> = serde_json::from_slice(body).map_err(decode_error)?;
     if peek.kind.as_deref() == Some("Status") {
-        let status: Status = serde_json::from_slice(&body).map_err(decode)?;
+        let status: Status = serde_json::from_slice(body).map_err(decode_error)?;
         return Ok(DeleteOutcome::Deleted(Box::new(status)));
     }
     let held = peek.metadata.deletion_timestamp.is_some()
         && peek.metadata.finalizers.is_some_and(|f| !f.is_empty());
-    let object = serde_json::from_slice(&body).map_err(decode)?;
+    let object = serde_json::from_slice(body).map_err(decode_error)?;
     Ok(if held {
         DeleteOutcome::Finalizing(object)
     } else {
@@ -246,8 +175,8 @@ impl<K> Clone for TypedClient<K> {
 impl<K> std::fmt::Debug for TypedClient<K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TypedClient")
-            .field("resource", &self.target.plural)
-            .field("namespace", &self.target.namespace)
+            .field("resource", &self.target.requests.plural)
+            .field("namespace", &self.target.requests.namespace)
             .finish_non_exhaustive()
     }
 }
@@ -255,11 +184,13 @@ impl<K> std::fmt::Debug for TypedClient<K> {
 fn target_of<K: Resource>(client: RestClient, namespace: Option<String>) -> ResourceTarget {
     ResourceTarget {
         client,
-        group: Cow::Borrowed(K::GROUP),
-        version: Cow::Borrowed(K::VERSION),
-        plural: Cow::Borrowed(K::PLURAL),
-        missing_namespace: namespace.as_deref() == Some(""),
-        namespace,
+        requests: ResourceRequests {
+            group: Cow::Borrowed(K::GROUP),
+            version: Cow::Borrowed(K::VERSION),
+            plural: Cow::Borrowed(K::PLURAL),
+            missing_namespace: namespace.as_deref() == Some(""),
+            namespace,
+        },
     }
 }
 
@@ -267,7 +198,7 @@ impl<K: Resource<Scope = Namespaced>> TypedClient<K> {
     /// A client for objects of `K` in `namespace`.
     ///
     /// An empty namespace is refused when a call is made
-    /// ([`RequestError::MissingNamespace`]); to list or watch across all
+    /// ([`RequestError::MissingNamespace`](crate::RequestError::MissingNamespace)); to list or watch across all
     /// namespaces use [`AllNamespacesClient`].
     pub fn namespaced(client: RestClient, namespace: impl Into<String>) -> Self {
         Self {
@@ -295,28 +226,26 @@ impl<K: Resource> TypedClient<K> {
 
     /// The namespace of this client (`None` for cluster-scoped kinds).
     pub fn namespace(&self) -> Option<&str> {
-        self.target.namespace.as_deref()
+        self.target.requests.namespace.as_deref()
     }
 
     /// A request to this kind's collection, for anything the verbs do not cover.
-    pub fn request(&self, method: Method) -> Request {
-        self.target.collection(method)
+    pub fn request(&self, method: Method) -> RequestBuilder {
+        RequestBuilder::new(
+            self.target.client.clone(),
+            self.target.requests.collection(method),
+        )
     }
 
     /// Creates `obj` (POST); the server fills in uid, resourceVersion and timestamps.
     pub fn create(&self, obj: &K, opts: &CreateOptions) -> ApiFuture<K> {
         let body = json_body(&WithTypeMeta(obj));
-        Box::pin(self.target.create(body, opts).send::<K>())
+        self.target.send(self.target.requests.create(body, opts))
     }
 
     /// Reads the object called `name`.
     pub fn get(&self, name: &str, opts: &GetOptions) -> ApiFuture<K> {
-        Box::pin(
-            self.target
-                .object(Method::GET, name)
-                .options(opts)
-                .send::<K>(),
-        )
+        self.target.send(self.target.requests.get(name, None, opts))
     }
 
     /// Lists objects (one page when `opts.limit` is set; see [`TypedClient::list_pages`]).
@@ -344,7 +273,8 @@ impl<K: Resource> TypedClient<K> {
     pub fn update(&self, obj: &K, opts: &UpdateOptions) -> ApiFuture<K> {
         let body = json_body(&WithTypeMeta(obj));
         let name = obj.metadata().name.as_deref();
-        Box::pin(self.target.update(name, None, body, opts).send::<K>())
+        self.target
+            .send(self.target.requests.update(name, None, body, opts))
     }
 
     /// Patches the object called `name` (JSON patch, merge patch, strategic merge, apply).
@@ -354,14 +284,15 @@ impl<K: Resource> TypedClient<K> {
         patch: &Patch<P>,
         opts: &PatchOptions,
     ) -> ApiFuture<K> {
-        Box::pin(self.target.patch(name, None, patch, opts).send::<K>())
+        self.target
+            .send(self.target.requests.patch(name, None, patch, opts))
     }
 
     /// Server-side apply: `obj` may be a partial object; it claims only the fields it sets.
     ///
     /// `apiVersion` and `kind` are written from `K`, and `metadata.managedFields` is never sent.
     pub fn apply<P: Serialize>(&self, name: &str, obj: &P, opts: &ApplyOptions) -> ApiFuture<K> {
-        Box::pin(self.apply_request(name, None, obj, opts).send::<K>())
+        self.target.send(self.apply_request(name, None, obj, opts))
     }
 
     fn apply_request<P: Serialize>(
@@ -371,24 +302,15 @@ impl<K: Resource> TypedClient<K> {
         obj: &P,
         opts: &ApplyOptions,
     ) -> Request {
-        let request = self.target.object(Method::PATCH, name).options(opts);
-        let request = match subresource {
-            Some(sub) => request.subresource(sub),
-            None => request,
-        };
         let body = crate::api::apply_body::<K>(obj)
             .map(Bytes::from)
             .map_err(Error::Encode);
-        with_body(
-            request,
-            body,
-            HeaderValue::from_static("application/apply-patch+yaml"),
-        )
+        self.target.requests.apply(name, subresource, body, opts)
     }
 
     /// Deletes the object called `name`: gone, or waiting on its finalizers.
     pub fn delete(&self, name: &str, opts: &DeleteOptions) -> ApiFuture<DeleteOutcome<K>> {
-        Box::pin(send_delete::<K>(self.target.delete(name, opts)))
+        self.target.delete(name, opts)
     }
 
     /// Deletes every object that `list_opts` selects; returns what was deleted.
@@ -397,8 +319,8 @@ impl<K: Resource> TypedClient<K> {
         opts: &DeleteOptions,
         list_opts: &ListOptions,
     ) -> ApiFuture<List<K>> {
-        let request = self.target.collection(Method::DELETE).options(list_opts);
-        Box::pin(with_body(request, json_body(opts), JSON).send::<List<K>>())
+        self.target
+            .send(self.target.requests.delete_collection(opts, list_opts))
     }
 
     /// GET of a custom subresource (`method(verb = "get", ...)` in the derive).
@@ -408,12 +330,8 @@ impl<K: Resource> TypedClient<K> {
         subresource: &'static str,
         opts: &GetOptions,
     ) -> ApiFuture<O> {
-        let request = self
-            .target
-            .object(Method::GET, name)
-            .subresource(subresource)
-            .options(opts);
-        Box::pin(request.send::<O>())
+        self.target
+            .send(self.target.requests.get(name, Some(subresource), opts))
     }
 
     /// POST to a custom subresource (`verb = "create"`), such as an eviction.
@@ -424,12 +342,11 @@ impl<K: Resource> TypedClient<K> {
         input: &I,
         opts: &CreateOptions,
     ) -> ApiFuture<O> {
-        let request = self
-            .target
-            .object(Method::POST, name)
-            .subresource(subresource)
-            .options(opts);
-        Box::pin(with_body(request, json_body(input), JSON).send::<O>())
+        let request =
+            self.target
+                .requests
+                .create_subresource(name, subresource, json_body(input), opts);
+        self.target.send(request)
     }
 
     /// PUT to a custom subresource (`verb = "update"`).
@@ -440,12 +357,11 @@ impl<K: Resource> TypedClient<K> {
         input: &I,
         opts: &UpdateOptions,
     ) -> ApiFuture<O> {
-        let request = self
-            .target
-            .object(Method::PUT, name)
-            .subresource(subresource)
-            .options(opts);
-        Box::pin(with_body(request, json_body(input), JSON).send::<O>())
+        let request =
+            self.target
+                .requests
+                .update(Some(name), Some(subresource), json_body(input), opts);
+        self.target.send(request)
     }
 
     /// PATCH of a custom subresource (`verb = "patch"`).
@@ -456,10 +372,10 @@ impl<K: Resource> TypedClient<K> {
         patch: &Patch<P>,
         opts: &PatchOptions,
     ) -> ApiFuture<O> {
-        Box::pin(
+        self.target.send(
             self.target
-                .patch(name, Some(subresource), patch, opts)
-                .send::<O>(),
+                .requests
+                .patch(name, Some(subresource), patch, opts),
         )
     }
 }
@@ -469,10 +385,10 @@ impl<K: HasStatus> TypedClient<K> {
     pub fn update_status(&self, obj: &K, opts: &UpdateOptions) -> ApiFuture<K> {
         let body = json_body(&WithTypeMeta(obj));
         let name = obj.metadata().name.as_deref();
-        Box::pin(
+        self.target.send(
             self.target
-                .update(name, Some("status"), body, opts)
-                .send::<K>(),
+                .requests
+                .update(name, Some("status"), body, opts),
         )
     }
 
@@ -483,10 +399,10 @@ impl<K: HasStatus> TypedClient<K> {
         patch: &Patch<P>,
         opts: &PatchOptions,
     ) -> ApiFuture<K> {
-        Box::pin(
+        self.target.send(
             self.target
-                .patch(name, Some("status"), patch, opts)
-                .send::<K>(),
+                .requests
+                .patch(name, Some("status"), patch, opts),
         )
     }
 
@@ -497,10 +413,8 @@ impl<K: HasStatus> TypedClient<K> {
         obj: &P,
         opts: &ApplyOptions,
     ) -> ApiFuture<K> {
-        Box::pin(
-            self.apply_request(name, Some("status"), obj, opts)
-                .send::<K>(),
-        )
+        self.target
+            .send(self.apply_request(name, Some("status"), obj, opts))
     }
 }
 
@@ -551,7 +465,7 @@ impl<K> Clone for AllNamespacesClient<K> {
 impl<K> std::fmt::Debug for AllNamespacesClient<K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AllNamespacesClient")
-            .field("resource", &self.target.plural)
+            .field("resource", &self.target.requests.plural)
             .finish_non_exhaustive()
     }
 }

@@ -17,6 +17,7 @@ pub use self::core::{
     ByteString, ConfigMap, Event, EventSeries, EventSource, Lease, LeaseSpec, Namespace,
     NamespaceCondition, NamespaceSpec, NamespaceStatus, ObjectReference, Secret,
 };
+pub use crate::request::QueryParams;
 pub use core::{
     ConfigMapAllNamespacesClient, ConfigMapClient, EventAllNamespacesClient, EventClient,
     LeaseAllNamespacesClient, LeaseClient, NamespaceClient, SecretAllNamespacesClient,
@@ -31,8 +32,7 @@ pub use meta::{
 };
 pub use options::{
     ApplyOptions, CreateOptions, DeleteOptions, FieldValidation, GetOptions, ListOptions,
-    PatchOptions, Preconditions, PropagationPolicy, QueryParams, ResourceVersionMatch,
-    UpdateOptions, encode_query,
+    PatchOptions, Preconditions, PropagationPolicy, ResourceVersionMatch, UpdateOptions,
 };
 pub use patch::Patch;
 pub use scale::{Scale, ScaleSpec, ScaleStatus};

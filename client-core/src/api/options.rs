@@ -6,7 +6,8 @@
 //! Go pointer field, modelled as `Option`, is sent whenever it is `Some`, even
 //! `Some(0)` or `Some(false)`), booleans as `true`/`false`, integers in
 //! decimal, and `dryRun=All` for a dry run. Keys come out in alphabetical
-//! order, as Go's `url.Values.Encode` sorts them. `watch` is not an option
+//! order, as Go's `url.Values.Encode` sorts them; the escaping is the one
+//! [`Request`](crate::Request) uses. `watch` is not an option
 //! field: the client adds `watch=true` itself. [`DeleteOptions`] travels as
 //! the JSON body, as client-go sends it, not in the query.
 
@@ -15,64 +16,7 @@ use std::fmt;
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
-/// Options that encode into a request's query string.
-pub trait QueryParams {
-    /// Appends this value's query parameters to `out`, as client-go encodes them.
-    ///
-    /// Values are raw (not percent-encoded); keys may repeat.
-    fn append_query(&self, out: &mut Vec<(&'static str, String)>);
-
-    /// The query parameters as a new list.
-    fn query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        self.append_query(&mut out);
-        out
-    }
-
-    /// The encoded query string (without `?`), escaped as Go's `url.QueryEscape` does.
-    ///
-    /// ```
-    /// use client_core::ListOptions;
-    /// use client_core::api::QueryParams;
-    ///
-    /// let opts = ListOptions::default().labels("app in (a,b)").limit(10);
-    /// assert_eq!(opts.to_query_string(), "labelSelector=app+in+%28a%2Cb%29&limit=10");
-    /// ```
-    fn to_query_string(&self) -> String {
-        encode_query(&self.query_pairs())
-    }
-}
-
-/// Encodes `pairs` as `k=v&k=v`, escaping as Go's `url.QueryEscape` (space as `+`).
-pub fn encode_query(pairs: &[(&str, String)]) -> String {
-    let mut out = String::new();
-    for (i, (key, value)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        query_escape_into(key, &mut out);
-        out.push('=');
-        query_escape_into(value, &mut out);
-    }
-    out
-}
-
-pub(crate) fn query_escape_into(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in s.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(char::from(b));
-            }
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 0x0f)]));
-            }
-        }
-    }
-}
+use crate::request::QueryParams;
 
 fn push_str(out: &mut Vec<(&'static str, String)>, key: &'static str, value: &Option<String>) {
     if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {

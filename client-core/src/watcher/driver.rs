@@ -4,7 +4,6 @@ use std::collections::VecDeque;
 use std::pin::Pin;
 
 use futures_util::StreamExt;
-use http::Method;
 use tokio::time::{Instant, Sleep};
 
 use super::backoff::Backoff;
@@ -175,9 +174,9 @@ impl<K: Resource> Driver<K> {
         }
         // The config's default timeout does not apply to watches: the stream
         // lives as long as the server keeps it open.
-        let request = self.target.collection(Method::GET).options(&opts);
+        let opened = self.target.watch::<K>(&opts);
         let idle = self.config.idle_timeout;
-        let opened = tokio::time::timeout(idle, request.watch::<K>()).await;
+        let opened = tokio::time::timeout(idle, opened).await;
         match opened {
             Err(_) => self.fail(
                 WatcherError::IdleTimeout {
