@@ -45,6 +45,12 @@ pub struct DynamicClient {
 impl DynamicClient {
     /// A client for `resource` in `namespace` (`None`: cluster-scoped, or all
     /// namespaces for list and watch of a namespaced kind).
+    ///
+    /// As with the typed clients, a namespaced kind without a namespace can
+    /// only be listed and watched: create, get, update, patch and delete fail
+    /// before any I/O with
+    /// [`RequestError::MissingNamespace`](crate::RequestError::MissingNamespace),
+    /// and so does every call when `namespace` is `Some("")`.
     pub fn new(client: RestClient, resource: &ApiResource, namespace: Option<&str>) -> Self {
         Self {
             target: ResourceTarget {
@@ -55,6 +61,7 @@ impl DynamicClient {
                     plural: Cow::Owned(resource.plural.clone()),
                     namespace: namespace.map(str::to_owned),
                     missing_namespace: namespace == Some(""),
+                    all_namespaces: resource.namespaced && namespace.is_none(),
                 },
             },
             api_version: resource.api_version.clone(),

@@ -23,7 +23,7 @@ use crate::client::{RequestBuilder, RestClient};
 use crate::error::{Error, RequestTarget, Result};
 use crate::paging::Pages;
 use crate::request::{Request, ResourceRequests, json_body};
-use crate::resource::{Cluster, HasScale, HasStatus, Namespaced, Resource};
+use crate::resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 use crate::watch::WatchStream;
 use crate::watcher::{Watcher, WatcherConfig};
 
@@ -189,6 +189,7 @@ fn target_of<K: Resource>(client: RestClient, namespace: Option<String>) -> Reso
             version: Cow::Borrowed(K::VERSION),
             plural: Cow::Borrowed(K::PLURAL),
             missing_namespace: namespace.as_deref() == Some(""),
+            all_namespaces: <K::Scope as Scope>::NAMESPACED && namespace.is_none(),
             namespace,
         },
     }

@@ -804,3 +804,71 @@ async fn the_config_timeout_does_not_cut_watch_streams() {
     );
     assert!(!server.requests()[0].query.contains("timeout="));
 }
+
+/// Without a namespace a namespaced kind can be listed across namespaces,
+/// but a write (or a read of one object) is refused before any I/O, with the
+/// error the typed client gives.
+#[tokio::test]
+async fn dynamic_client_refuses_namespaced_writes_without_a_namespace() {
+    let server = ScriptServer::replies(vec![Reply::json(
+        200,
+        r#"{"apiVersion":"stable.example.com/v1","kind":"CronTabList","metadata":{},"items":[]}"#,
+    )])
+    .await;
+    let resource = client_core::api::ApiResource::of::<CronTab>();
+    let dynamic = client_core::DynamicClient::new(client(&server.url), &resource, None);
+    let mut obj = client_core::api::DynamicObject::default();
+    obj.metadata.name = Some("d".to_owned());
+    let patch = Patch::Merge(json!({}));
+    let refused = [
+        timeout(STEP, dynamic.create(&obj, &CreateOptions::default()))
+            .await
+            .unwrap()
+            .unwrap_err(),
+        timeout(STEP, dynamic.get("d", &GetOptions::default()))
+            .await
+            .unwrap()
+            .unwrap_err(),
+        timeout(STEP, dynamic.update(&obj, &UpdateOptions::default()))
+            .await
+            .unwrap()
+            .unwrap_err(),
+        timeout(STEP, dynamic.patch("d", &patch, &PatchOptions::default()))
+            .await
+            .unwrap()
+            .unwrap_err(),
+        timeout(STEP, dynamic.delete("d", &DeleteOptions::default()))
+            .await
+            .unwrap()
+            .unwrap_err(),
+    ];
+    for err in refused {
+        assert!(
+            matches!(
+                err,
+                client_core::Error::InvalidRequest(client_core::RequestError::MissingNamespace)
+            ),
+            "{err}"
+        );
+    }
+    let typed = TypedClient::<CronTab>::namespaced(client(&server.url), "")
+        .create(&named("d"), &CreateOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            typed,
+            client_core::Error::InvalidRequest(client_core::RequestError::MissingNamespace)
+        ),
+        "{typed}"
+    );
+    assert!(server.requests().is_empty());
+    let list = timeout(STEP, dynamic.list(&ListOptions::default()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(list.items.is_empty());
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].path, "/apis/stable.example.com/v1/crontabs");
+}

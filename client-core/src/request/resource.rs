@@ -34,9 +34,13 @@ pub(crate) struct ResourceRequests {
     pub(crate) plural: Cow<'static, str>,
     /// `None`: cluster-scoped, or all namespaces.
     pub(crate) namespace: Option<String>,
-    /// A namespaced kind whose client was given an empty namespace, or none
-    /// where a write needs one: every request is refused before any I/O.
+    /// A namespaced kind whose client was given an empty namespace: every
+    /// request is refused before any I/O.
     pub(crate) missing_namespace: bool,
+    /// A namespaced kind addressed across all namespaces (no namespace): it
+    /// may be listed and watched, but a request that creates, reads or
+    /// changes an object needs a namespace and is refused before any I/O.
+    pub(crate) all_namespaces: bool,
 }
 
 impl ResourceRequests {
@@ -56,14 +60,24 @@ impl ResourceRequests {
         }
     }
 
+    /// A request that needs a namespace when the kind is namespaced.
+    fn in_namespace(&self, method: Method) -> Request {
+        let request = self.collection(method);
+        if self.all_namespaces {
+            request.fail(RequestError::MissingNamespace)
+        } else {
+            request
+        }
+    }
+
     /// A request to the object called `name`.
     pub(crate) fn object(&self, method: Method, name: &str) -> Request {
         if name.is_empty() {
             return self
-                .collection(method)
+                .in_namespace(method)
                 .fail(RequestError::MissingName("this operation"));
         }
-        self.collection(method).name(name)
+        self.in_namespace(method).name(name)
     }
 
     /// A request to `subresource` of `name`, or to `name` itself.
@@ -98,7 +112,7 @@ impl ResourceRequests {
 
     /// POST of `body` to the collection.
     pub(crate) fn create(&self, body: Result<Bytes>, opts: &CreateOptions) -> Request {
-        self.collection(Method::POST)
+        self.in_namespace(Method::POST)
             .options(opts)
             .with_body(body, JSON)
     }
@@ -126,7 +140,7 @@ impl ResourceRequests {
     ) -> Request {
         let Some(name) = name else {
             return self
-                .collection(Method::PUT)
+                .in_namespace(Method::PUT)
                 .fail(RequestError::MissingName("update (metadata.name)"));
         };
         self.object_or_sub(Method::PUT, name, subresource)
@@ -173,7 +187,7 @@ impl ResourceRequests {
         opts: &DeleteOptions,
         list_opts: &ListOptions,
     ) -> Request {
-        self.collection(Method::DELETE)
+        self.in_namespace(Method::DELETE)
             .options(list_opts)
             .with_body(json_body(opts), JSON)
     }
@@ -192,6 +206,7 @@ mod tests {
             plural: "crontabs".into(),
             namespace: namespace.map(str::to_owned),
             missing_namespace: namespace == Some(""),
+            all_namespaces: namespace.is_none(),
         }
     }
 
@@ -269,6 +284,22 @@ mod tests {
             matches!(err, Error::InvalidRequest(RequestError::MissingName(_))),
             "{err}"
         );
+        let all = crontabs(None);
+        let list = all.list(&ListOptions::default()).render(None).unwrap();
+        assert_eq!(list.path, "/apis/stable.example.com/v1/crontabs");
+        for request in [
+            all.create(Ok(Bytes::new()), &CreateOptions::default()),
+            all.get("a", None, &GetOptions::default()),
+            all.update(Some("a"), None, Ok(Bytes::new()), &UpdateOptions::default()),
+            all.delete("a", &DeleteOptions::default()),
+            all.delete_collection(&DeleteOptions::default(), &ListOptions::default()),
+        ] {
+            let err = request.render(None).unwrap_err();
+            assert!(
+                matches!(err, Error::InvalidRequest(RequestError::MissingNamespace)),
+                "{err}"
+            );
+        }
         let err = crontabs(Some("ns"))
             .get("", None, &GetOptions::default())
             .render(None)
