@@ -31,7 +31,7 @@ mod secret;
 mod test_pki;
 mod tls;
 mod typed;
-pub mod watch;
+mod watch;
 pub mod watcher;
 
 pub use api::{
@@ -50,7 +50,7 @@ pub use request::Request;
 pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 pub use secret::SecretString;
 pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
-pub use watch::WatchStream;
+pub use watch::{FrameError, WatchStream};
 pub use watcher::{Event as WatcherEvent, Watcher, WatcherConfig, WatcherError};
 
 pub use clientset::{ApiextensionsV1Client, BuiltinClientset, CoordinationV1Client, CoreV1Client};
@@ -59,6 +59,16 @@ mod derived;
 #[doc(hidden)]
 pub use derived::__private;
 pub use derived::{ClusterResourceClient, NamespacedResourceClient};
+
+/// The watch framing, for benchmarks (feature `bench-internals`). Not public
+/// API: names here change without notice.
+#[cfg(feature = "bench-internals")]
+#[doc(hidden)]
+pub mod bench_internals {
+    pub use crate::watch::{
+        DEFAULT_MAX_FRAME_LEN, EventStream, FrameDecoder, WatchError, decode_event,
+    };
+}
 
 #[cfg(feature = "derive")]
 pub use client_derive::{Clientset, Resource};

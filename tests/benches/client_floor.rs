@@ -747,7 +747,7 @@ fn breakdown() {
             let chunk_stream =
                 futures_util::stream::iter(chunks.iter().map(|c| Ok::<_, std::io::Error>(c.clone())));
             let mut events =
-                client_core::watch::EventStream::<_, BackupJob>::new(chunk_stream);
+                client_core::bench_internals::EventStream::<_, BackupJob>::new(chunk_stream);
             let mut seen = 0;
             while let Some(event) = events.next().await {
                 if let WatchEvent::Added(job) = event.unwrap() {

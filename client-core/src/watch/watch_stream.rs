@@ -7,7 +7,7 @@ use bytes::Bytes;
 use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
-use super::{EventStream, WatchError};
+use super::event_stream::{EventStream, WatchError};
 use crate::api::WatchEvent;
 use crate::error::{Error, RequestTarget, Result, TransportErrorKind};
 

@@ -36,23 +36,6 @@ pub enum WatchError<E> {
 ///
 /// The stream is `Send + 'static` when `S` and `E` are; it does not need `K: Send`
 /// until events are produced.
-///
-/// ```
-/// use client_core::WatchEvent;
-/// use client_core::watch::EventStream;
-/// use futures_util::{StreamExt, stream};
-///
-/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-/// let chunks = vec![
-///     Ok::<_, std::io::Error>(&b"{\"type\":\"ADDED\",\"object\":{\"a\":1}}\n{\"type\":\"BOOK"[..]),
-///     Ok(&b"MARK\",\"object\":{\"metadata\":{\"resourceVersion\":\"9\"}}}\n"[..]),
-/// ];
-/// let events: Vec<_> = EventStream::<_, serde_json::Value>::new(stream::iter(chunks)).collect().await;
-/// assert!(matches!(events[0], Ok(WatchEvent::Added(_))));
-/// assert!(matches!(&events[1], Ok(WatchEvent::Bookmark(b)) if b.metadata.resource_version == "9"));
-/// assert_eq!(events.len(), 2);
-/// # });
-/// ```
 pub struct EventStream<S, K> {
     inner: S,
     decoder: FrameDecoder,
@@ -86,6 +69,7 @@ impl<S, K> EventStream<S, K> {
     }
 
     /// The wrapped chunk stream.
+    #[cfg(feature = "bench-internals")]
     pub fn get_ref(&self) -> &S {
         &self.inner
     }
