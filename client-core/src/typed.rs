@@ -15,17 +15,18 @@ use http::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::api::{
-    ApplyOptions, CreateOptions, DeleteOptions, GetOptions, List, ListOptions, Patch, PatchOptions,
-    Scale, Status, UpdateOptions, WithTypeMeta,
-};
+use crate::api::Scale;
 use crate::client::{RequestBuilder, RestClient};
 use crate::error::{Error, RequestTarget, Result};
-use crate::paging::Pages;
+use crate::pages::Pages;
 use crate::request::{Request, ResourceRequests, json_body};
 use crate::resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 use crate::watch::WatchStream;
 use crate::watcher::{Watcher, WatcherConfig};
+use crate::{
+    ApplyOptions, CreateOptions, DeleteOptions, GetOptions, List, ListOptions, Patch, PatchOptions,
+    Status, UpdateOptions, WithTypeMeta,
+};
 
 /// The future every typed call returns: `Send + 'static`, so it can be
 /// spawned; dropping it cancels the request.
@@ -151,7 +152,8 @@ fn decode_delete<K: DeserializeOwned>(
 ///
 /// ```no_run
 /// # async fn demo(client: client_core::RestClient) -> client_core::Result<()> {
-/// use client_core::api::{ConfigMap, ListOptions};
+/// use client_core::api::ConfigMap;
+/// use client_core::ListOptions;
 /// use client_core::TypedClient;
 /// let configmaps = TypedClient::<ConfigMap>::namespaced(client, "default");
 /// let list = configmaps.list(&ListOptions::default()).await?;
@@ -303,7 +305,7 @@ impl<K: Resource> TypedClient<K> {
         obj: &P,
         opts: &ApplyOptions,
     ) -> Request {
-        let body = crate::api::apply_body::<K>(obj)
+        let body = crate::apply_body::<K>(obj)
             .map(Bytes::from)
             .map_err(Error::Encode);
         self.target.requests.apply(name, subresource, body, opts)

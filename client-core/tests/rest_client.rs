@@ -7,13 +7,13 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use client_core::api::{
-    CreateOptions, DeleteOptions, GetOptions, ListOptions, Patch, PatchOptions, UpdateOptions,
-    WatchEvent,
-};
 use client_core::{
     Config, DeleteOutcome, HasScale, HasStatus, Namespaced, ObjectMeta, Resource, RestClient,
     TransportErrorKind, TypedClient,
+};
+use client_core::{
+    CreateOptions, DeleteOptions, GetOptions, ListOptions, Patch, PatchOptions, UpdateOptions,
+    WatchEvent,
 };
 use futures_util::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};

@@ -47,7 +47,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use client_core::api::WithTypeMeta;
+use client_core::WithTypeMeta;
 use client_core::{
     Config, CreateOptions, GetOptions, List, ListOptions, ObjectMeta, Resource, RestClient,
     TypedClient, WatchEvent,

@@ -23,7 +23,7 @@ pub use self::builder::RestClientBuilder;
 use self::flowcontrol::RateLimiter;
 pub use self::request_builder::RequestBuilder;
 use self::retry::{RetryDecision, classify_transport, retry_after};
-use crate::api::Status;
+use crate::Status;
 use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::error::{Error, RequestTarget, Result};

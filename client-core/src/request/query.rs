@@ -30,7 +30,7 @@ pub trait QueryParams {
     ///
     /// ```
     /// use client_core::ListOptions;
-    /// use client_core::api::QueryParams;
+    /// use client_core::QueryParams;
     ///
     /// let opts = ListOptions::default().labels("app in (a,b)").limit(10);
     /// assert_eq!(opts.to_query_string(), "labelSelector=app+in+%28a%2Cb%29&limit=10");

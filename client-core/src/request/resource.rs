@@ -8,11 +8,11 @@ use http::header::HeaderValue;
 use serde::Serialize;
 
 use super::Request;
-use crate::api::{
+use crate::error::{Error, RequestError, Result};
+use crate::{
     ApplyOptions, CreateOptions, DeleteOptions, GetOptions, ListOptions, Patch, PatchOptions,
     UpdateOptions,
 };
-use crate::error::{Error, RequestError, Result};
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 const APPLY_PATCH: HeaderValue = HeaderValue::from_static("application/apply-patch+yaml");

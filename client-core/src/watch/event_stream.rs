@@ -8,7 +8,7 @@ use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
 use super::frame::{FrameDecoder, FrameError, decode_event};
-use crate::api::WatchEvent;
+use crate::WatchEvent;
 
 /// An error from an [`EventStream`].
 #[derive(Debug, thiserror::Error)]

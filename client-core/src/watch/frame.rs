@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use bytes::{Buf, Bytes, BytesMut};
 use serde::de::DeserializeOwned;
 
-use crate::api::WatchEvent;
+use crate::WatchEvent;
 
 /// The default largest frame (one event line) a [`FrameDecoder`] accepts: 16 MiB.
 pub const DEFAULT_MAX_FRAME_LEN: usize = 16 * 1024 * 1024;

@@ -7,7 +7,7 @@
 //! [`WatchStream`] and [`FrameError`] are public; the framing is reachable by
 //! benchmarks through the `bench-internals` feature.
 //!
-//! [`WatchEvent`]: crate::api::WatchEvent
+//! [`WatchEvent`]: crate::WatchEvent
 
 mod event_stream;
 mod frame;

@@ -8,8 +8,8 @@ use proptest::prelude::*;
 use super::{
     DEFAULT_MAX_FRAME_LEN, EventStream, FrameDecoder, FrameError, WatchError, decode_event,
 };
-use crate::api::tests::fixtures::Widget;
-use crate::api::{Status, WatchEvent};
+use crate::test_fixtures::Widget;
+use crate::{Status, WatchEvent};
 
 /// A watch body as the API server writes it, with a blank line and a CRLF thrown in.
 const STREAM: &str = concat!(

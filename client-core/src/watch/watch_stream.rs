@@ -8,7 +8,7 @@ use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
 use super::event_stream::{EventStream, WatchError};
-use crate::api::WatchEvent;
+use crate::WatchEvent;
 use crate::error::{Error, RequestTarget, Result, TransportErrorKind};
 
 type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;

@@ -11,12 +11,12 @@ use super::config::{InitialList, WatcherConfig};
 use super::error::{self, WatcherError};
 use super::event::Event;
 use super::known::{Known, Rv};
-use crate::api::{List, ListOptions, ResourceVersionMatch, WatchEvent};
 use crate::error::Error;
-use crate::paging::Pages;
+use crate::pages::Pages;
 use crate::resource::Resource;
 use crate::typed::ResourceTarget;
 use crate::watch::{FrameError, WatchStream};
+use crate::{List, ListOptions, ResourceVersionMatch, WatchEvent};
 
 type Item<K> = Result<Event<K>, WatcherError>;
 
@@ -403,7 +403,7 @@ impl<K: Resource> Driver<K> {
                     if bookmark
                         .metadata
                         .annotations
-                        .get(crate::api::INITIAL_EVENTS_END_ANNOTATION)
+                        .get(crate::INITIAL_EVENTS_END_ANNOTATION)
                         .is_some_and(|v| v == "true")
                     {
                         watch.initial = false;

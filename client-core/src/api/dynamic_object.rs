@@ -7,14 +7,14 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::meta::ObjectMeta;
-use super::serde_util::str_is_empty;
+use crate::ObjectMeta;
+use crate::meta::serde_util::str_is_empty;
 use crate::resource::{Resource, Scope};
 
 /// A resource's identity known at run time: group, version, kind, plural and scope.
 ///
 /// ```
-/// use client_core::ApiResource;
+/// use client_core::api::ApiResource;
 /// use client_core::api::ConfigMap;
 ///
 /// let cm = ApiResource::of::<ConfigMap>();
@@ -81,7 +81,7 @@ impl ApiResource {
 /// Any Kubernetes object, with its metadata typed and everything else as JSON.
 ///
 /// ```
-/// use client_core::{ApiResource, DynamicObject};
+/// use client_core::api::{ApiResource, DynamicObject};
 ///
 /// let ar = ApiResource::new("stable.example.com", "v1", "CronTab", "crontabs", true);
 /// let mut obj = DynamicObject::new("nightly", &ar);

@@ -234,7 +234,7 @@ impl<S: Serializer> Serializer for TypeMetaSerializer<S> {
 /// Fails if `obj` cannot be serialized or does not serialize as a JSON object.
 ///
 /// ```
-/// use client_core::api::apply_body;
+/// use client_core::apply_body;
 /// # use client_core::{ObjectMeta, Namespaced, Resource};
 /// # #[derive(serde::Serialize, serde::Deserialize)]
 /// # struct Widget { metadata: ObjectMeta }

@@ -1,16 +1,18 @@
-//! Built-in kinds, CRD, Scale and dynamic objects.
+//! Unit tests of the kinds: built-in kinds, CRD, Scale and dynamic objects.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use super::fixtures::Widget;
-use crate::api::crd::{
+use crate::api::{
+    ApiResource, ByteString, ConfigMap, CustomResourceDefinition, DynamicObject, Event, Lease,
+    Namespace, ObjectReference, Scale, Secret,
+};
+use crate::api::{
     CustomResourceDefinitionNames, CustomResourceDefinitionSpec, CustomResourceDefinitionVersion,
     CustomResourceSubresourceScale, CustomResourceSubresourceStatus, CustomResourceSubresources,
     CustomResourceValidation, ResourceScope,
 };
-use crate::api::{
-    ApiResource, ByteString, ConfigMap, CustomResourceDefinition, DynamicObject, Event, Lease,
-    Namespace, ObjectMeta, ObjectReference, Scale, Secret, WithTypeMeta,
-};
 use crate::resource::{Resource, Scope};
+use crate::test_fixtures::Widget;
+use crate::{ObjectMeta, WithTypeMeta};
 
 fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(json: &str) -> T {
     let value: T = serde_json::from_str(json).unwrap();

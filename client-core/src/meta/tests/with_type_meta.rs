@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::fixtures::Widget;
-use crate::api::{ObjectMeta, WithTypeMeta, apply_body};
 use crate::resource::{Cluster, Resource};
+use crate::test_fixtures::Widget;
+use crate::{ObjectMeta, WithTypeMeta, apply_body};
 
 #[test]
 fn derived_struct_gets_type_meta_first() {

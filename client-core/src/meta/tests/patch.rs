@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::api::Patch;
+use crate::Patch;
 
 #[test]
 fn content_types() {

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::fixtures::Widget;
-use crate::api::{List, ListMeta, MicroTime, ObjectMeta, Time, TypeMeta};
+use crate::test_fixtures::Widget;
+use crate::{List, ListMeta, MicroTime, ObjectMeta, Time, TypeMeta};
 
 /// An object as kube-apiserver writes it, with every ObjectMeta field set
 /// (keys of maps and of `fieldsV1` in sorted order, as Go writes maps).

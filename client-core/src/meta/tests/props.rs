@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 
-use crate::api::{GetOptions, ListOptions, MicroTime, ObjectMeta, QueryParams, Time};
+use crate::{GetOptions, ListOptions, MicroTime, ObjectMeta, QueryParams, Time};
 
 fn opt_string() -> impl Strategy<Value = Option<String>> {
     proptest::option::of(".{0,12}")

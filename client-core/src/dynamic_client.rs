@@ -6,21 +6,22 @@ use std::borrow::Cow;
 use bytes::Bytes;
 use serde::Serialize;
 
-use crate::api::{
-    ApiResource, CreateOptions, DeleteOptions, DynamicObject, GetOptions, List, ListOptions, Patch,
-    PatchOptions, UpdateOptions,
-};
+use crate::api::{ApiResource, DynamicObject};
 use crate::client::RestClient;
 use crate::error::{Error, Result};
 use crate::request::ResourceRequests;
 use crate::typed::{ApiFuture, DeleteOutcome, ResourceTarget};
 use crate::watch::WatchStream;
+use crate::{
+    CreateOptions, DeleteOptions, GetOptions, List, ListOptions, Patch, PatchOptions, UpdateOptions,
+};
 
 /// A client for any kind, addressed by [`ApiResource`]; objects are [`DynamicObject`]s.
 ///
 /// ```no_run
 /// # async fn demo(client: client_core::RestClient) -> client_core::Result<()> {
-/// use client_core::api::{ApiResource, GetOptions};
+/// use client_core::api::ApiResource;
+/// use client_core::GetOptions;
 /// use client_core::DynamicClient;
 /// let crontabs = ApiResource {
 ///     group: "stable.example.com".into(),

@@ -11,7 +11,7 @@ use crate::client::RestClient;
 /// ```no_run
 /// # async fn demo(config: client_core::Config) -> client_core::Result<()> {
 /// use client_core::{BuiltinClientset, RestClient};
-/// use client_core::api::ListOptions;
+/// use client_core::ListOptions;
 ///
 /// let cs = BuiltinClientset::new(RestClient::new(config)?);
 /// let configmaps = cs.core_v1().configmaps("default").list(&ListOptions::default()).await?;

@@ -1,6 +1,6 @@
 //! Golden query encodings, written by hand from client-go's parameter codec.
 
-use crate::api::{
+use crate::{
     ApplyOptions, CreateOptions, DeleteOptions, FieldValidation, GetOptions, ListOptions,
     PatchOptions, Preconditions, PropagationPolicy, QueryParams, ResourceVersionMatch,
     UpdateOptions,

@@ -1,6 +1,6 @@
 //! `Status` decoding and apimachinery's predicates.
 
-use crate::api::{Status, StatusReason};
+use crate::{Status, StatusReason};
 
 fn status(reason: &str, code: u16) -> Status {
     Status {

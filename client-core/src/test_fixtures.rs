@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::ObjectMeta;
+use crate::ObjectMeta;
 use crate::resource::{Namespaced, Resource};
 
 /// A namespaced custom resource used across the tests.

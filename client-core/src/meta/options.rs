@@ -109,7 +109,7 @@ display_as_str!(FieldValidation, ResourceVersionMatch, PropagationPolicy);
 ///
 /// ```
 /// use client_core::{CreateOptions, FieldValidation};
-/// use client_core::api::QueryParams;
+/// use client_core::QueryParams;
 ///
 /// let opts = CreateOptions::default().dry_run().field_manager("me").validation(FieldValidation::Strict);
 /// assert_eq!(opts.to_query_string(), "dryRun=All&fieldManager=me&fieldValidation=Strict");
@@ -188,7 +188,7 @@ impl QueryParams for UpdateOptions {
 ///
 /// ```
 /// use client_core::PatchOptions;
-/// use client_core::api::QueryParams;
+/// use client_core::QueryParams;
 ///
 /// let opts = PatchOptions::default().field_manager("me");
 /// assert_eq!(opts.to_query_string(), "fieldManager=me");
@@ -226,7 +226,7 @@ impl QueryParams for PatchOptions {
 ///
 /// ```
 /// use client_core::ApplyOptions;
-/// use client_core::api::QueryParams;
+/// use client_core::QueryParams;
 ///
 /// let opts = ApplyOptions::new("my-controller").force();
 /// assert_eq!(opts.to_query_string(), "fieldManager=my-controller&force=true");
@@ -290,7 +290,7 @@ impl QueryParams for ApplyOptions {
 ///
 /// ```
 /// use client_core::GetOptions;
-/// use client_core::api::QueryParams;
+/// use client_core::QueryParams;
 ///
 /// assert_eq!(GetOptions::default().to_query_string(), "");
 /// assert_eq!(GetOptions::any_version().to_query_string(), "resourceVersion=0");
@@ -320,7 +320,7 @@ impl QueryParams for GetOptions {
 ///
 /// ```
 /// use client_core::{ListOptions, ResourceVersionMatch};
-/// use client_core::api::QueryParams;
+/// use client_core::QueryParams;
 ///
 /// let opts = ListOptions::default()
 ///     .labels("app=web")

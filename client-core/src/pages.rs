@@ -7,9 +7,9 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
-use crate::api::{List, ListOptions};
 use crate::error::Result;
 use crate::typed::{ApiFuture, ResourceTarget};
+use crate::{List, ListOptions};
 
 /// A stream of list pages: each item is one page (`limit` objects at most,
 /// 500 when `limit` is unset), fetched when the previous one is consumed.
@@ -21,7 +21,7 @@ use crate::typed::{ApiFuture, ResourceTarget};
 /// ```no_run
 /// # async fn demo(cms: client_core::TypedClient<client_core::api::ConfigMap>) -> client_core::Result<()> {
 /// use futures_util::TryStreamExt;
-/// let mut pages = cms.list_pages(&client_core::api::ListOptions::default().limit(100));
+/// let mut pages = cms.list_pages(&client_core::ListOptions::default().limit(100));
 /// while let Some(page) = pages.try_next().await? {
 ///     println!("{} objects", page.items.len());
 /// }

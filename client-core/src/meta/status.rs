@@ -5,7 +5,7 @@ use std::fmt;
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::meta::ListMeta;
+use super::list::ListMeta;
 use super::serde_util::null_as_default;
 
 /// A status the API server returns for failures (and some successes, such as a delete).
@@ -132,7 +132,7 @@ fn code_from_any_int<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u16, 
 /// The reasons apimachinery knows (`metav1.StatusReason*`, except the empty `Unknown`).
 ///
 /// ```
-/// use client_core::api::StatusReason;
+/// use client_core::StatusReason;
 ///
 /// assert_eq!(StatusReason::parse("NotFound"), Some(StatusReason::NotFound));
 /// assert_eq!(StatusReason::NotFound.as_str(), "NotFound");

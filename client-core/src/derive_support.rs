@@ -65,18 +65,19 @@ pub trait ClusterResourceClient: Resource {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::api::CustomResourceDefinition;
-    pub use crate::api::{
-        ApplyOptions, CreateOptions, DeleteOptions, GetOptions, List, ListOptions, ObjectMeta,
-        Patch, PatchOptions, Scale, UpdateOptions,
-    };
+    pub use crate::api::Scale;
     pub use crate::client::RestClient;
-    pub use crate::paging::Pages;
+    pub use crate::pages::Pages;
     pub use crate::typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
     pub use crate::watch::WatchStream;
     pub use crate::watcher::{Watcher, WatcherConfig};
+    pub use crate::{
+        ApplyOptions, CreateOptions, DeleteOptions, GetOptions, List, ListOptions, ObjectMeta,
+        Patch, PatchOptions, UpdateOptions,
+    };
     pub use serde::Serialize;
 
-    use crate::api::crd::{
+    use crate::api::{
         CustomResourceColumnDefinition, CustomResourceDefinitionNames,
         CustomResourceDefinitionSpec, CustomResourceDefinitionVersion,
         CustomResourceSubresourceScale, CustomResourceSubresourceStatus,

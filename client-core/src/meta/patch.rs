@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::typemeta::strip_managed_fields;
+use super::with_type_meta::strip_managed_fields;
 
 /// A patch to send with a PATCH request; the variant picks the media type.
 ///
