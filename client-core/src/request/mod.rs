@@ -504,6 +504,21 @@ mod tests {
         assert_eq!(explicit.timeout, Some(Duration::from_secs(5)));
     }
 
+    /// The URL parser reads `\` as `/` in http(s) paths: unescaped, a name
+    /// like `..\..\secrets` would climb out of its segment.
+    #[test]
+    fn a_backslash_stays_inside_its_segment() {
+        let request = Request::new(Method::GET)
+            .namespace("ns")
+            .resource("configmaps")
+            .name("..\\..\\..\\secrets");
+        let url = request.url(&"https://h".parse().unwrap()).unwrap();
+        assert_eq!(
+            url.path(),
+            "/api/v1/namespaces/ns/configmaps/..%5C..%5C..%5Csecrets"
+        );
+    }
+
     #[test]
     fn a_kept_mistake_is_what_rendering_returns() {
         let err = Request::new(Method::GET)

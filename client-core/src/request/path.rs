@@ -37,7 +37,9 @@ impl Default for PathParts {
 
 /// What a path segment may not hold literally (the URL standard's path
 /// set plus `%` and `/`, which `check_segment` refuses anyway): a `?` or `#`
-/// in a name must never start the query or a fragment.
+/// in a name must never start the query or a fragment, and a `\` never
+/// become a `/` (the URL parser reads it as one in http(s) paths, so
+/// `..\..` would climb out of the segment).
 const SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
@@ -49,7 +51,8 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}')
     .add(b'%')
-    .add(b'/');
+    .add(b'/')
+    .add(b'\\');
 
 /// Appends `/` and the percent-encoded segment.
 fn push_segment(path: &mut String, segment: &str) {
