@@ -62,11 +62,11 @@ pub use meta::{
     ApplyOptions, Bookmark, BookmarkMeta, CreateOptions, DeleteOptions, FieldValidation,
     GetOptions, INITIAL_EVENTS_END_ANNOTATION, List, ListMeta, ListOptions, ManagedFieldsEntry,
     MicroTime, ObjectMeta, OwnerReference, Patch, PatchOptions, Preconditions, PropagationPolicy,
-    ResourceVersionMatch, Status, StatusCause, StatusDetails, StatusReason, Time, TimeParseError,
-    TypeMeta, UpdateOptions, WatchEvent, WatchEventType, WithTypeMeta, apply_body,
+    QueryParams, ResourceVersionMatch, Status, StatusCause, StatusDetails, StatusReason, Time,
+    TimeParseError, TypeMeta, UpdateOptions, WatchEvent, WatchEventType, WithTypeMeta, apply_body,
 };
 pub use pages::Pages;
-pub use request::{QueryParams, Request};
+pub use request::Request;
 pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
 pub use secret_string::SecretString;
 pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};

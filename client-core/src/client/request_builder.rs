@@ -10,8 +10,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::RestClient;
+use crate::QueryParams;
 use crate::error::{RequestError, Result};
-use crate::request::{QueryParams, Request};
+use crate::request::Request;
 use crate::watch::WatchStream;
 
 /// A [`Request`] under construction, bound to the client that will send it.

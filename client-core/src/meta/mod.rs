@@ -1,6 +1,7 @@
 //! apimachinery's `meta/v1` vocabulary, which every call speaks: object and
-//! list metadata, timestamps, option types, patches, `Status`, watch events,
-//! and writing `apiVersion`/`kind` in front of an object.
+//! list metadata, timestamps, option types and the one query encoder,
+//! patches, `Status`, watch events, and writing `apiVersion`/`kind` in front
+//! of an object.
 //!
 //! The module is private: each item is public once, at the crate root.
 
@@ -8,6 +9,7 @@ mod list;
 mod object_meta;
 mod options;
 mod patch;
+pub(crate) mod query;
 pub(crate) mod serde_util;
 mod status;
 mod time;
@@ -21,6 +23,7 @@ pub use options::{
     PatchOptions, Preconditions, PropagationPolicy, ResourceVersionMatch, UpdateOptions,
 };
 pub use patch::Patch;
+pub use query::QueryParams;
 pub use status::{Status, StatusCause, StatusDetails, StatusReason};
 pub use time::{MicroTime, Time, TimeParseError};
 pub use watch_event::{

@@ -16,7 +16,7 @@ use std::fmt;
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::request::QueryParams;
+use super::query::QueryParams;
 
 fn push_str(out: &mut Vec<(&'static str, String)>, key: &'static str, value: &Option<String>) {
     if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {

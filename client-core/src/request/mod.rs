@@ -2,14 +2,14 @@
 //! client or any I/O.
 //!
 //! A request is its method, where it goes (Kubernetes' URL grammar, in
-//! [`path`]), its query parameters (encoded by the one encoder in [`query`]),
+//! [`path`]), its query parameters (encoded by the one encoder, which the
+//! option types share),
 //! headers, body and timeout. [`Request::render`] turns it into what goes on
 //! the wire exactly once; the [`RestClient`](crate::RestClient) only executes
 //! the result (rate limit, credentials, retries, transport, decoding). This is
 //! the sans-IO split of kube-core's `Request` and reqwest's `build_split`.
 
 pub(crate) mod path;
-pub(crate) mod query;
 mod resource;
 
 use std::borrow::Cow;
@@ -21,10 +21,10 @@ use http::{HeaderMap, Method};
 use serde::Serialize;
 
 use self::path::{PathParts, check_abs_path, check_segment};
-pub use self::query::QueryParams;
-use self::query::{encode_sorted, go_duration};
 pub(crate) use self::resource::{ResourceRequests, json_body};
+use crate::QueryParams;
 use crate::error::{Error, RequestError, RequestTarget, Result};
+use crate::meta::query::{encode_sorted, go_duration};
 
 /// One API request as a plain value: method, path, query, headers, body and timeout.
 ///

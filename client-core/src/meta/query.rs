@@ -2,9 +2,10 @@
 //! `url.Values.Encode` produce.
 //!
 //! Option types ([`ListOptions`](crate::ListOptions), ...) list their
-//! parameters through [`QueryParams`]; a [`Request`](super::Request) adds its
-//! own (`watch`, `timeout`, [`Request::param`](super::Request::param)). Both
-//! end up here: keys sorted (the values of one key keep their order), each key
+//! parameters through [`QueryParams`]; a [`Request`](crate::Request) adds its
+//! own (`watch`, `timeout`, [`Request::param`](crate::Request::param)) and
+//! renders them here too, as client-go's `rest.Request` leaves encoding to
+//! apimachinery: keys sorted (the values of one key keep their order), each key
 //! and value escaped as Go's `url.QueryEscape` does (space as `+`, everything
 //! but `A-Z a-z 0-9 - _ . ~` as `%XX`).
 
@@ -29,8 +30,7 @@ pub trait QueryParams {
     /// The encoded query string (without `?`), escaped as Go's `url.QueryEscape` does.
     ///
     /// ```
-    /// use client_core::ListOptions;
-    /// use client_core::QueryParams;
+    /// use client_core::{ListOptions, QueryParams};
     ///
     /// let opts = ListOptions::default().labels("app in (a,b)").limit(10);
     /// assert_eq!(opts.to_query_string(), "labelSelector=app+in+%28a%2Cb%29&limit=10");
