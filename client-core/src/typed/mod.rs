@@ -5,10 +5,11 @@
 //! request (URL, query, body) is non-generic code shared by every kind; only
 //! decoding is monomorphised per kind.
 
+mod all_namespaces;
+mod target;
+
 use std::borrow::Cow;
-use std::future::Future;
 use std::marker::PhantomData;
-use std::pin::Pin;
 
 use bytes::Bytes;
 use http::Method;
@@ -17,7 +18,7 @@ use serde::de::DeserializeOwned;
 
 use crate::api::Scale;
 use crate::client::{RequestBuilder, RestClient};
-use crate::error::{Error, RequestTarget, Result};
+use crate::error::Error;
 use crate::pages::Pages;
 use crate::request::{Request, ResourceRequests, json_body};
 use crate::resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
@@ -25,125 +26,12 @@ use crate::watch::WatchStream;
 use crate::watcher::{Watcher, WatcherConfig};
 use crate::{
     ApplyOptions, CreateOptions, DeleteOptions, GetOptions, List, ListOptions, Patch, PatchOptions,
-    Status, UpdateOptions, WithTypeMeta,
+    UpdateOptions, WithTypeMeta,
 };
 
-/// The future every typed call returns: `Send + 'static`, so it can be
-/// spawned; dropping it cancels the request.
-pub type ApiFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'static>>;
-
-/// What a delete did: the object is gone, or it waits on finalizers.
-///
-/// kube-apiserver answers a delete in one of three ways: built-in kinds send a
-/// Success `Status`, custom resources send the object as it was deleted, and
-/// an object held by finalizers comes back with its `deletionTimestamp` set.
-#[derive(Debug, Clone)]
-pub enum DeleteOutcome<K> {
-    /// The object was removed; the server's Success `Status`.
-    Deleted(Box<Status>),
-    /// The object was removed; the server sent its last state (custom resources do).
-    DeletedObject(K),
-    /// The object has finalizers: it now carries a `deletionTimestamp` and
-    /// stays until they are removed.
-    Finalizing(K),
-}
-
-impl<K> DeleteOutcome<K> {
-    /// `true` when the object is gone.
-    pub fn is_deleted(&self) -> bool {
-        !matches!(self, Self::Finalizing(_))
-    }
-}
-
-/// A resource's requests and the client that executes them: what every
-/// typed client, [`Pages`] and [`Watcher`] hold.
-#[derive(Clone, Debug)]
-pub(crate) struct ResourceTarget {
-    pub(crate) client: RestClient,
-    pub(crate) requests: ResourceRequests,
-}
-
-impl ResourceTarget {
-    /// Sends `request` and decodes the answer as `T`.
-    pub(crate) fn send<T: DeserializeOwned + Send + 'static>(
-        &self,
-        request: Request,
-    ) -> ApiFuture<T> {
-        Box::pin(self.client.send::<T>(request))
-    }
-
-    /// GET of the collection, decoded as a list of `K`.
-    pub(crate) fn list<K: DeserializeOwned + Send + 'static>(
-        &self,
-        opts: &ListOptions,
-    ) -> ApiFuture<List<K>> {
-        self.send(self.requests.list(opts))
-    }
-
-    /// A watch of the collection, decoded as events of `K`.
-    pub(crate) fn watch<K: DeserializeOwned + Send + 'static>(
-        &self,
-        opts: &ListOptions,
-    ) -> ApiFuture<WatchStream<K>> {
-        Box::pin(self.client.watch::<K>(self.requests.list(opts)))
-    }
-
-    /// A DELETE, decoded as what it did.
-    pub(crate) fn delete<K: DeserializeOwned + Send + 'static>(
-        &self,
-        name: &str,
-        opts: &DeleteOptions,
-    ) -> ApiFuture<DeleteOutcome<K>> {
-        let body = self
-            .client
-            .clone()
-            .fetch_body(self.requests.delete(name, opts));
-        Box::pin(async move {
-            let (target, body) = body.await?;
-            decode_delete(&target, &body)
-        })
-    }
-}
-
-/// Decodes a DELETE answer: a `Status`, the deleted object, or the object
-/// held by finalizers (it has finalizers and a `deletionTimestamp`).
-fn decode_delete<K: DeserializeOwned>(
-    target: &RequestTarget,
-    body: &[u8],
-) -> Result<DeleteOutcome<K>> {
-    #[derive(serde::Deserialize)]
-    struct Peek<'a> {
-        #[serde(borrow)]
-        kind: Option<Cow<'a, str>>,
-        #[serde(default)]
-        metadata: PeekMeta,
-    }
-    #[derive(serde::Deserialize, Default)]
-    #[serde(rename_all = "camelCase")]
-    struct PeekMeta {
-        deletion_timestamp: Option<serde::de::IgnoredAny>,
-        #[serde(default)]
-        finalizers: Option<Vec<serde::de::IgnoredAny>>,
-    }
-    let decode_error = |source| Error::Decode {
-        target: target.clone(),
-        what: std::any::type_name::<K>(),
-        source,
-    };
-    let peek: Peek<'_> = serde_json::from_slice(body).map_err(decode_error)?;
-    if peek.kind.as_deref() == Some("Status") {
-        let status: Status = serde_json::from_slice(body).map_err(decode_error)?;
-        return Ok(DeleteOutcome::Deleted(Box::new(status)));
-    }
-    let held = peek.metadata.deletion_timestamp.is_some()
-        && peek.metadata.finalizers.is_some_and(|f| !f.is_empty());
-    let object = serde_json::from_slice(body).map_err(decode_error)?;
-    Ok(if held {
-        DeleteOutcome::Finalizing(object)
-    } else {
-        DeleteOutcome::DeletedObject(object)
-    })
-}
+pub use self::all_namespaces::AllNamespacesClient;
+pub(crate) use self::target::ResourceTarget;
+pub use self::target::{ApiFuture, DeleteOutcome};
 
 /// A typed client for one kind, in one namespace (or cluster-wide for cluster-scoped kinds).
 ///
@@ -183,7 +71,10 @@ impl<K> std::fmt::Debug for TypedClient<K> {
     }
 }
 
-fn target_of<K: Resource>(client: RestClient, namespace: Option<String>) -> ResourceTarget {
+fn target_of<K: Resource>(
+    client: RestClient,
+    namespace: Option<String>,
+) -> ResourceTarget {
     ResourceTarget {
         client,
         requests: ResourceRequests {
@@ -445,61 +336,5 @@ impl<K: HasScale> TypedClient<K> {
         opts: &PatchOptions,
     ) -> ApiFuture<Scale> {
         self.subresource_patch(name, "scale", patch, opts)
-    }
-}
-
-/// Lists and watches a namespaced kind across all namespaces.
-///
-/// Only `list`, `list_pages` and `watch` exist: a write needs a namespace.
-pub struct AllNamespacesClient<K> {
-    target: ResourceTarget,
-    _kind: PhantomData<fn() -> K>,
-}
-
-impl<K> Clone for AllNamespacesClient<K> {
-    fn clone(&self) -> Self {
-        Self {
-            target: self.target.clone(),
-            _kind: PhantomData,
-        }
-    }
-}
-
-impl<K> std::fmt::Debug for AllNamespacesClient<K> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AllNamespacesClient")
-            .field("resource", &self.target.requests.plural)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<K: Resource<Scope = Namespaced>> AllNamespacesClient<K> {
-    /// A client for objects of `K` in every namespace.
-    pub fn new(client: RestClient) -> Self {
-        Self {
-            target: target_of::<K>(client, None),
-            _kind: PhantomData,
-        }
-    }
-
-    /// Lists objects in every namespace.
-    pub fn list(&self, opts: &ListOptions) -> ApiFuture<List<K>> {
-        self.target.list(opts)
-    }
-
-    /// Lists every object page by page, following `continue` tokens.
-    pub fn list_pages(&self, opts: &ListOptions) -> Pages<K> {
-        Pages::new(self.target.clone(), opts.clone())
-    }
-
-    /// Watches objects in every namespace.
-    pub fn watch(&self, opts: &ListOptions) -> ApiFuture<WatchStream<K>> {
-        self.target.watch(opts)
-    }
-
-    /// A list-then-watch [`Watcher`] that resumes, re-lists and reconnects by
-    /// itself; see [`crate::watcher`].
-    pub fn watcher(&self, config: WatcherConfig) -> Watcher<K> {
-        Watcher::new(self.target.clone(), config)
     }
 }
