@@ -872,3 +872,37 @@ async fn dynamic_client_refuses_namespaced_writes_without_a_namespace() {
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].path, "/apis/stable.example.com/v1/crontabs");
 }
+
+/// Every `Impersonate-Group` reaches the server, one header each, as
+/// client-go sends them (reqwest's default headers would keep only the first).
+#[tokio::test]
+async fn every_impersonated_group_is_sent() {
+    let server = ScriptServer::replies(vec![Reply::json(200, "{}")]).await;
+    let mut config = Config::new(server.url.parse().unwrap());
+    config.qps = 0.0;
+    config.impersonate = Some(client_core::config::Impersonation {
+        user: Some("jane".to_owned()),
+        groups: vec!["devs".to_owned(), "ops".to_owned()],
+        ..Default::default()
+    });
+    let client = RestClient::new(config).unwrap();
+    timeout(
+        STEP,
+        client
+            .get()
+            .resource("configmaps")
+            .send::<serde_json::Value>(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let requests = server.requests();
+    let groups: Vec<&str> = requests[0]
+        .headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("impersonate-group"))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(groups, ["devs", "ops"]);
+    assert_eq!(requests[0].header("impersonate-user"), Some("jane"));
+}

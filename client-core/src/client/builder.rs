@@ -58,11 +58,14 @@ impl RestClientBuilder {
         let config = self.config;
         let auth = Authenticator::new(&config)?;
         let tls = crate::tls::rustls_config(&config.tls, auth.client_cert_resolver())?;
-        let mut headers = HeaderMap::new();
-        auth.apply_impersonation(&mut headers);
         // reqwest adds a default header only where the request has none, so
-        // a request's own `Accept` still wins.
+        // a request's own `Accept` still wins. Impersonation is not a default
+        // header: reqwest would send one value of a repeated header (one
+        // `Impersonate-Group` of several); the client adds it per attempt.
+        let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let mut impersonation = HeaderMap::new();
+        auth.apply_impersonation(&mut impersonation);
         let user_agent = config.user_agent.clone().unwrap_or_else(default_user_agent);
         let mut http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
@@ -94,6 +97,7 @@ impl RestClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                impersonation,
                 default_namespace: config.default_namespace.clone(),
                 auth,
                 limiter: RateLimiter::new(config.qps, config.burst),

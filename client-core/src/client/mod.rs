@@ -57,6 +57,9 @@ pub struct RestClient {
 struct Inner {
     http: reqwest::Client,
     base_url: BaseUrl,
+    /// `Impersonate-*` headers, several values of one name allowed; empty
+    /// without impersonation.
+    impersonation: HeaderMap,
     default_namespace: String,
     auth: Authenticator,
     limiter: RateLimiter,
@@ -287,6 +290,11 @@ impl RestClient {
             // Usually empty (a body's `Content-Type` at most): `Accept` and
             // impersonation are the reqwest client's default headers.
             *attempt.headers_mut() = request.headers.clone();
+            add_impersonation(
+                attempt.headers_mut(),
+                &request.headers,
+                &inner.impersonation,
+            );
             if let Some(auth) = inner.auth.authorization().await? {
                 attempt.headers_mut().insert(AUTHORIZATION, auth);
             }
@@ -363,6 +371,20 @@ impl RestClient {
             if let Ok(text) = value.to_str() {
                 (self.inner.warning_handler)(&warning_text(text));
             }
+        }
+    }
+}
+
+/// Appends every impersonation header (each value of a repeated one, as
+/// client-go's `ImpersonatingRoundTripper` adds them) whose name the
+/// request does not set itself.
+fn add_impersonation(headers: &mut HeaderMap, own: &HeaderMap, impersonation: &HeaderMap) {
+    for name in impersonation.keys() {
+        if own.contains_key(name) {
+            continue;
+        }
+        for value in impersonation.get_all(name) {
+            headers.append(name.clone(), value.clone());
         }
     }
 }

@@ -71,10 +71,7 @@ impl<K> std::fmt::Debug for TypedClient<K> {
     }
 }
 
-fn target_of<K: Resource>(
-    client: RestClient,
-    namespace: Option<String>,
-) -> ResourceTarget {
+fn target_of<K: Resource>(client: RestClient, namespace: Option<String>) -> ResourceTarget {
     ResourceTarget {
         client,
         requests: ResourceRequests {
