@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::api::ObjectMeta;
+use crate::ObjectMeta;
 
 /// Where a kind lives: in a namespace ([`Namespaced`]) or across the cluster ([`Cluster`]).
 ///
@@ -45,7 +45,7 @@ mod sealed {
 ///
 /// The constants are the single source of truth for URL building and for the
 /// `apiVersion`/`kind` that the client writes in front of every object it sends
-/// (see [`crate::api::WithTypeMeta`]).
+/// (see [`crate::WithTypeMeta`]).
 ///
 /// ```
 /// use client_core::{ObjectMeta, Resource, Namespaced};

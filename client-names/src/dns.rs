@@ -170,6 +170,9 @@ mod tests {
             "a.",
             "a_b.com",
             "-",
+            "-a",
+            "a..b",
+            "Bad",
         ] {
             assert!(!is_dns1123_subdomain(bad), "{bad}");
             assert_eq!(

@@ -7,9 +7,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use client_core::api::{
-    ConfigMap, CreateOptions, DeleteOptions, GetOptions, ListOptions, Patch, PatchOptions,
-    UpdateOptions,
+use client_core::api::ConfigMap;
+use client_core::{
+    CreateOptions, DeleteOptions, GetOptions, ListOptions, Patch, PatchOptions, UpdateOptions,
 };
 use client_core::{ObjectMeta, Resource, RestClient};
 use client_testserver::{LoggedRequest, TestServer};

@@ -96,19 +96,3 @@ pub fn validate_metadata(kind: &ResourceKind, name: &str, obj: &Value) -> Result
         Err(ApiError::invalid(&kind.group, &kind.kind, name, &causes))
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn subdomains() {
-        assert!(client_names::is_dns1123_subdomain("a.b-c.d1"));
-        assert!(!client_names::is_dns1123_subdomain("Bad"));
-        assert!(!client_names::is_dns1123_subdomain("a..b"));
-        assert!(!client_names::is_dns1123_subdomain("-a"));
-        assert!(!client_names::is_dns1123_subdomain(""));
-        assert!(client_names::is_dns1123_label("kube-system"));
-        assert!(!client_names::is_dns1123_label("a.b"));
-    }
-}
