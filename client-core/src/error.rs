@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::api::Status;
+use crate::Status;
 use crate::auth::AuthError;
 use crate::config::ConfigError;
 use crate::watch::FrameError;

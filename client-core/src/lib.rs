@@ -2,62 +2,86 @@
 //!
 //! What client-go calls `rest.RESTClient`, in idiomatic Rust: configuration
 //! from kubeconfig, in-cluster or explicit settings; TLS and authentication;
-//! a request builder that knows Kubernetes' URL grammar; typed decoding;
+//! a request value that knows Kubernetes' URL grammar; typed decoding;
 //! `Status` errors; rate limiting, retries, watch streams and paging; and the
 //! API types (object metadata, options, patches, built-in kinds).
 //!
 //! The layers, bottom up:
 //! - [`Config`] says where the server is and who we are;
-//! - [`RestClient`] is the one shared HTTP client, and [`Request`] builds a call;
+//! - a [`Request`] is one call as a plain value (no client, no I/O), and
+//!   [`RestClient`], the one shared HTTP client, executes it;
 //! - [`TypedClient`] implements every verb once for any [`Resource`];
-//! - [`Watcher`] (from `watcher()` on a typed client) lists and watches,
-//!   resuming, re-listing and reconnecting by itself ([`watcher`]);
+//! - [`watcher::Watcher`] (from `watcher()` on a typed client) lists and
+//!   watches, resuming, re-listing and reconnecting by itself;
 //! - `#[derive(Resource)]` and `#[derive(Clientset)]` generate thin typed
 //!   clients that forward to it.
+//!
+//! Each public item has one path: the client and apimachinery's `meta/v1`
+//! vocabulary (`ObjectMeta`, `List`, options, `Status`, `WatchEvent`, ...)
+//! at the root, Kubernetes kinds in [`api`], the watcher's types in
+//! [`watcher`], configuration details in [`config`]. Two deliberate
+//! exceptions: [`config`]'s main types are also at the root, and
+//! [`resource`] stays public for `default_plural` until the naming rules
+//! get their own crate.
 #![forbid(unsafe_code)]
 
 pub mod api;
 mod auth;
-pub mod client;
-mod clientset;
+mod builtin_clientset;
+mod client;
 pub mod config;
-mod dynamic;
+mod derive_support;
+mod dynamic_client;
 mod error;
-mod paging;
+mod meta;
+mod pages;
+mod request;
 pub mod resource;
 pub mod schema;
-mod secret;
+mod secret_string;
+#[cfg(test)]
+mod test_fixtures;
 #[cfg(test)]
 mod test_pki;
 mod tls;
 mod typed;
-pub mod watch;
+mod watch;
 pub mod watcher;
 
-pub use api::{
-    ApiResource, ApplyOptions, Bookmark, CreateOptions, CustomResourceDefinition, DeleteOptions,
-    DynamicObject, FieldValidation, GetOptions, List, ListMeta, ListOptions, ObjectMeta, Patch,
-    PatchOptions, Preconditions, PropagationPolicy, ResourceVersionMatch, Scale, Status,
-    StatusCause, StatusDetails, Time, TypeMeta, UpdateOptions, WatchEvent, WithTypeMeta,
-};
 pub use auth::AuthError;
-pub use client::{Request, RestClient, RestClientBuilder};
+pub use builtin_clientset::{
+    ApiextensionsV1Client, BuiltinClientset, CoordinationV1Client, CoreV1Client,
+};
+pub use client::{RequestBuilder, RestClient, RestClientBuilder, WarningHandler};
 pub use config::{Config, ConfigError, Kubeconfig, KubeconfigOptions};
-pub use dynamic::DynamicClient;
-pub use error::{Error, RequestError, RequestTarget, Result, TransportErrorKind};
-pub use paging::Pages;
-pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
-pub use secret::SecretString;
-pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
-pub use watch::WatchStream;
-pub use watcher::{Event as WatcherEvent, Watcher, WatcherConfig, WatcherError};
-
-pub use clientset::{ApiextensionsV1Client, BuiltinClientset, CoordinationV1Client, CoreV1Client};
-
-mod derived;
 #[doc(hidden)]
-pub use derived::__private;
-pub use derived::{ClusterResourceClient, NamespacedResourceClient};
+pub use derive_support::__private;
+pub use derive_support::{ClusterResourceClient, NamespacedResourceClient};
+pub use dynamic_client::DynamicClient;
+pub use error::{Error, RequestError, RequestTarget, Result, TransportErrorKind};
+pub use meta::{
+    ApplyOptions, Bookmark, BookmarkMeta, CreateOptions, DeleteOptions, FieldValidation,
+    GetOptions, INITIAL_EVENTS_END_ANNOTATION, List, ListMeta, ListOptions, ManagedFieldsEntry,
+    MicroTime, ObjectMeta, OwnerReference, Patch, PatchOptions, Preconditions, PropagationPolicy,
+    QueryParams, ResourceVersionMatch, Status, StatusCause, StatusDetails, StatusReason, Time,
+    TimeParseError, TypeMeta, UpdateOptions, WatchEvent, WatchEventType, WithTypeMeta, apply_body,
+};
+pub use pages::Pages;
+pub use request::Request;
+pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
+pub use secret_string::SecretString;
+pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
+pub use watch::{FrameError, WatchStream};
+
+/// The watch framing, for benchmarks (feature `bench-internals`). Not public
+/// API: names here change without notice.
+#[cfg(feature = "bench-internals")]
+#[doc(hidden)]
+pub mod bench_internals {
+    pub use crate::watch::{
+        DEFAULT_MAX_FRAME_LEN, EventStream, FrameDecoder, WatchError, decode_event,
+    };
+}
 
 #[cfg(feature = "derive")]
 pub use client_derive::{Clientset, Resource};

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::api::ObjectMeta;
+use crate::ObjectMeta;
 
 /// Where a kind lives: in a namespace ([`Namespaced`]) or across the cluster ([`Cluster`]).
 ///
@@ -45,7 +45,7 @@ mod sealed {
 ///
 /// The constants are the single source of truth for URL building and for the
 /// `apiVersion`/`kind` that the client writes in front of every object it sends
-/// (see [`crate::api::WithTypeMeta`]).
+/// (see [`crate::WithTypeMeta`]).
 ///
 /// ```
 /// use client_core::{ObjectMeta, Resource, Namespaced};
@@ -111,8 +111,8 @@ pub trait HasScale: Resource {}
 /// The plural that client-gen (gengo) derives from a kind, lowercased.
 ///
 /// consonant + `y` -> `ies`, vowel + `y` -> `ys`, `s`/`x`/`z`/`ch`/`sh` -> `es`, else `+s`.
-/// The derive macros use the same rule (they cannot call this function at
-/// expansion time, so `client-derive` carries a copy that a test keeps equal).
+/// The rule lives in the `client-names` crate, which the derive macros use too,
+/// so a derived `Resource::PLURAL` and this function always agree.
 ///
 /// ```
 /// assert_eq!(client_core::resource::default_plural("Policy"), "policies");
@@ -121,24 +121,5 @@ pub trait HasScale: Resource {}
 /// assert_eq!(client_core::resource::default_plural("CronTab"), "crontabs");
 /// ```
 pub fn default_plural(kind: &str) -> String {
-    let lower = kind.to_ascii_lowercase();
-    if lower.len() < 2 {
-        return lower;
-    }
-    let bytes = lower.as_bytes();
-    if let Some(stem) = lower.strip_suffix('y') {
-        let before = stem.as_bytes().last().copied();
-        return match before {
-            Some(b'a' | b'e' | b'i' | b'o' | b'u') | None => format!("{lower}s"),
-            Some(_) => format!("{stem}ies"),
-        };
-    }
-    let ends_es = matches!(bytes.last(), Some(b's' | b'x' | b'z'))
-        || lower.ends_with("ch")
-        || lower.ends_with("sh");
-    if ends_es {
-        format!("{lower}es")
-    } else {
-        format!("{lower}s")
-    }
+    client_names::default_plural(kind)
 }

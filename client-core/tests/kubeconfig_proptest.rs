@@ -178,6 +178,45 @@ proptest! {
         prop_assert!(!text.contains(secret.as_str()), "{}", text);
     }
 
+    // Issue 11, items 13-14: whatever the server value, a config never holds an IPv4 host
+    // that was not written as one, and neither Debug shows the URL's password.
+    #[test]
+    fn server_values_never_become_unwritten_addresses_or_leak_passwords(
+        scheme in prop::sample::select(vec!["", "http://", "https://"]),
+        userinfo in prop::option::of(Just("u:pAss-w0rd@")),
+        host in prop_oneof!["[0-9]{1,12}", "[0-9x.]{1,15}", "[a-z0-9.-]{1,12}", Just("127.0.0.1".to_owned())],
+        port in prop::option::of(1u16..),
+        tls in any::<bool>(),
+    ) {
+        let server = format!(
+            "{scheme}{}{host}{}",
+            userinfo.unwrap_or_default(),
+            port.map(|p| format!(":{p}")).unwrap_or_default()
+        );
+        let doc = format!(
+            "current-context: a\ncontexts: [{{name: a, context: {{cluster: a}}}}]\nclusters: [{{name: a, cluster: {{server: {server:?}, insecure-skip-tls-verify: {tls}}}}}]\n"
+        );
+        let kubeconfig = Kubeconfig::from_yaml(&doc).unwrap();
+        let debug = format!("{kubeconfig:?}");
+        prop_assert!(!debug.contains("pAss-w0rd"));
+        match Config::from_kubeconfig(&kubeconfig, &KubeconfigOptions::default()) {
+            Ok(config) => {
+                let debug = format!("{config:?}");
+                prop_assert!(!debug.contains("pAss-w0rd"));
+                if let Some(ip) = config.cluster_url.host_str().and_then(|h| h.parse::<std::net::Ipv4Addr>().ok()) {
+                    prop_assert!(server.contains(&ip.to_string()), "{} became {}", server, ip);
+                }
+                if scheme.is_empty() {
+                    prop_assert_eq!(config.cluster_url.scheme(), if tls { "https" } else { "http" });
+                }
+            }
+            Err(err) => {
+                prop_assert!(typed(&err));
+                prop_assert!(!err.to_string().contains("pAss-w0rd"), "{}", err);
+            }
+        }
+    }
+
     #[test]
     fn merging_never_loses_the_first_definition(a in kubeconfig_like(), b in kubeconfig_like()) {
         if let (Ok(first), Ok(second)) = (Kubeconfig::from_yaml(&a), Kubeconfig::from_yaml(&b)) {

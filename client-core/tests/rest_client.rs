@@ -7,13 +7,13 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use client_core::api::{
-    CreateOptions, DeleteOptions, GetOptions, ListOptions, Patch, PatchOptions, UpdateOptions,
-    WatchEvent,
-};
 use client_core::{
     Config, DeleteOutcome, HasScale, HasStatus, Namespaced, ObjectMeta, Resource, RestClient,
     TransportErrorKind, TypedClient,
+};
+use client_core::{
+    CreateOptions, DeleteOptions, GetOptions, ListOptions, Patch, PatchOptions, UpdateOptions,
+    WatchEvent,
 };
 use futures_util::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
@@ -803,4 +803,106 @@ async fn the_config_timeout_does_not_cut_watch_streams() {
         items.iter().find(|i| i.is_err())
     );
     assert!(!server.requests()[0].query.contains("timeout="));
+}
+
+/// Without a namespace a namespaced kind can be listed across namespaces,
+/// but a write (or a read of one object) is refused before any I/O, with the
+/// error the typed client gives.
+#[tokio::test]
+async fn dynamic_client_refuses_namespaced_writes_without_a_namespace() {
+    let server = ScriptServer::replies(vec![Reply::json(
+        200,
+        r#"{"apiVersion":"stable.example.com/v1","kind":"CronTabList","metadata":{},"items":[]}"#,
+    )])
+    .await;
+    let resource = client_core::api::ApiResource::of::<CronTab>();
+    let dynamic = client_core::DynamicClient::new(client(&server.url), &resource, None);
+    let mut obj = client_core::api::DynamicObject::default();
+    obj.metadata.name = Some("d".to_owned());
+    let patch = Patch::Merge(json!({}));
+    let refused = [
+        timeout(STEP, dynamic.create(&obj, &CreateOptions::default()))
+            .await
+            .unwrap()
+            .unwrap_err(),
+        timeout(STEP, dynamic.get("d", &GetOptions::default()))
+            .await
+            .unwrap()
+            .unwrap_err(),
+        timeout(STEP, dynamic.update(&obj, &UpdateOptions::default()))
+            .await
+            .unwrap()
+            .unwrap_err(),
+        timeout(STEP, dynamic.patch("d", &patch, &PatchOptions::default()))
+            .await
+            .unwrap()
+            .unwrap_err(),
+        timeout(STEP, dynamic.delete("d", &DeleteOptions::default()))
+            .await
+            .unwrap()
+            .unwrap_err(),
+    ];
+    for err in refused {
+        assert!(
+            matches!(
+                err,
+                client_core::Error::InvalidRequest(client_core::RequestError::MissingNamespace)
+            ),
+            "{err}"
+        );
+    }
+    let typed = TypedClient::<CronTab>::namespaced(client(&server.url), "")
+        .create(&named("d"), &CreateOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            typed,
+            client_core::Error::InvalidRequest(client_core::RequestError::MissingNamespace)
+        ),
+        "{typed}"
+    );
+    assert!(server.requests().is_empty());
+    let list = timeout(STEP, dynamic.list(&ListOptions::default()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(list.items.is_empty());
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].path, "/apis/stable.example.com/v1/crontabs");
+}
+
+/// Every `Impersonate-Group` reaches the server, one header each, as
+/// client-go sends them (reqwest's default headers would keep only the first).
+#[tokio::test]
+async fn every_impersonated_group_is_sent() {
+    let server = ScriptServer::replies(vec![Reply::json(200, "{}")]).await;
+    let mut config = Config::new(server.url.parse().unwrap());
+    config.qps = 0.0;
+    config.impersonate = Some(client_core::config::Impersonation {
+        user: Some("jane".to_owned()),
+        groups: vec!["devs".to_owned(), "ops".to_owned()],
+        ..Default::default()
+    });
+    let client = RestClient::new(config).unwrap();
+    timeout(
+        STEP,
+        client
+            .get()
+            .resource("configmaps")
+            .send::<serde_json::Value>(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let requests = server.requests();
+    let groups: Vec<&str> = requests[0]
+        .headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("impersonate-group"))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(groups, ["devs", "ops"]);
+    assert_eq!(requests[0].header("impersonate-user"), Some("jane"));
 }

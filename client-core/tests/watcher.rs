@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use client_core::api::{ConfigMap, QueryParams};
+use client_core::QueryParams;
+use client_core::api::ConfigMap;
 use client_core::watcher::{BackoffConfig, Event, InitialList, WatcherConfig, WatcherError};
 use client_core::{
     CreateOptions, DeleteOptions, ListOptions, ObjectMeta, Patch, PatchOptions, RestClient,
@@ -135,7 +136,7 @@ impl Consumer {
         Self::run(client.watcher(config))
     }
 
-    fn run(mut watcher: client_core::Watcher<ConfigMap>) -> Self {
+    fn run(mut watcher: client_core::watcher::Watcher<ConfigMap>) -> Self {
         let view = Arc::new(Mutex::new(View::default()));
         let shared = view.clone();
         let task = tokio::spawn(async move {

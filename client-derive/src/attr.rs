@@ -1,7 +1,8 @@
 //! Parsing of `#[resource(...)]` and `#[clientset(...)]` into typed values with spans.
 //!
 //! This layer only checks syntax (which keys exist, what shape their value has,
-//! no key given twice). Whether the values make sense together is `check.rs`'s job.
+//! no key given twice, which words are verbs). Whether the values make sense
+//! together is `check.rs`'s job.
 
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
@@ -10,6 +11,7 @@ use syn::spanned::Spanned;
 use syn::{Ident, LitInt, LitStr, Token};
 
 use crate::errors::{Errors, unknown_message};
+use crate::verbs::{MethodVerb, Verb};
 
 /// A value together with the span of the token it came from.
 #[derive(Clone, Debug)]
@@ -21,32 +23,11 @@ pub struct Sp<T> {
 }
 
 impl<T> Sp<T> {
-    fn new(value: T, span: Span) -> Self {
+    /// A value written at `span`.
+    pub fn new(value: T, span: Span) -> Self {
         Sp { value, span }
     }
 }
-
-/// The standard verbs of a typed client, in client-gen's order.
-pub const VERBS: &[&str] = &[
-    "create",
-    "get",
-    "list",
-    "watch",
-    "update",
-    "update_status",
-    "patch",
-    "patch_status",
-    "apply",
-    "apply_status",
-    "delete",
-    "delete_collection",
-];
-
-/// The verbs `readonly` keeps.
-pub const READ_VERBS: &[&str] = &["get", "list", "watch"];
-
-/// Verbs a custom `method(..)` may use, mapped onto the core's subresource calls.
-pub const METHOD_VERBS: &[&str] = &["get", "create", "update", "patch"];
 
 /// Keys of `#[resource(...)]`.
 pub const RESOURCE_KEYS: &[&str] = &[
@@ -142,8 +123,9 @@ pub struct ColumnAttr {
 pub struct MethodAttr {
     /// The Rust method name.
     pub name: Option<Sp<String>>,
-    /// get, create, update or patch.
-    pub verb: Option<Sp<String>>,
+    /// `verb = ".."`: `Some(None)` inside when the word is not a method verb
+    /// (already reported here), so that `check` does not also call it missing.
+    pub verb: Option<Sp<Option<MethodVerb>>>,
     /// The subresource path segment.
     pub subresource: Option<Sp<String>>,
     /// The body type (create and update).
@@ -170,8 +152,10 @@ pub struct ResourceAttrs {
     pub scale: Option<Sp<ScaleAttr>>,
     pub printer_columns: Vec<ColumnAttr>,
     pub readonly: Option<Span>,
-    pub only_verbs: Option<Sp<Vec<Sp<String>>>>,
-    pub skip_verbs: Option<Sp<Vec<Sp<String>>>>,
+    /// Known verbs only: unknown ones are reported while parsing and dropped.
+    pub only_verbs: Option<Sp<Vec<Sp<Verb>>>>,
+    /// Known verbs only, as `only_verbs`.
+    pub skip_verbs: Option<Sp<Vec<Sp<Verb>>>>,
     pub no_verbs: Option<Span>,
     pub methods: Vec<MethodAttr>,
     pub no_crd: Option<Span>,
@@ -251,18 +235,38 @@ fn string_list(meta: &ParseNestedMeta<'_>) -> syn::Result<Sp<Vec<Sp<String>>>> {
     ))
 }
 
-fn verb_list(meta: &ParseNestedMeta<'_>) -> syn::Result<Sp<Vec<Sp<String>>>> {
+/// `only_verbs(get, list)`: each word must be a verb; an unknown one is
+/// reported with the closest verb suggested, and left out.
+fn verb_list(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Sp<Vec<Sp<Verb>>>> {
     let span = meta.path.span();
     let content;
     syn::parenthesized!(content in meta.input);
     let idents = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
-    Ok(Sp::new(
-        idents
-            .iter()
-            .map(|i| Sp::new(i.to_string(), i.span()))
-            .collect(),
-        span,
-    ))
+    let mut verbs = Vec::new();
+    for i in &idents {
+        let name = i.to_string();
+        match Verb::from_name(&name) {
+            Some(v) => verbs.push(Sp::new(v, i.span())),
+            None => errors.at(i.span(), unknown_message("verb", &name, &Verb::NAMES)),
+        }
+    }
+    Ok(Sp::new(verbs, span))
+}
+
+/// `verb = "get"` in `method(..)`: one of [`MethodVerb::NAMES`].
+fn method_verb(
+    meta: &ParseNestedMeta<'_>,
+    errors: &mut Errors,
+) -> syn::Result<Sp<Option<MethodVerb>>> {
+    let word = string_value(meta)?;
+    let verb = MethodVerb::from_name(&word.value);
+    if verb.is_none() {
+        errors.at(
+            word.span,
+            unknown_message("method verb", &word.value, &MethodVerb::NAMES),
+        );
+    }
+    Ok(Sp::new(verb, word.span))
 }
 
 /// `input = "Type"` or `input = Type`.
@@ -376,11 +380,11 @@ pub fn parse_resource_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Re
                     set_once(errors, &mut out.no_crd, v, "no_crd", span)
                 }
                 "only_verbs" => {
-                    let v = verb_list(&meta)?;
+                    let v = verb_list(&meta, errors)?;
                     set_once(errors, &mut out.only_verbs, v, "only_verbs", span)
                 }
                 "skip_verbs" => {
-                    let v = verb_list(&meta)?;
+                    let v = verb_list(&meta, errors)?;
                     set_once(errors, &mut out.skip_verbs, v, "skip_verbs", span)
                 }
                 "scale" => {
@@ -490,7 +494,10 @@ fn parse_method(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<
         let span = inner.path.span();
         match key.as_str() {
             "name" => set_once(errors, &mut m.name, string_value(&inner)?, &key, span),
-            "verb" => set_once(errors, &mut m.verb, string_value(&inner)?, &key, span),
+            "verb" => {
+                let v = method_verb(&inner, errors)?;
+                set_once(errors, &mut m.verb, v, &key, span)
+            }
             "subresource" => {
                 let v = string_value(&inner)?;
                 set_once(errors, &mut m.subresource, v, &key, span)
@@ -640,11 +647,11 @@ mod tests {
             a.printer_columns[0].priority.as_ref().map(|p| p.value),
             Some(1)
         );
-        let skipped: Vec<String> = a
+        let skipped: Vec<Verb> = a
             .skip_verbs
             .map(|s| s.value.into_iter().map(|v| v.value).collect())
             .unwrap_or_default();
-        assert_eq!(skipped, ["watch", "delete_collection"]);
+        assert_eq!(skipped, [Verb::Watch, Verb::DeleteCollection]);
         assert_eq!(a.methods.len(), 1);
         assert!(a.methods[0].result.is_some() && a.methods[0].input.is_none());
         assert!(a.krate.is_some());
@@ -683,6 +690,26 @@ mod tests {
         assert!(errs[0].contains("expected string literal"), "{errs:?}");
         let (_, errs) = parse(quote::quote! { #[resource(only_verbs("get"))] struct X; });
         assert!(errs[0].contains("expected identifier"), "{errs:?}");
+    }
+
+    #[test]
+    fn unknown_verbs_are_reported_where_parsed_and_dropped() {
+        let (a, errs) = parse(quote::quote! {
+            #[resource(only_verbs(get, gte), method(name = "x", verb = "list", subresource = "x"))]
+            struct X;
+        });
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(
+            errs[0].contains("unknown verb `gte`: did you mean `get`?"),
+            "{errs:?}"
+        );
+        assert!(errs[1].contains("unknown method verb `list`"), "{errs:?}");
+        let only: Vec<Verb> = a
+            .only_verbs
+            .map(|s| s.value.into_iter().map(|v| v.value).collect())
+            .unwrap_or_default();
+        assert_eq!(only, [Verb::Get]);
+        assert!(matches!(&a.methods[0].verb, Some(Sp { value: None, .. })));
     }
 
     #[test]

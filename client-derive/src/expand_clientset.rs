@@ -1,181 +1,20 @@
-//! `#[derive(Clientset)]`: parse, check and generate one accessor per
-//! group-version and one getter per resource, with compile-time checks that each
-//! listed resource really has the group, version, plural and scope assumed here.
+//! Code generation for `#[derive(Clientset)]`, from the model only: one
+//! accessor per group-version and one getter per resource, with compile-time
+//! checks that each listed resource really has the group, version, plural and
+//! scope assumed here.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
+use syn::Ident;
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Fields, Ident};
 
-use crate::attr::{ClientsetAttr, ClientsetEntry, Sp, parse_clientset_attrs};
-use crate::errors::Errors;
-use crate::model::crate_path;
-use crate::names::{is_api_version, is_dns1123_subdomain, is_snake_ident};
-use crate::plural::{default_plural, group_version_accessor, snake_to_camel};
+use crate::model::{ClientsetModel, GetterModel, GroupVersionModel};
+use crate::names::snake_to_camel;
 
-/// One resource getter, resolved.
-struct Getter {
-    path: syn::Path,
-    plural: String,
-    span: Span,
-    namespaced: bool,
-}
-
-/// One group-version, resolved.
-struct GroupVersion {
-    group: String,
-    version: String,
-    accessor: Ident,
-    client: Ident,
-    getters: Vec<Getter>,
-}
-
-fn last_ident(path: &syn::Path) -> String {
-    path.segments
-        .last()
-        .map(|s| s.ident.to_string().trim_start_matches("r#").to_owned())
-        .unwrap_or_default()
-}
-
-fn getters(
-    entries: &[ClientsetEntry],
-    namespaced: bool,
-    taken: &mut Vec<String>,
-    errors: &mut Errors,
-) -> Vec<Getter> {
-    let mut out = Vec::new();
-    for e in entries {
-        let (plural, span) = match &e.plural {
-            Some(Sp { value, span }) => (value.clone(), *span),
-            None => (default_plural(&last_ident(&e.path)), e.path.span()),
-        };
-        if !crate::names::is_dns1035_label(&plural) || plural.contains('-') {
-            errors.at(
-                span,
-                format!(
-                    "`{plural}` cannot name a getter: write the resource's plural as `{} = \"plural\"` \
-                     (lowercase letters and digits)",
-                    last_ident(&e.path)
-                ),
-            );
-            continue;
-        }
-        let names = if namespaced {
-            vec![plural.clone(), format!("{plural}_all")]
-        } else {
-            vec![plural.clone()]
-        };
-        if let Some(clash) = names.iter().find(|n| taken.contains(n)) {
-            errors.at(
-                span,
-                format!("two getters would be named `{clash}` in this group-version"),
-            );
-            continue;
-        }
-        taken.extend(names);
-        out.push(Getter {
-            path: e.path.clone(),
-            plural,
-            span,
-            namespaced,
-        });
-    }
-    out
-}
-
-fn group_versions(attrs: &[ClientsetAttr], errors: &mut Errors) -> Vec<GroupVersion> {
-    let mut out: Vec<GroupVersion> = Vec::new();
-    for a in attrs {
-        let Some(group) = &a.group else {
-            errors.at(a.span, "missing `group` (\"\" is the core group)");
-            continue;
-        };
-        let Some(version) = &a.version else {
-            errors.at(a.span, "missing `version` (such as \"v1\")");
-            continue;
-        };
-        let mut ok = true;
-        if !group.value.is_empty() && !is_dns1123_subdomain(&group.value) {
-            errors.at(
-                group.span,
-                format!(
-                    "invalid group `{}`: expected a DNS-1123 subdomain such as `stable.example.com`, \
-                     or \"\" for the core group",
-                    group.value
-                ),
-            );
-            ok = false;
-        }
-        if !is_api_version(&version.value) {
-            errors.at(
-                version.span,
-                format!(
-                    "invalid version `{}`: expected `v<N>`, `v<N>alpha<M>` or `v<N>beta<M>`",
-                    version.value
-                ),
-            );
-            ok = false;
-        }
-        let (accessor, accessor_span) = match &a.name {
-            Some(n) => {
-                if !is_snake_ident(&n.value) {
-                    errors.at(
-                        n.span,
-                        format!(
-                            "invalid name `{}`: expected a snake_case identifier",
-                            n.value
-                        ),
-                    );
-                    ok = false;
-                }
-                (n.value.clone(), n.span)
-            }
-            None => (
-                group_version_accessor(&group.value, &version.value),
-                group.span,
-            ),
-        };
-        if !ok {
-            continue;
-        }
-        if let Some(prev) = out.iter().find(|gv| gv.accessor == accessor) {
-            let msg = if prev.group == group.value && prev.version == version.value {
-                format!(
-                    "`{}/{}` is already listed: put all its resources in one #[clientset(..)]",
-                    group.value, version.value
-                )
-            } else {
-                format!(
-                    "groups `{}` and `{}` would both be reached through `{accessor}()`: \
-                     give this one another accessor with `name = \"...\"`",
-                    prev.group, group.value
-                )
-            };
-            errors.at(accessor_span, msg);
-            continue;
-        }
-        let mut taken = Vec::new();
-        let mut gs = getters(&a.resources, true, &mut taken, errors);
-        gs.extend(getters(&a.cluster_resources, false, &mut taken, errors));
-        let Ok(ident) = syn::parse_str::<Ident>(&accessor) else {
-            errors.at(accessor_span, format!("`{accessor}` is not an identifier"));
-            continue;
-        };
-        out.push(GroupVersion {
-            group: group.value.clone(),
-            version: version.value.clone(),
-            client: format_ident!("{}Client", snake_to_camel(&accessor)),
-            accessor: ident,
-            getters: gs,
-        });
-    }
-    out
-}
-
-fn checks(k: &syn::Path, gv: &GroupVersion, g: &Getter) -> TokenStream {
+fn checks(k: &syn::Path, gv: &GroupVersionModel, g: &GetterModel) -> TokenStream {
     let path = &g.path;
-    let name = last_ident(path);
-    let (group, version, plural) = (&gv.group, &gv.version, &g.plural);
+    let name = g.type_name();
+    let (group, version, plural) = (&gv.group.value, &gv.version.value, &g.plural.value);
     let group_shown = if group.is_empty() {
         "the core group \"\"".to_owned()
     } else {
@@ -201,10 +40,10 @@ fn checks(k: &syn::Path, gv: &GroupVersion, g: &Getter) -> TokenStream {
     }
 }
 
-fn getter_fns(k: &syn::Path, g: &Getter) -> TokenStream {
+fn getter_fns(k: &syn::Path, g: &GetterModel) -> TokenStream {
     let path = &g.path;
-    let name = last_ident(path);
-    let getter = Ident::new(&g.plural, g.span);
+    let name = g.type_name();
+    let getter = Ident::new(&g.plural.value, g.plural.span);
     if g.namespaced {
         let all = format_ident!("{}_all", getter);
         let doc = format!("The typed client for `{name}` objects in `namespace`.");
@@ -235,83 +74,39 @@ fn getter_fns(k: &syn::Path, g: &Getter) -> TokenStream {
     }
 }
 
-/// Expands `#[derive(Clientset)]`.
-pub fn derive(input: &DeriveInput) -> TokenStream {
-    let mut errors = Errors::default();
-    let attrs = parse_clientset_attrs(&input.attrs, &mut errors);
-    let ident = &input.ident;
-    let field_ty = match &input.data {
-        Data::Struct(s) => match &s.fields {
-            Fields::Unnamed(f) if f.unnamed.len() == 1 => f.unnamed.first().map(|f| f.ty.clone()),
-            _ => None,
-        },
-        _ => None,
-    };
-    if field_ty.is_none() {
-        errors.spanned(
-            ident,
-            "#[derive(Clientset)] needs a tuple struct holding the REST client: `pub struct Clientset(RestClient);`",
-        );
-    }
-    if !input.generics.params.is_empty() {
-        errors.spanned(
-            &input.generics.params,
-            "#[derive(Clientset)] does not support generic parameters",
-        );
-    }
-    if attrs.is_empty() && errors.is_empty() {
-        errors.spanned(
-            ident,
-            "#[derive(Clientset)] needs at least one #[clientset(group = \"..\", version = \"..\", resources(..))]",
-        );
-    }
-    let mut krate: Option<Sp<syn::Path>> = None;
-    for a in &attrs {
-        if let Some(c) = &a.krate {
-            if krate.is_some() {
-                errors.at(c.span, "duplicate `crate`: give it once");
-            } else {
-                krate = Some(c.clone());
-            }
-        }
-    }
-    let k = crate_path(&krate);
-    let gvs = group_versions(&attrs, &mut errors);
-    let compile_errors = errors.to_compile_errors();
-    let Some(field_ty) = field_ty else {
+/// The generated code for a checked model: `compile_errors` first, then the
+/// impl and one client struct per group-version. A struct that cannot hold
+/// the client (no single field, generics) gets only the errors.
+pub fn expand(model: &ClientsetModel, compile_errors: TokenStream, generics: bool) -> TokenStream {
+    let Some(field_ty) = &model.field_ty else {
         return compile_errors;
     };
-    if !input.generics.params.is_empty() {
+    if generics {
         return compile_errors;
     }
-    let vis = &input.vis;
-    let accessors = gvs.iter().map(|gv| {
-        let (acc, client) = (&gv.accessor, &gv.client);
-        let shown = if gv.group.is_empty() {
-            gv.version.clone()
+    let k = &model.krate;
+    let ident = &model.ident;
+    let vis = &model.vis;
+    let mut accessors = Vec::new();
+    let mut structs = Vec::new();
+    for gv in &model.group_versions {
+        let acc = Ident::new(&gv.accessor.value, gv.accessor.span);
+        let client = format_ident!("{}Client", snake_to_camel(&gv.accessor.value));
+        let (group, version) = (&gv.group.value, &gv.version.value);
+        let (shown, shown_core) = if group.is_empty() {
+            (version.clone(), format!("core/{version}"))
         } else {
-            format!("{}/{}", gv.group, gv.version)
+            (format!("{group}/{version}"), format!("{group}/{version}"))
         };
         let doc = format!("Clients for the resources of `{shown}`.");
-        quote! {
+        accessors.push(quote! {
             #[doc = #doc]
             pub fn #acc(&self) -> #client { #client(::core::clone::Clone::clone(&self.0)) }
-        }
-    });
-    let structs = gvs.iter().map(|gv| {
-        let client = &gv.client;
-        let shown = if gv.group.is_empty() {
-            format!("core/{}", gv.version)
-        } else {
-            format!("{}/{}", gv.group, gv.version)
-        };
-        let doc = format!(
-            "The typed clients of `{shown}`, from [`{ident}::{}`].",
-            gv.accessor
-        );
-        let getters = gv.getters.iter().map(|g| getter_fns(&k, g));
-        let checks = gv.getters.iter().map(|g| checks(&k, gv, g));
-        quote! {
+        });
+        let doc = format!("The typed clients of `{shown_core}`, from [`{ident}::{acc}`].");
+        let getters = gv.getters.iter().map(|g| getter_fns(k, g));
+        let checks = gv.getters.iter().map(|g| checks(k, gv, g));
+        structs.push(quote! {
             #[doc = #doc]
             #vis struct #client(#k::__private::RestClient);
 
@@ -326,8 +121,8 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             }
 
             #(#checks)*
-        }
-    });
+        });
+    }
     quote! {
         #compile_errors
 
@@ -357,8 +152,8 @@ mod tests {
     use super::*;
 
     fn errors_of(tokens: TokenStream) -> Vec<String> {
-        let input: DeriveInput = syn::parse2(tokens).expect("parses");
-        let out = derive(&input).to_string();
+        let input: syn::DeriveInput = syn::parse2(tokens).expect("parses");
+        let out = crate::clientset(&input).to_string();
         out.match_indices("compile_error")
             .map(|(i, _)| out[i..].split("\" }").next().unwrap_or("").to_owned())
             .collect()
@@ -397,14 +192,43 @@ mod tests {
     }
 
     #[test]
+    fn group_and_version_rules_are_the_resource_derives() {
+        let errs = errors_of(quote! {
+            #[clientset(group = "Bad", version = "1", resources(A))]
+            #[clientset(version = "v1", resources(B))]
+            #[clientset(group = "apps", resources(C))]
+            #[clientset(group = "apps", version = "v1", resources(D))]
+            struct Cs(RestClient);
+        });
+        assert_eq!(errs.len(), 4, "{errs:?}");
+        assert!(
+            errs[0].contains("missing `group`: write #[clientset(group = "),
+            "{errs:?}"
+        );
+        assert!(
+            errs[1].contains("missing `version`: write #[clientset(version = "),
+            "{errs:?}"
+        );
+        assert!(
+            errs[2]
+                .contains("invalid group `Bad`: expected a DNS-1123 subdomain (lowercase labels"),
+            "{errs:?}"
+        );
+        assert!(
+            errs[3].contains("(such as `v1`, `v1beta2`, `v2alpha1`)"),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
     fn generated_names() {
-        let input: DeriveInput = syn::parse2(quote! {
+        let input: syn::DeriveInput = syn::parse2(quote! {
             #[clientset(group = "cert-manager.io", version = "v1", resources(Certificate, Policy), cluster_resources(ClusterIssuer))]
             #[clientset(group = "", version = "v1", resources(ConfigMap))]
             pub struct Cs(RestClient);
         })
         .expect("parses");
-        let out = derive(&input).to_string();
+        let out = crate::clientset(&input).to_string();
         for needle in [
             "fn cert_manager_v1",
             "struct CertManagerV1Client",

@@ -8,123 +8,89 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::model::{MethodModel, ResourceModel};
+use crate::verbs::{MethodVerb, Verb};
 
-/// Documentation and signature of one standard verb.
-struct VerbDef {
-    name: &'static str,
-    doc: &'static str,
-}
-
-const VERB_DOCS: &[VerbDef] = &[
-    VerbDef {
-        name: "create",
-        doc: "Creates `obj` (`POST`) and returns the object as stored.",
-    },
-    VerbDef {
-        name: "get",
-        doc: "Reads the object called `name` (`GET`).",
-    },
-    VerbDef {
-        name: "list",
-        doc: "Lists objects (`GET` on the collection); see `list_pages` to follow `continue` tokens.",
-    },
-    VerbDef {
-        name: "watch",
-        doc: "Watches objects (`GET ?watch=true`): a stream of watch events.",
-    },
-    VerbDef {
-        name: "update",
-        doc: "Replaces `obj` (`PUT`); `metadata.resourceVersion` guards against lost updates.",
-    },
-    VerbDef {
-        name: "update_status",
-        doc: "Replaces the status of `obj` (`PUT` on the `status` subresource).",
-    },
-    VerbDef {
-        name: "patch",
-        doc: "Patches the object called `name` (`PATCH`, merge, JSON or strategic merge).",
-    },
-    VerbDef {
-        name: "patch_status",
-        doc: "Patches the status of the object called `name` (`PATCH` on `status`).",
-    },
-    VerbDef {
-        name: "apply",
-        doc: "Server-side apply of `obj` (any serializable partial object) as the field manager in `opts`.",
-    },
-    VerbDef {
-        name: "apply_status",
-        doc: "Server-side apply on the `status` subresource.",
-    },
-    VerbDef {
-        name: "delete",
-        doc: "Deletes the object called `name`; the answer says whether it is gone or still finalizing.",
-    },
-    VerbDef {
-        name: "delete_collection",
-        doc: "Deletes every object matched by `list_opts`.",
-    },
-];
-
-fn verb_doc(name: &str) -> &'static str {
-    VERB_DOCS
-        .iter()
-        .find(|v| v.name == name)
-        .map_or("", |v| v.doc)
+/// The documentation line of a standard verb's method.
+fn verb_doc(verb: Verb) -> &'static str {
+    match verb {
+        Verb::Create => "Creates `obj` (`POST`) and returns the object as stored.",
+        Verb::Get => "Reads the object called `name` (`GET`).",
+        Verb::List => {
+            "Lists objects (`GET` on the collection); see `list_pages` to follow `continue` tokens."
+        }
+        Verb::Watch => "Watches objects (`GET ?watch=true`): a stream of watch events.",
+        Verb::Update => {
+            "Replaces `obj` (`PUT`); `metadata.resourceVersion` guards against lost updates."
+        }
+        Verb::UpdateStatus => "Replaces the status of `obj` (`PUT` on the `status` subresource).",
+        Verb::Patch => {
+            "Patches the object called `name` (`PATCH`, merge, JSON or strategic merge)."
+        }
+        Verb::PatchStatus => {
+            "Patches the status of the object called `name` (`PATCH` on `status`)."
+        }
+        Verb::Apply => {
+            "Server-side apply of `obj` (any serializable partial object) as the field manager in `opts`."
+        }
+        Verb::ApplyStatus => "Server-side apply on the `status` subresource.",
+        Verb::Delete => {
+            "Deletes the object called `name`; the answer says whether it is gone or still finalizing."
+        }
+        Verb::DeleteCollection => "Deletes every object matched by `list_opts`.",
+    }
 }
 
 /// The forwarding method for one standard verb.
-fn verb_method(model: &ResourceModel, verb: &str) -> TokenStream {
+fn verb_method(model: &ResourceModel, verb: Verb) -> TokenStream {
     let k = &model.krate;
     let t = &model.ident;
     let doc = verb_doc(verb);
     let body = match verb {
-        "create" => quote! {
+        Verb::Create => quote! {
             pub fn create(&self, obj: &#t, opts: &#k::__private::CreateOptions) -> #k::__private::ApiFuture<#t> { self.0.create(obj, opts) }
         },
-        "get" => quote! {
+        Verb::Get => quote! {
             pub fn get(&self, name: &str, opts: &#k::__private::GetOptions) -> #k::__private::ApiFuture<#t> { self.0.get(name, opts) }
         },
-        "list" => quote! {
+        Verb::List => quote! {
             pub fn list(&self, opts: &#k::__private::ListOptions) -> #k::__private::ApiFuture<#k::__private::List<#t>> { self.0.list(opts) }
             /// Lists objects page by page, following `continue` tokens: a stream of lists.
             #[inline]
             pub fn list_pages(&self, opts: &#k::__private::ListOptions) -> #k::__private::Pages<#t> { self.0.list_pages(opts) }
         },
-        "watch" if model.verbs.has("list") => quote! {
+        Verb::Watch if model.verbs.has(Verb::List) => quote! {
             pub fn watch(&self, opts: &#k::__private::ListOptions) -> #k::__private::ApiFuture<#k::__private::WatchStream<#t>> { self.0.watch(opts) }
             /// A list-then-watch stream that resumes, re-lists after 410 and never loses an event.
             #[inline]
             pub fn watcher(&self, config: #k::__private::WatcherConfig) -> #k::__private::Watcher<#t> { self.0.watcher(config) }
         },
-        "watch" => quote! {
+        Verb::Watch => quote! {
             pub fn watch(&self, opts: &#k::__private::ListOptions) -> #k::__private::ApiFuture<#k::__private::WatchStream<#t>> { self.0.watch(opts) }
         },
-        "update" => quote! {
+        Verb::Update => quote! {
             pub fn update(&self, obj: &#t, opts: &#k::__private::UpdateOptions) -> #k::__private::ApiFuture<#t> { self.0.update(obj, opts) }
         },
-        "update_status" => quote! {
+        Verb::UpdateStatus => quote! {
             pub fn update_status(&self, obj: &#t, opts: &#k::__private::UpdateOptions) -> #k::__private::ApiFuture<#t> { self.0.update_status(obj, opts) }
         },
-        "patch" => quote! {
+        Verb::Patch => quote! {
             pub fn patch<P: #k::__private::Serialize>(&self, name: &str, patch: &#k::__private::Patch<P>, opts: &#k::__private::PatchOptions) -> #k::__private::ApiFuture<#t> { self.0.patch(name, patch, opts) }
         },
-        "patch_status" => quote! {
+        Verb::PatchStatus => quote! {
             pub fn patch_status<P: #k::__private::Serialize>(&self, name: &str, patch: &#k::__private::Patch<P>, opts: &#k::__private::PatchOptions) -> #k::__private::ApiFuture<#t> { self.0.patch_status(name, patch, opts) }
         },
-        "apply" => quote! {
+        Verb::Apply => quote! {
             pub fn apply<P: #k::__private::Serialize>(&self, name: &str, obj: &P, opts: &#k::__private::ApplyOptions) -> #k::__private::ApiFuture<#t> { self.0.apply(name, obj, opts) }
         },
-        "apply_status" => quote! {
+        Verb::ApplyStatus => quote! {
             pub fn apply_status<P: #k::__private::Serialize>(&self, name: &str, obj: &P, opts: &#k::__private::ApplyOptions) -> #k::__private::ApiFuture<#t> { self.0.apply_status(name, obj, opts) }
         },
-        "delete" => quote! {
+        Verb::Delete => quote! {
             pub fn delete(&self, name: &str, opts: &#k::__private::DeleteOptions) -> #k::__private::ApiFuture<#k::__private::DeleteOutcome<#t>> { self.0.delete(name, opts) }
         },
-        "delete_collection" => quote! {
+        Verb::DeleteCollection => quote! {
             pub fn delete_collection(&self, opts: &#k::__private::DeleteOptions, list_opts: &#k::__private::ListOptions) -> #k::__private::ApiFuture<#k::__private::List<#t>> { self.0.delete_collection(opts, list_opts) }
         },
-        _ => return TokenStream::new(),
     };
     quote! {
         #[doc = #doc]
@@ -139,21 +105,21 @@ fn scale_methods(model: &ResourceModel) -> TokenStream {
     }
     let k = &model.krate;
     let mut out = TokenStream::new();
-    if model.verbs.has("get") {
+    if model.verbs.has(Verb::Get) {
         out.extend(quote! {
             /// Reads the `scale` subresource of the object called `name`.
             #[inline]
             pub fn get_scale(&self, name: &str, opts: &#k::__private::GetOptions) -> #k::__private::ApiFuture<#k::__private::Scale> { self.0.get_scale(name, opts) }
         });
     }
-    if model.verbs.has("update") {
+    if model.verbs.has(Verb::Update) {
         out.extend(quote! {
             /// Replaces the `scale` subresource of the object called `name`.
             #[inline]
             pub fn update_scale(&self, name: &str, scale: &#k::__private::Scale, opts: &#k::__private::UpdateOptions) -> #k::__private::ApiFuture<#k::__private::Scale> { self.0.update_scale(name, scale, opts) }
         });
     }
-    if model.verbs.has("patch") {
+    if model.verbs.has(Verb::Patch) {
         out.extend(quote! {
             /// Patches the `scale` subresource of the object called `name`.
             #[inline]
@@ -171,23 +137,22 @@ fn custom_method(model: &ResourceModel, m: &MethodModel) -> TokenStream {
     let result = &m.result;
     let doc = format!(
         "`{}` on the `{}` subresource of the object called `name` (declared with `method(..)`).",
-        m.verb.to_ascii_uppercase(),
+        m.verb.name().to_ascii_uppercase(),
         m.subresource
     );
-    let sig = match m.verb.as_str() {
-        "get" => quote! {
+    let sig = match m.verb {
+        MethodVerb::Get => quote! {
             pub fn #name(&self, name: &str, opts: &#k::__private::GetOptions) -> #k::__private::ApiFuture<#result> { self.0.subresource_get(name, #sub, opts) }
         },
-        "create" => quote! {
+        MethodVerb::Create => quote! {
             pub fn #name(&self, name: &str, input: &#input, opts: &#k::__private::CreateOptions) -> #k::__private::ApiFuture<#result> { self.0.subresource_create(name, #sub, input, opts) }
         },
-        "update" => quote! {
+        MethodVerb::Update => quote! {
             pub fn #name(&self, name: &str, input: &#input, opts: &#k::__private::UpdateOptions) -> #k::__private::ApiFuture<#result> { self.0.subresource_update(name, #sub, input, opts) }
         },
-        "patch" => quote! {
+        MethodVerb::Patch => quote! {
             pub fn #name<P: #k::__private::Serialize>(&self, name: &str, patch: &#k::__private::Patch<P>, opts: &#k::__private::PatchOptions) -> #k::__private::ApiFuture<#result> { self.0.subresource_patch(name, #sub, patch, opts) }
         },
-        _ => return TokenStream::new(),
     };
     quote! {
         #[doc = #doc]
@@ -313,11 +278,7 @@ pub fn expand(model: &ResourceModel, with_custom: bool) -> TokenStream {
 
     let client = format_ident!("{}Client", t);
     let all = format_ident!("{}AllNamespacesClient", t);
-    let verbs: TokenStream = crate::attr::VERBS
-        .iter()
-        .filter(|v| model.verbs.has(v))
-        .map(|v| verb_method(model, v))
-        .collect();
+    let verbs: TokenStream = model.verbs.iter().map(|v| verb_method(model, v)).collect();
     let scale = scale_methods(model);
     let custom: TokenStream = if with_custom {
         model
@@ -336,9 +297,9 @@ pub fn expand(model: &ResourceModel, with_custom: bool) -> TokenStream {
         let all_doc = format!(
             "Client for `{kind}` objects across all namespaces: `list` and `watch` only (as allowed)."
         );
-        let all_verbs: TokenStream = ["list", "watch"]
-            .iter()
-            .filter(|v| model.verbs.has(v))
+        let all_verbs: TokenStream = [Verb::List, Verb::Watch]
+            .into_iter()
+            .filter(|v| model.verbs.has(*v))
             .map(|v| verb_method(model, v))
             .collect();
         out.extend(quote! {

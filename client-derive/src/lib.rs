@@ -3,10 +3,13 @@
 //!
 //! The runtime crate, `client-core`, re-exports both derives; see its
 //! documentation for the attribute reference and examples. Internally the
-//! crate is layered like serde_derive: `attr` parses attributes into typed
-//! values with spans, `model` applies defaults, `check` validates, and the
-//! `expand_*` modules generate code from the model only. Errors accumulate in
-//! `errors::Errors` so a user sees every mistake at once.
+//! crate is layered like serde_derive, for both derives: `attr` parses
+//! attributes into typed values with spans (verbs are `verbs::Verb`s, so an
+//! unknown one is reported there), `model` applies defaults, `check`
+//! validates with one function per rule, and the `expand_*` modules generate
+//! code from the model only. Errors accumulate in `errors::Errors` so a user
+//! sees every mistake at once. Kubernetes' naming rules come from the
+//! `client-names` crate, which `client-core` and the test server share.
 
 #![cfg_attr(test, allow(clippy::expect_used, clippy::unwrap_used))]
 
@@ -18,7 +21,7 @@ mod expand_clientset;
 mod expand_resource;
 mod model;
 mod names;
-mod plural;
+mod verbs;
 
 use proc_macro::TokenStream;
 use syn::DeriveInput;
@@ -55,7 +58,7 @@ use syn::DeriveInput;
 ///
 /// | key | meaning | default |
 /// |---|---|---|
-/// | `group = ".."` | API group, a DNS-1123 subdomain; `""` is the core group (`/api/v1`) | required |
+/// | `group = ".."` | API group, a DNS-1123 subdomain; `""` is the core group (`/api/v1`); a group that gets a `crd()` needs a dot (kube-apiserver refuses a CRD in `widgets`) | required |
 /// | `version = ".."` | `v1`, `v1beta2`, `v2alpha1`, ... | required |
 /// | `kind = ".."` | CamelCase kind | the struct's name |
 /// | `plural = ".."` | URL plural, a lowercase DNS-1035 label | client-gen's pluralisation of the kind |
@@ -86,6 +89,8 @@ use syn::DeriveInput;
 ///
 /// Compile errors, each on the offending token: unknown keys and verbs (with
 /// the closest valid one suggested), duplicate keys, malformed group, version,
+/// a group without a dot on a kind that gets a `crd()` (add `no_crd` for
+/// built-in groups such as `apps`),
 /// kind, plural, singular, short names, categories, scale paths and printer
 /// columns; `cluster` with `namespaced`, `only_verbs` with `skip_verbs`,
 /// `no_verbs` with `readonly`/`only_verbs`/`skip_verbs`, `readonly` with a
@@ -173,7 +178,21 @@ pub fn derive_resource(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Clientset, attributes(clientset))]
 pub fn derive_clientset(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);
-    expand_clientset::derive(&input).into()
+    clientset(&input).into()
+}
+
+/// `#[derive(Clientset)]` through the layers: attributes, model, checks (which
+/// keep only what can be generated), expansion.
+fn clientset(input: &DeriveInput) -> proc_macro2::TokenStream {
+    let mut errors = errors::Errors::default();
+    let attrs = attr::parse_clientset_attrs(&input.attrs, &mut errors);
+    let model = model::clientset(input, &attrs);
+    let model = check::clientset(input, &attrs, model, &mut errors);
+    expand_clientset::expand(
+        &model,
+        errors.to_compile_errors(),
+        !input.generics.params.is_empty(),
+    )
 }
 
 fn resource(input: &DeriveInput) -> proc_macro2::TokenStream {

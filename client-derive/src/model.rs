@@ -1,10 +1,15 @@
 //! The container model: what the derive knows about the user's type once the
-//! attributes are parsed and defaults are applied. Code generation reads only this.
+//! attributes are parsed and defaults are applied, for both derives. Code
+//! generation reads only this.
 
 use syn::{Data, DeriveInput, Fields, Ident};
 
-use crate::attr::{ColumnAttr, MethodAttr, ResourceAttrs, Sp, VERBS};
-use crate::plural::default_plural;
+use syn::spanned::Spanned;
+
+use crate::attr::{ClientsetAttr, ClientsetEntry, ColumnAttr, MethodAttr, ResourceAttrs, Sp};
+use crate::names::group_version_accessor;
+use crate::verbs::{MethodVerb, Verb, Verbs};
+use client_names::default_plural;
 
 /// The shape of the user's item, as far as the derive cares.
 pub struct Shape {
@@ -41,36 +46,6 @@ impl Shape {
     }
 }
 
-/// A set of standard verbs, indexed like [`VERBS`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Verbs(u16);
-
-impl Verbs {
-    /// Every verb.
-    pub const ALL: Verbs = Verbs((1 << VERBS.len()) - 1);
-    /// No verb.
-    pub const NONE: Verbs = Verbs(0);
-
-    fn bit(verb: &str) -> u16 {
-        VERBS.iter().position(|v| *v == verb).map_or(0, |i| 1 << i)
-    }
-
-    /// Whether `verb` is in the set.
-    pub fn has(self, verb: &str) -> bool {
-        self.0 & Self::bit(verb) != 0
-    }
-
-    /// The set with `verb` added.
-    pub fn with(self, verb: &str) -> Verbs {
-        Verbs(self.0 | Self::bit(verb))
-    }
-
-    /// The set with `verb` removed.
-    pub fn without(self, verb: &str) -> Verbs {
-        Verbs(self.0 & !Self::bit(verb))
-    }
-}
-
 /// `scale(..)` paths.
 pub struct ScaleModel {
     pub spec_replicas_path: String,
@@ -91,7 +66,7 @@ pub struct ColumnModel {
 /// A custom subresource method.
 pub struct MethodModel {
     pub name: Ident,
-    pub verb: String,
+    pub verb: MethodVerb,
     pub subresource: String,
     pub input: syn::Type,
     pub result: syn::Type,
@@ -149,24 +124,23 @@ pub fn allowed_verbs(attrs: &ResourceAttrs) -> Verbs {
     } else if let Some(only) = &attrs.only_verbs {
         only.value
             .iter()
-            .fold(Verbs::NONE, |set, v| set.with(&v.value))
+            .fold(Verbs::NONE, |set, v| set.with(v.value))
     } else if attrs.readonly.is_some() {
-        crate::attr::READ_VERBS
-            .iter()
-            .fold(Verbs::NONE, |set, v| set.with(v))
+        Verb::ALL
+            .into_iter()
+            .filter(|v| v.is_read())
+            .fold(Verbs::NONE, Verbs::with)
     } else {
         Verbs::ALL
     };
     if let Some(skip) = &attrs.skip_verbs {
-        verbs = skip
-            .value
-            .iter()
-            .fold(verbs, |set, v| set.without(&v.value));
+        verbs = skip.value.iter().fold(verbs, |set, v| set.without(v.value));
     }
     if attrs.status.is_none() {
-        for v in ["update_status", "patch_status", "apply_status"] {
-            verbs = verbs.without(v);
-        }
+        verbs = Verb::ALL
+            .into_iter()
+            .filter(|v| v.needs_status())
+            .fold(verbs, Verbs::without);
     }
     verbs
 }
@@ -189,7 +163,7 @@ fn method(m: &MethodAttr, self_ty: &syn::Type) -> Option<MethodModel> {
             i.set_span(name.span);
             i
         })?,
-        verb: val(&m.verb)?,
+        verb: m.verb.as_ref()?.value?,
         subresource: val(&m.subresource)?,
         input: m.input.clone().unwrap_or_else(|| self_ty.clone()),
         result: m.result.clone().unwrap_or_else(|| self_ty.clone()),
@@ -233,5 +207,108 @@ pub fn build(input: &DeriveInput, attrs: &ResourceAttrs, shape: &Shape) -> Resou
         metadata_ty: shape.metadata_ty.clone(),
         crd_attrs: attrs.crd.clone(),
         ident,
+    }
+}
+
+/// One resource getter of a Clientset.
+pub struct GetterModel {
+    /// The resource type, as written.
+    pub path: syn::Path,
+    /// The getter's name: `Type = "plural"`, or the default plural of the
+    /// type's name (spanned on the type then).
+    pub plural: Sp<String>,
+    /// Listed in `resources(..)` rather than `cluster_resources(..)`.
+    pub namespaced: bool,
+}
+
+impl GetterModel {
+    /// The type's last path segment (`CronTab` for `api::CronTab`).
+    pub fn type_name(&self) -> String {
+        last_ident(&self.path)
+    }
+}
+
+/// One group-version of a Clientset.
+pub struct GroupVersionModel {
+    pub group: Sp<String>,
+    pub version: Sp<String>,
+    /// The accessor method: `name = ".."` (spanned there), or the group's
+    /// first label and the version (spanned on the group).
+    pub accessor: Sp<String>,
+    /// Whether the accessor was given with `name = ".."`.
+    pub named: bool,
+    pub getters: Vec<GetterModel>,
+}
+
+/// A Clientset with every default applied.
+pub struct ClientsetModel {
+    pub ident: Ident,
+    pub vis: syn::Visibility,
+    /// The type of the struct's one unnamed field, when it has exactly one.
+    pub field_ty: Option<syn::Type>,
+    pub krate: syn::Path,
+    /// One per `#[clientset(..)]` that names both a group and a version.
+    pub group_versions: Vec<GroupVersionModel>,
+}
+
+fn last_ident(path: &syn::Path) -> String {
+    path.segments
+        .last()
+        .map(|s| s.ident.to_string().trim_start_matches("r#").to_owned())
+        .unwrap_or_default()
+}
+
+fn getter_models(entries: &[ClientsetEntry], namespaced: bool) -> Vec<GetterModel> {
+    entries
+        .iter()
+        .map(|e| GetterModel {
+            plural: e
+                .plural
+                .clone()
+                .unwrap_or_else(|| Sp::new(default_plural(&last_ident(&e.path)), e.path.span())),
+            path: e.path.clone(),
+            namespaced,
+        })
+        .collect()
+}
+
+/// Applies defaults to the parsed `#[clientset(..)]`s: accessor names,
+/// plurals, the runtime crate (the first `crate = ".."` given).
+pub fn clientset(input: &DeriveInput, attrs: &[ClientsetAttr]) -> ClientsetModel {
+    let field_ty = match &input.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Unnamed(f) if f.unnamed.len() == 1 => f.unnamed.first().map(|f| f.ty.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let krate = attrs.iter().find_map(|a| a.krate.clone());
+    let group_versions = attrs
+        .iter()
+        .filter_map(|a| {
+            let (group, version) = (a.group.clone()?, a.version.clone()?);
+            let accessor = a.name.clone().unwrap_or_else(|| {
+                Sp::new(
+                    group_version_accessor(&group.value, &version.value),
+                    group.span,
+                )
+            });
+            let mut getters = getter_models(&a.resources, true);
+            getters.extend(getter_models(&a.cluster_resources, false));
+            Some(GroupVersionModel {
+                named: a.name.is_some(),
+                group,
+                version,
+                accessor,
+                getters,
+            })
+        })
+        .collect();
+    ClientsetModel {
+        ident: input.ident.clone(),
+        vis: input.vis.clone(),
+        field_ty,
+        krate: crate_path(&krate),
+        group_versions,
     }
 }

@@ -1,50 +1,7 @@
-//! Syntax rules for the names Kubernetes accepts (apimachinery's validation).
-
-/// A DNS-1123 subdomain: lowercase labels of `[a-z0-9-]` joined by dots, each
-/// starting and ending with an alphanumeric, at most 253 characters.
-pub fn is_dns1123_subdomain(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns1123_label)
-}
-
-/// A DNS-1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
-pub fn is_dns1123_label(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b.len() <= 63
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-        && b[0] != b'-'
-        && b[b.len() - 1] != b'-'
-}
-
-/// A DNS-1035 label: a DNS-1123 label that starts with a letter.
-pub fn is_dns1035_label(s: &str) -> bool {
-    is_dns1123_label(s) && s.as_bytes()[0].is_ascii_lowercase()
-}
-
-/// A Kubernetes API version: `v1`, `v1beta2`, `v2alpha1`.
-pub fn is_api_version(s: &str) -> bool {
-    fn number(s: &str) -> bool {
-        !s.is_empty() && !s.starts_with('0') && s.bytes().all(|c| c.is_ascii_digit())
-    }
-    let Some(rest) = s.strip_prefix('v') else {
-        return false;
-    };
-    let major_end = rest
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(rest.len());
-    let (major, tail) = rest.split_at(major_end);
-    if !number(major) {
-        return false;
-    }
-    if tail.is_empty() {
-        return true;
-    }
-    let level = tail
-        .strip_prefix("alpha")
-        .or_else(|| tail.strip_prefix("beta"));
-    level.is_some_and(number)
-}
+//! Naming rules of the derives themselves: kinds, Rust method names and the
+//! Clientset's accessor names. Kubernetes' own rules (DNS names, API versions,
+//! CRD groups, plurals) live in the `client-names` crate, shared with
+//! `client-core` and the test server.
 
 /// A kind: an ASCII identifier starting with an uppercase letter (`CronTab`).
 pub fn is_kind(s: &str) -> bool {
@@ -62,61 +19,30 @@ pub fn is_snake_ident(s: &str) -> bool {
         && s != "_"
 }
 
+/// The accessor a Clientset gives a group-version: the group's first DNS label
+/// with `-` as `_`, then the version; the core group `""` is `core`.
+pub fn group_version_accessor(group: &str, version: &str) -> String {
+    let first = group.split('.').next().unwrap_or("");
+    let first = if first.is_empty() { "core" } else { first };
+    format!("{}_{}", first.replace('-', "_"), version)
+}
+
+/// `cert_manager_v1` -> `CertManagerV1`.
+pub fn snake_to_camel(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    for part in snake.split('_').filter(|p| !p.is_empty()) {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn groups() {
-        for ok in [
-            "stable.example.com",
-            "apps",
-            "cert-manager.io",
-            "a",
-            "x1.y2",
-        ] {
-            assert!(is_dns1123_subdomain(ok), "{ok}");
-        }
-        let long = format!("{}.com", "a".repeat(64));
-        for bad in [
-            "",
-            "Stable.example.com",
-            "-a.com",
-            "a-.com",
-            "a..com",
-            ".a",
-            "a_b.com",
-            long.as_str(),
-        ] {
-            assert!(!is_dns1123_subdomain(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn labels() {
-        assert!(is_dns1035_label("crontabs"));
-        assert!(is_dns1035_label("cron-tabs2"));
-        assert!(!is_dns1035_label("2crontabs"));
-        assert!(!is_dns1035_label("CronTabs"));
-        assert!(!is_dns1035_label("cron_tabs"));
-        assert!(!is_dns1035_label("cron.tabs"));
-        assert!(!is_dns1035_label(""));
-        assert!(!is_dns1035_label(&"a".repeat(64)));
-    }
-
-    #[test]
-    fn versions() {
-        for ok in [
-            "v1", "v2", "v10", "v1beta1", "v1beta2", "v2alpha1", "v3beta10",
-        ] {
-            assert!(is_api_version(ok), "{ok}");
-        }
-        for bad in [
-            "", "1", "v", "v0", "v01", "V1", "v1beta", "v1gamma1", "v1beta0", "v1-beta1", "v1.0",
-        ] {
-            assert!(!is_api_version(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn kinds_and_idents() {
@@ -127,5 +53,21 @@ mod tests {
         assert!(!is_snake_ident("GetScale"));
         assert!(!is_snake_ident("_"));
         assert!(!is_snake_ident("1a"));
+    }
+
+    #[test]
+    fn accessors() {
+        assert_eq!(
+            group_version_accessor("stable.example.com", "v1"),
+            "stable_v1"
+        );
+        assert_eq!(
+            group_version_accessor("cert-manager.io", "v1"),
+            "cert_manager_v1"
+        );
+        assert_eq!(group_version_accessor("", "v1"), "core_v1");
+        assert_eq!(group_version_accessor("apps", "v1beta2"), "apps_v1beta2");
+        assert_eq!(snake_to_camel("cert_manager_v1"), "CertManagerV1");
+        assert_eq!(snake_to_camel("core_v1"), "CoreV1");
     }
 }

@@ -10,14 +10,6 @@
 //! the client certificates kube-apiserver's x509 authenticator understands
 //! (user in `CN`, groups as repeated `O`), and [`peer_identity`] reads them
 //! back from the verified chain of a connection.
-//!
-//! ```
-//! use client_testserver::certs::{Certs, peer_identity};
-//! let certs = Certs::generate(&[]).unwrap();
-//! assert!(certs.ca_pem().starts_with("-----BEGIN CERTIFICATE-----"));
-//! let config = certs.server_config(true).unwrap();
-//! assert_eq!(config.alpn_protocols, [b"h2".to_vec(), b"http/1.1".to_vec()]);
-//! ```
 
 use base64::Engine as _;
 use rcgen::{
@@ -84,7 +76,7 @@ impl Certs {
     ///
     /// [`CertError::Generate`] when a host is not a valid DNS name or key
     /// generation fails.
-    pub fn generate(extra_hosts: &[String]) -> Result<Certs, CertError> {
+    pub(crate) fn generate(extra_hosts: &[String]) -> Result<Certs, CertError> {
         let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
         let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -141,12 +133,12 @@ impl Certs {
     }
 
     /// The server's certificate chain: the leaf, then the CA.
-    pub fn server_chain(&self) -> Vec<CertificateDer<'static>> {
+    pub(crate) fn server_chain(&self) -> Vec<CertificateDer<'static>> {
         vec![self.server_der.clone(), self.ca_der.clone()]
     }
 
     /// The server's private key (PKCS#8).
-    pub fn server_key(&self) -> PrivateKeyDer<'static> {
+    pub(crate) fn server_key(&self) -> PrivateKeyDer<'static> {
         PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.server_key_der.clone()))
     }
 
@@ -192,7 +184,10 @@ impl Certs {
     /// # Errors
     ///
     /// [`CertError`] when rustls rejects the configuration.
-    pub fn server_config(&self, client_auth: bool) -> Result<rustls::ServerConfig, CertError> {
+    pub(crate) fn server_config(
+        &self,
+        client_auth: bool,
+    ) -> Result<rustls::ServerConfig, CertError> {
         let provider = ring_provider();
         let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()?;
@@ -241,12 +236,8 @@ fn pem(label: &str, der: &[u8]) -> String {
 /// common name and its organizations (kube-apiserver's user name and
 /// groups). `None` when the chain is empty, the certificate cannot be read,
 /// or it has no common name. Never panics, whatever the bytes.
-///
-/// ```
-/// use client_testserver::certs::peer_identity;
-/// assert_eq!(peer_identity(&[]), None);
-/// ```
-pub fn peer_identity(certs: &[CertificateDer<'_>]) -> Option<(String, Vec<String>)> {
+#[cfg_attr(not(test), allow(dead_code))] // reached from the unit tests only
+pub(crate) fn peer_identity(certs: &[CertificateDer<'_>]) -> Option<(String, Vec<String>)> {
     let leaf = certs.first()?;
     let subject = subject_tlv(leaf)?;
     let (tag, name, _) = der::read_tlv(subject)?;
@@ -361,6 +352,7 @@ mod der {
     }
 
     /// Decodes the directory string types certificates use.
+    #[cfg_attr(not(test), allow(dead_code))] // reached from the unit tests only
     pub(super) fn decode_string(tag: u8, value: &[u8]) -> Option<String> {
         match tag {
             // UTF8String, PrintableString, IA5String
@@ -759,5 +751,28 @@ mod tests {
         let issue = start.elapsed();
         eprintln!("Certs::generate took {generate:?}, issue_client took {issue:?}");
         assert!(generate < Duration::from_secs(2), "{generate:?}");
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn module_doc_example() {
+        use crate::certs::Certs;
+        let certs = Certs::generate(&[]).unwrap();
+        assert!(certs.ca_pem().starts_with("-----BEGIN CERTIFICATE-----"));
+        let config = certs.server_config(true).unwrap();
+        assert_eq!(
+            config.alpn_protocols,
+            [b"h2".to_vec(), b"http/1.1".to_vec()]
+        );
+    }
+
+    #[test]
+    fn peer_identity_example() {
+        use crate::certs::peer_identity;
+        assert_eq!(peer_identity(&[]), None);
     }
 }

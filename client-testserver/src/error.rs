@@ -23,7 +23,7 @@ pub struct ApiError {
 
 impl ApiError {
     /// An error with a code, reason and message.
-    pub fn new(code: u16, reason: &str, message: impl Into<String>) -> ApiError {
+    pub(crate) fn new(code: u16, reason: &str, message: impl Into<String>) -> ApiError {
         ApiError {
             code,
             reason: reason.to_string(),
@@ -48,7 +48,7 @@ impl ApiError {
     }
 
     /// 404 NotFound: `{gr} "name" not found`.
-    pub fn not_found(group: &str, plural: &str, name: &str) -> ApiError {
+    pub(crate) fn not_found(group: &str, plural: &str, name: &str) -> ApiError {
         ApiError::new(
             404,
             "NotFound",
@@ -58,7 +58,7 @@ impl ApiError {
     }
 
     /// 409 AlreadyExists: `{gr} "name" already exists`.
-    pub fn already_exists(group: &str, plural: &str, name: &str) -> ApiError {
+    pub(crate) fn already_exists(group: &str, plural: &str, name: &str) -> ApiError {
         ApiError::new(
             409,
             "AlreadyExists",
@@ -68,7 +68,7 @@ impl ApiError {
     }
 
     /// 409 Conflict for a stale resourceVersion.
-    pub fn conflict(group: &str, plural: &str, name: &str) -> ApiError {
+    pub(crate) fn conflict(group: &str, plural: &str, name: &str) -> ApiError {
         ApiError::conflict_because(
             group,
             plural,
@@ -78,7 +78,7 @@ impl ApiError {
     }
 
     /// 409 Conflict with a specific explanation.
-    pub fn conflict_because(group: &str, plural: &str, name: &str, why: &str) -> ApiError {
+    pub(crate) fn conflict_because(group: &str, plural: &str, name: &str, why: &str) -> ApiError {
         ApiError::new(
             409,
             "Conflict",
@@ -91,7 +91,12 @@ impl ApiError {
     }
 
     /// 422 Invalid with one cause per field: `(field, message-after-field, cause reason)`.
-    pub fn invalid(group: &str, kind: &str, name: &str, causes: &[(String, String)]) -> ApiError {
+    pub(crate) fn invalid(
+        group: &str,
+        kind: &str,
+        name: &str,
+        causes: &[(String, String)],
+    ) -> ApiError {
         let qualified = if group.is_empty() {
             kind.to_string()
         } else {
@@ -132,7 +137,7 @@ impl ApiError {
 
     /// 403 Forbidden: `{gr} "name" is forbidden: {why}` (`{gr} is forbidden:
     /// ...` without a name), as apimachinery's `NewForbidden`.
-    pub fn forbidden(group: &str, plural: &str, name: &str, why: &str) -> ApiError {
+    pub(crate) fn forbidden(group: &str, plural: &str, name: &str, why: &str) -> ApiError {
         let subject = if name.is_empty() {
             gr(group, plural)
         } else {
@@ -143,7 +148,7 @@ impl ApiError {
     }
 
     /// Appends a `details.causes` entry.
-    pub fn with_cause(mut self, reason: &str, message: &str, field: &str) -> ApiError {
+    pub(crate) fn with_cause(mut self, reason: &str, message: &str, field: &str) -> ApiError {
         let details = self.details.get_or_insert_with(|| Box::new(json!({})));
         if let Value::Object(d) = details.as_mut() {
             let causes = d.entry("causes").or_insert_with(|| json!([]));
@@ -155,17 +160,17 @@ impl ApiError {
     }
 
     /// 400 BadRequest.
-    pub fn bad_request(message: impl Into<String>) -> ApiError {
+    pub(crate) fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(400, "BadRequest", message)
     }
 
     /// 500 with an empty reason.
-    pub fn internal(message: impl Into<String>) -> ApiError {
+    pub(crate) fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(500, "", message)
     }
 
     /// 405 MethodNotAllowed.
-    pub fn method_not_allowed(verb: &str, group: &str, plural: &str) -> ApiError {
+    pub(crate) fn method_not_allowed(verb: &str, group: &str, plural: &str) -> ApiError {
         ApiError::new(
             405,
             "MethodNotAllowed",
@@ -177,7 +182,7 @@ impl ApiError {
     }
 
     /// 415 UnsupportedMediaType listing the accepted types.
-    pub fn unsupported_media_type(accepted: &[&str]) -> ApiError {
+    pub(crate) fn unsupported_media_type(accepted: &[&str]) -> ApiError {
         ApiError::new(
             415,
             "UnsupportedMediaType",
@@ -189,23 +194,23 @@ impl ApiError {
     }
 
     /// Replaces the message.
-    pub fn with_message(mut self, m: String) -> ApiError {
+    pub(crate) fn with_message(mut self, m: String) -> ApiError {
         self.message = m;
         self
     }
 
     /// 410 Expired.
-    pub fn expired(message: impl Into<String>) -> ApiError {
+    pub(crate) fn expired(message: impl Into<String>) -> ApiError {
         ApiError::new(410, "Expired", message)
     }
 
     /// 401 Unauthorized.
-    pub fn unauthorized() -> ApiError {
+    pub(crate) fn unauthorized() -> ApiError {
         ApiError::new(401, "Unauthorized", "Unauthorized")
     }
 
     /// 413 RequestEntityTooLarge.
-    pub fn too_large(limit: usize) -> ApiError {
+    pub(crate) fn too_large(limit: usize) -> ApiError {
         ApiError::new(
             413,
             "RequestEntityTooLarge",
@@ -214,7 +219,7 @@ impl ApiError {
     }
 
     /// 429 TooManyRequests with a Retry-After.
-    pub fn too_many_requests(retry_after: u64) -> ApiError {
+    pub(crate) fn too_many_requests(retry_after: u64) -> ApiError {
         let mut e = ApiError::new(
             429,
             "TooManyRequests",
@@ -252,7 +257,7 @@ impl ApiError {
 }
 
 /// `plural.group`, or `plural` for the core group.
-pub fn gr(group: &str, plural: &str) -> String {
+pub(crate) fn gr(group: &str, plural: &str) -> String {
     if group.is_empty() {
         plural.to_string()
     } else {

@@ -1,24 +1,23 @@
 //! `TestServer`: start, address, credentials, and stop on drop.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::net::TcpListener;
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
 use crate::certs::Certs;
 use crate::error::ApiError;
-use crate::faults::Faults;
-use crate::handlers::{Settings, State, handle};
-use crate::registry::Registry;
-use crate::reqlog::RequestLog;
-use crate::store::Store;
-use crate::verbs::{Backend, parse};
+use crate::http::faults::Faults;
+use crate::http::listener::accept_loop;
+use crate::http::request_log::RequestLog;
+use crate::http::state::{Settings, State};
+use crate::registry::{Backend, Registry};
+use crate::storage::store::Store;
+use crate::store_handle::StoreHandle;
 
 /// Why a server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -200,54 +199,6 @@ impl Builder {
     }
 }
 
-async fn accept_loop(listener: TcpListener, tls: Option<TlsAcceptor>, state: Arc<State>) {
-    let mut conns = JoinSet::new();
-    loop {
-        tokio::select! {
-            r = listener.accept() => {
-                let Ok((stream, _)) = r else {
-                    // Out of descriptors or a transient error: do not spin a core.
-                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-                    continue;
-                };
-                let _ = stream.set_nodelay(true);
-                conns.spawn(connection(stream, tls.clone(), state.clone()));
-            }
-            Some(_) = conns.join_next(), if !conns.is_empty() => {}
-        }
-    }
-}
-
-async fn connection(stream: tokio::net::TcpStream, tls: Option<TlsAcceptor>, state: Arc<State>) {
-    match tls {
-        Some(acceptor) => {
-            let Ok(s) = acceptor.accept(stream).await else {
-                return;
-            };
-            let peer = s
-                .get_ref()
-                .1
-                .peer_certificates()
-                .is_some_and(|c| !c.is_empty());
-            serve_io(TokioIo::new(s), state, peer).await;
-        }
-        None => serve_io(TokioIo::new(stream), state, false).await,
-    }
-}
-
-async fn serve_io<I>(io: TokioIo<I>, state: Arc<State>, peer: bool)
-where
-    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
-{
-    let svc = hyper::service::service_fn(move |req| {
-        let st = state.clone();
-        async move { Ok::<_, Infallible>(handle(st, req, peer).await) }
-    });
-    let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-        .serve_connection(io, svc)
-        .await;
-}
-
 /// A running server; stops (listener closed, connections aborted) on drop.
 pub struct TestServer {
     url: String,
@@ -386,122 +337,5 @@ impl TestServer {
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.task.abort();
-    }
-}
-
-/// Seeds and inspects objects from Rust through the same write path as
-/// HTTP (validation, resourceVersions, watch events).
-#[derive(Clone)]
-pub struct StoreHandle {
-    backend: Backend,
-}
-
-fn split_api_version(api_version: &str) -> (&str, &str) {
-    match api_version.split_once('/') {
-        Some((g, v)) => (g, v),
-        None => ("", api_version),
-    }
-}
-
-impl StoreHandle {
-    fn kind(
-        &self,
-        api_version: &str,
-        plural: &str,
-    ) -> Result<(Arc<crate::kinds::ResourceKind>, String), ApiError> {
-        let (g, v) = split_api_version(api_version);
-        self.backend
-            .registry
-            .lookup(g, v, plural)
-            .map(|k| (k, v.to_string()))
-            .ok_or_else(|| ApiError::not_found(g, plural, ""))
-    }
-
-    /// Creates `obj` (its `metadata.namespace` picks the namespace) as a
-    /// POST would.
-    ///
-    /// # Errors
-    /// The create errors of the contract, or 404 for an unknown resource.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-    /// let server = client_testserver::TestServer::builder().plain_http().start().await?;
-    /// let cm = server.store().insert("v1", "configmaps", serde_json::json!({
-    ///     "metadata": {"name": "seed", "namespace": "default"},
-    ///     "data": {"a": "1"},
-    /// }))?;
-    /// assert!(cm["metadata"]["uid"].is_string());
-    /// # Ok(()) }
-    /// ```
-    pub fn insert(&self, api_version: &str, plural: &str, obj: Value) -> Result<Value, ApiError> {
-        let (k, v) = self.kind(api_version, plural)?;
-        let ns = obj
-            .pointer("/metadata/namespace")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        self.backend.create(&k, &v, ns.as_deref(), obj, false)
-    }
-
-    /// Reads one object.
-    pub fn get(
-        &self,
-        api_version: &str,
-        plural: &str,
-        namespace: Option<&str>,
-        name: &str,
-    ) -> Option<Value> {
-        let (k, v) = self.kind(api_version, plural).ok()?;
-        let o = self.backend.get(&k, namespace, name).ok()?;
-        Some(self.backend.present(&k, &v, o))
-    }
-
-    /// Every object of a resource (optionally in one namespace), in
-    /// namespace/name order.
-    pub fn list(&self, api_version: &str, plural: &str, namespace: Option<&str>) -> Vec<Value> {
-        let Ok((k, v)) = self.kind(api_version, plural) else {
-            return Vec::new();
-        };
-        let Ok((page, _)) =
-            self.backend
-                .store
-                .page(&k.resource(), namespace, None, None, None, |_| true)
-        else {
-            return Vec::new();
-        };
-        page.items
-            .iter()
-            .map(|(_, b)| self.backend.present(&k, &v, parse(b)))
-            .collect()
-    }
-
-    /// Deletes one object as a DELETE would (finalizers honoured).
-    ///
-    /// # Errors
-    /// 404 and precondition errors.
-    pub fn delete(
-        &self,
-        api_version: &str,
-        plural: &str,
-        namespace: Option<&str>,
-        name: &str,
-    ) -> Result<(), ApiError> {
-        let (k, _) = self.kind(api_version, plural)?;
-        self.backend
-            .delete(&k, namespace, name, &json!({}), false)
-            .map(|_| ())
-    }
-
-    /// Registers a CustomResourceDefinition (as if POSTed) and serves its
-    /// resource.
-    ///
-    /// # Errors
-    /// 409 when it exists, 422 when it is incomplete.
-    pub fn register_crd(&self, crd: Value) -> Result<Value, ApiError> {
-        self.insert("apiextensions.k8s.io/v1", "customresourcedefinitions", crd)
-    }
-
-    /// The current global resourceVersion.
-    pub fn resource_version(&self) -> u64 {
-        self.backend.store.current_rv()
     }
 }

@@ -17,7 +17,7 @@ mod read_only;
 #[path = "../examples/scale_subresource.rs"]
 mod scale_subresource;
 
-use client_core::CustomResourceDefinition;
+use client_core::api::CustomResourceDefinition;
 use serde_json::{Value, json};
 
 fn schema(crd: &CustomResourceDefinition) -> Value {

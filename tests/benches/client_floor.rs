@@ -47,7 +47,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use client_core::api::WithTypeMeta;
+use client_core::WithTypeMeta;
 use client_core::{
     Config, CreateOptions, GetOptions, List, ListOptions, ObjectMeta, Resource, RestClient,
     TypedClient, WatchEvent,
@@ -747,7 +747,7 @@ fn breakdown() {
             let chunk_stream =
                 futures_util::stream::iter(chunks.iter().map(|c| Ok::<_, std::io::Error>(c.clone())));
             let mut events =
-                client_core::watch::EventStream::<_, BackupJob>::new(chunk_stream);
+                client_core::bench_internals::EventStream::<_, BackupJob>::new(chunk_stream);
             let mut seen = 0;
             while let Some(event) = events.next().await {
                 if let WatchEvent::Added(job) = event.unwrap() {

@@ -8,7 +8,7 @@ mod support;
 
 use std::time::Duration;
 
-use client_core::api::{CreateOptions, GetOptions, UpdateOptions};
+use client_core::{CreateOptions, GetOptions, UpdateOptions};
 use client_core::{ObjectMeta, RestClient};
 use client_testserver::TestServer;
 use schemars::JsonSchema;
@@ -99,7 +99,7 @@ struct CronTabV1alpha1Spec {
 
 async fn install(rest: &RestClient) {
     let crd = CronTab::crd().unwrap();
-    let created = client_core::CustomResourceDefinition::client(rest)
+    let created = client_core::api::CustomResourceDefinition::client(rest)
         .create(&crd, &CreateOptions::default())
         .await
         .unwrap();
@@ -218,7 +218,7 @@ async fn generated_crds_are_accepted_and_enforced() {
 /// The helper a crate's own tests call: every rule of the CRD compiles.
 #[test]
 fn every_cel_rule_of_the_crd_compiles() {
-    use client_testserver::schema::structural::verify_crd;
+    use client_testserver::verify_crd;
     verify_crd(&CronTab::crd().unwrap()).unwrap();
     let mut crd = CronTab::crd().unwrap();
     if let Some(s) = crd.spec.versions[0]
@@ -252,7 +252,7 @@ async fn a_rule_that_does_not_compile_is_refused_at_crd_create() {
             .unwrap();
         schema["properties"]["spec"]["x-kubernetes-validations"] =
             serde_json::json!([{"rule": "self.replicas >"}]);
-        let e = client_core::CustomResourceDefinition::client(&rest)
+        let e = client_core::api::CustomResourceDefinition::client(&rest)
             .create(&crd, &CreateOptions::default())
             .await
             .unwrap_err();

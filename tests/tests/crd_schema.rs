@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 /// The root schema of `K`'s only (or first) version.
-fn schema_of(crd: &client_core::CustomResourceDefinition) -> Value {
+fn schema_of(crd: &client_core::api::CustomResourceDefinition) -> Value {
     crd.spec.versions[0]
         .schema
         .as_ref()

@@ -9,10 +9,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use client_core::api::{
+use client_core::{Config, ObjectMeta, Resource, RestClient};
+use client_core::{
     CreateOptions, DeleteOptions, GetOptions, ListOptions, Patch, PatchOptions, UpdateOptions,
 };
-use client_core::{Config, ObjectMeta, Resource, RestClient};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

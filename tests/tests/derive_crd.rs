@@ -92,10 +92,7 @@ fn cluster_crd_without_subresources() {
         crd.metadata.name.as_deref(),
         Some("clusterz.infra.example.com")
     );
-    assert_eq!(
-        crd.spec.scope,
-        client_core::api::crd::ResourceScope::Cluster
-    );
+    assert_eq!(crd.spec.scope, client_core::api::ResourceScope::Cluster);
     assert_eq!(crd.spec.names.kind, "Cluster");
     assert_eq!(crd.spec.versions.len(), 1);
     assert_eq!(crd.spec.versions[0].name, "v1alpha1");

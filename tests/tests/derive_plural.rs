@@ -1,6 +1,7 @@
-//! The derive's pluralisation is client-core's `default_plural`: the macro
-//! carries its own copy (it cannot call the runtime crate at expansion time),
-//! and this test keeps the two equal on kinds that exercise every branch.
+//! A derived `Resource::PLURAL` is client-core's `default_plural` of the kind:
+//! both come from the `client-names` crate now, so this no longer guards two
+//! copies of the rule; it checks that the derive applies the default when no
+//! `plural` is given, on kinds that exercise every branch.
 
 use client_core::Resource;
 use client_core::resource::default_plural;

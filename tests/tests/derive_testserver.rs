@@ -6,9 +6,9 @@
 
 mod support;
 
-use client_core::api::{
-    ConfigMap, CreateOptions, DeleteOptions, GetOptions, ListOptions, Patch, PatchOptions,
-    UpdateOptions,
+use client_core::api::ConfigMap;
+use client_core::{
+    CreateOptions, DeleteOptions, GetOptions, ListOptions, Patch, PatchOptions, UpdateOptions,
 };
 use client_core::{ObjectMeta, Resource};
 use client_testserver::{LoggedRequest, TestServer};

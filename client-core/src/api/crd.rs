@@ -6,16 +6,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::meta::{ObjectMeta, Time};
-use super::serde_util::{null_as_default, str_is_empty};
+use crate::meta::serde_util::{null_as_default, str_is_empty};
+use crate::{ObjectMeta, Time};
 
 /// A custom resource definition: teaches the API server a new kind.
 ///
 /// ```
-/// use client_core::CustomResourceDefinition;
-/// use client_core::api::crd::{
-///     CustomResourceDefinitionNames, CustomResourceDefinitionSpec,
-///     CustomResourceDefinitionVersion, ResourceScope,
+/// use client_core::api::CustomResourceDefinition;
+/// use client_core::api::{
+///     CustomResourceDefinitionNames, CustomResourceDefinitionSpec, CustomResourceDefinitionVersion,
+///     ResourceScope,
 /// };
 /// use client_core::{ObjectMeta, Resource};
 ///

@@ -1,46 +1,40 @@
-//! Kubernetes API types: object metadata, lists, `Status`, watch events,
-//! option types with their query encoding, patches and built-in kinds.
+//! Kubernetes kinds: the built-in kinds `client-core` ships (with their
+//! typed clients), `CustomResourceDefinition`, the `autoscaling/v1` `Scale`,
+//! and [`DynamicObject`] for kinds without a Rust type.
+//!
+//! Files are named after the kind they hold. The `meta/v1` vocabulary that
+//! every kind uses (`ObjectMeta`, `List`, options, `Status`, ...) is at the
+//! crate root.
 
-pub mod core;
-pub mod crd;
-pub mod dynamic;
-pub mod meta;
-pub mod options;
-pub mod patch;
-pub mod scale;
-mod serde_util;
-pub mod status;
-pub mod typemeta;
-pub mod watch;
+mod byte_string;
+mod config_map;
+mod crd;
+mod dynamic_object;
+mod event;
+mod lease;
+mod namespace;
+mod object_reference;
+mod scale;
+mod secret;
 
-pub use self::core::{
-    ByteString, ConfigMap, Event, EventSeries, EventSource, Lease, LeaseSpec, Namespace,
-    NamespaceCondition, NamespaceSpec, NamespaceStatus, ObjectReference, Secret,
+pub use byte_string::ByteString;
+pub use config_map::{ConfigMap, ConfigMapAllNamespacesClient, ConfigMapClient};
+pub use crd::{
+    CustomResourceColumnDefinition, CustomResourceDefinition, CustomResourceDefinitionClient,
+    CustomResourceDefinitionCondition, CustomResourceDefinitionNames, CustomResourceDefinitionSpec,
+    CustomResourceDefinitionStatus, CustomResourceDefinitionVersion,
+    CustomResourceSubresourceScale, CustomResourceSubresourceStatus, CustomResourceSubresources,
+    CustomResourceValidation, ResourceScope, SelectableField,
 };
-pub use core::{
-    ConfigMapAllNamespacesClient, ConfigMapClient, EventAllNamespacesClient, EventClient,
-    LeaseAllNamespacesClient, LeaseClient, NamespaceClient, SecretAllNamespacesClient,
-    SecretClient,
+pub use dynamic_object::{ApiResource, DynamicObject};
+pub use event::{Event, EventAllNamespacesClient, EventClient, EventSeries, EventSource};
+pub use lease::{Lease, LeaseAllNamespacesClient, LeaseClient, LeaseSpec};
+pub use namespace::{
+    Namespace, NamespaceClient, NamespaceCondition, NamespaceSpec, NamespaceStatus,
 };
-pub use crd::CustomResourceDefinition;
-pub use crd::CustomResourceDefinitionClient;
-pub use dynamic::{ApiResource, DynamicObject};
-pub use meta::{
-    List, ListMeta, ManagedFieldsEntry, MicroTime, ObjectMeta, OwnerReference, Time,
-    TimeParseError, TypeMeta,
-};
-pub use options::{
-    ApplyOptions, CreateOptions, DeleteOptions, FieldValidation, GetOptions, ListOptions,
-    PatchOptions, Preconditions, PropagationPolicy, QueryParams, ResourceVersionMatch,
-    UpdateOptions, encode_query,
-};
-pub use patch::Patch;
+pub use object_reference::ObjectReference;
 pub use scale::{Scale, ScaleSpec, ScaleStatus};
-pub use status::{Status, StatusCause, StatusDetails, StatusReason};
-pub use typemeta::{WithTypeMeta, apply_body};
-pub use watch::{
-    Bookmark, BookmarkMeta, INITIAL_EVENTS_END_ANNOTATION, WatchEvent, WatchEventType,
-};
+pub use secret::{Secret, SecretAllNamespacesClient, SecretClient};
 
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::meta::ObjectMeta;
-use super::serde_util::str_is_empty;
+use crate::ObjectMeta;
+use crate::meta::serde_util::str_is_empty;
 
 /// The `apiVersion` of [`Scale`].
 pub const SCALE_API_VERSION: &str = "autoscaling/v1";
@@ -17,7 +17,7 @@ pub const SCALE_KIND: &str = "Scale";
 /// and `Scale` so a value built in Rust serializes correctly.
 ///
 /// ```
-/// use client_core::Scale;
+/// use client_core::api::Scale;
 ///
 /// let s = Scale::replicas(3);
 /// assert_eq!(

@@ -1,13 +1,13 @@
 //! Running an exec credential plugin (`client.authentication.k8s.io` v1 / v1beta1).
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
 
 use base64::Engine as _;
 use serde::Deserialize;
 
 use super::AuthError;
+use super::plugin_process::{self, RunError};
 use crate::SecretString;
 use crate::config::{Config, ExecConfig};
 
@@ -75,47 +75,63 @@ impl ExecPlugin {
     ///
     /// # Errors
     /// [`AuthError::ExecStart`], [`AuthError::ExecFailed`], [`AuthError::ExecTimeout`],
-    /// [`AuthError::ExecOutput`].
+    /// [`AuthError::ExecOutputTooLarge`], [`AuthError::ExecOutput`].
     pub(crate) async fn run(&self) -> Result<ExecOutput, AuthError> {
         let mut command = tokio::process::Command::new(&self.config.command);
         command
             .args(&self.config.args)
-            .env("KUBERNETES_EXEC_INFO", &self.exec_info)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
+            .env("KUBERNETES_EXEC_INFO", &self.exec_info);
         for (name, value) in &self.config.env {
             command.env(name, value.expose());
         }
-        let child = command.spawn().map_err(|source| AuthError::ExecStart {
+        let child = plugin_process::spawn(command).map_err(|source| AuthError::ExecStart {
             command: self.command_name(),
             install_hint: self.config.install_hint.clone(),
             source,
         })?;
-        // Dropping the future on timeout drops the child, which kills it.
-        let output = tokio::time::timeout(self.timeout, child.wait_with_output())
-            .await
-            .map_err(|_| AuthError::ExecTimeout {
-                command: self.command_name(),
-                after: self.timeout,
-            })?
-            .map_err(|source| AuthError::ExecStart {
-                command: self.command_name(),
-                install_hint: None,
-                source,
-            })?;
-        if !output.status.success() {
+        let finished =
+            plugin_process::run(child, self.timeout)
+                .await
+                .map_err(|error| match error {
+                    RunError::TimedOut => AuthError::ExecTimeout {
+                        command: self.command_name(),
+                        after: self.timeout,
+                    },
+                    RunError::TooMuchOutput => AuthError::ExecOutputTooLarge {
+                        command: self.command_name(),
+                        limit: plugin_process::STDOUT_LIMIT,
+                    },
+                    RunError::Io(source) => AuthError::ExecStart {
+                        command: self.command_name(),
+                        install_hint: None,
+                        source,
+                    },
+                })?;
+        if !finished.status.success() {
             return Err(AuthError::ExecFailed {
                 command: self.command_name(),
-                status: output.status.to_string(),
-                stderr: stderr_excerpt(&output.stderr),
+                status: finished.status.to_string(),
+                stderr: self.stderr_for_messages(&finished),
             });
         }
-        if !output.stderr.is_empty() {
-            tracing::debug!(command = %self.config.command.display(), stderr = %stderr_excerpt(&output.stderr), "exec plugin wrote to stderr");
+        if !finished.stderr_tail.is_empty() {
+            tracing::debug!(command = %self.config.command.display(), stderr = %self.stderr_for_messages(&finished), "exec plugin wrote to stderr");
         }
-        self.parse(&output.stdout)
+        self.parse(&finished.stdout)
+    }
+
+    /// The end of the plugin's stderr with its secrets removed: any credential it
+    /// printed on stdout, the values of its `env`, and whatever looks like a token.
+    fn stderr_for_messages(&self, finished: &plugin_process::Finished) -> String {
+        let printed: Option<ExecCredential> = serde_json::from_slice(&finished.stdout).ok();
+        let status = printed.as_ref().and_then(|c| c.status.as_ref());
+        let mut known: Vec<&str> = self.config.env.iter().map(|(_, v)| v.expose()).collect();
+        if let Some(status) = status {
+            known.extend(status.token.as_deref());
+            known.extend(status.client_key_data.as_deref());
+        }
+        let text = String::from_utf8_lossy(&finished.stderr_tail);
+        stderr_excerpt(plugin_process::redact(&text, &known).as_bytes())
     }
 
     fn parse(&self, stdout: &[u8]) -> Result<ExecOutput, AuthError> {
@@ -311,6 +327,68 @@ mod tests {
             let err = plugin.parse(case).map(|_| ()).unwrap_err();
             assert!(matches!(err, AuthError::ExecOutput { .. }), "{err:?}");
             assert!(!err.to_string().contains("t0p"), "{err}");
+        }
+    }
+
+    use proptest::prelude::*;
+
+    /// JSON values that exercise the parser's paths: strings, timestamps, wrong types.
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            Just(serde_json::Value::from("2030-01-01T00:00:00Z")),
+            Just(serde_json::Value::from("ExecCredential")),
+            Just(serde_json::Value::from("client.authentication.k8s.io/v1")),
+            "\\PC{0,16}".prop_map(serde_json::Value::from),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_stdout_parses_or_fails_with_a_typed_error(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+            let plugin = plugin("client.authentication.k8s.io/v1");
+            if let Err(err) = plugin.parse(&bytes) {
+                prop_assert!(matches!(err, AuthError::ExecOutput { .. }), "{:?}", err);
+            }
+        }
+
+        #[test]
+        fn credential_shaped_stdout_never_panics_or_echoes_the_token(
+            fields in prop::collection::vec((prop::sample::select(vec![
+                "token", "clientCertificateData", "clientKeyData", "expirationTimestamp", "other",
+            ]), json_value()), 0..5),
+            kind in json_value(),
+            api_version in json_value(),
+        ) {
+            let mut status = serde_json::Map::new();
+            status.insert("token".into(), "t0p-s3cret".into());
+            for (key, value) in fields {
+                status.insert(key.into(), value);
+            }
+            let document = serde_json::json!({"kind": kind, "apiVersion": api_version, "status": status});
+            let plugin = plugin("client.authentication.k8s.io/v1");
+            if let Err(err) = plugin.parse(document.to_string().as_bytes()) {
+                prop_assert!(!err.to_string().contains("t0p-s3cret"), "{}", err);
+            }
+        }
+
+        #[test]
+        fn redacting_arbitrary_stderr_never_panics_and_removes_known_secrets(
+            text in "\\PC{0,200}",
+            secret in "[A-Za-z0-9]{6,12}",
+            at in 0usize..200,
+        ) {
+            let mut cut = at.min(text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let stderr = format!("{} {secret} {}", &text[..cut], &text[cut..]);
+            let redacted = super::plugin_process::redact(&stderr, &[secret.as_str()]);
+            prop_assert!(!redacted.contains(secret.as_str()), "{}", redacted);
         }
     }
 

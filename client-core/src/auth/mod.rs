@@ -2,8 +2,10 @@
 //! the client certificate, refreshed from token files and exec plugins as they expire.
 //!
 //! The [`Authenticator`] is built once per client from a [`Config`] and shared by
-//! every request. Credential sources, in order of precedence: an exec plugin, a token
-//! file, a static token, basic authentication. A client certificate (static, or the
+//! every request. Credential sources, in order of precedence: credentials in the server
+//! URL (`https://user:password@host`, sent as basic authentication, as client-go does), an
+//! exec plugin, a token file, a static token, basic authentication. Exactly one
+//! `Authorization` header is ever produced. A client certificate (static, or the
 //! exec plugin's) is presented in TLS handshakes alongside any of them.
 //!
 //! How [`crate::RestClient`] wires it. No priming is needed: `authorization()` runs
@@ -23,6 +25,7 @@
 mod client_cert;
 mod exec;
 mod impersonation;
+mod plugin_process;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -37,7 +40,7 @@ pub(crate) use client_cert::CertResolver;
 use exec::ExecPlugin;
 
 use crate::SecretString;
-use crate::config::{Config, ConfigError};
+use crate::config::{BoundedReadError, Config, ConfigError, TOKEN_FILE_LIMIT, read_bounded_async};
 
 /// How long an exec plugin may run before it is killed.
 pub(crate) const DEFAULT_EXEC_TIMEOUT: Duration = Duration::from_secs(60);
@@ -56,6 +59,24 @@ pub enum AuthError {
         /// The I/O error.
         #[source]
         source: std::io::Error,
+    },
+
+    /// The token file is a device, FIFO or socket, so it was not read.
+    #[error("token file {} is not a regular file ({kind})", path.display())]
+    TokenFileNotRegular {
+        /// The token file.
+        path: PathBuf,
+        /// What it is instead (`a character device`, `a FIFO`, …).
+        kind: &'static str,
+    },
+
+    /// The token file holds more than [`crate::config::TOKEN_FILE_LIMIT`] bytes, so it was not read.
+    #[error("token file {} is larger than the limit of {limit} bytes", path.display())]
+    TokenFileTooLarge {
+        /// The token file.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
     },
 
     /// The token file is empty.
@@ -91,17 +112,30 @@ pub enum AuthError {
         command: PathBuf,
         /// Its exit status.
         status: String,
-        /// What it wrote to stderr (capped); its stdout is never shown.
+        /// The end of what it wrote to stderr (at most 1 KiB), with
+        /// anything that looks like a credential replaced by `[redacted]`; its stdout is
+        /// never shown.
         stderr: String,
     },
 
-    /// The exec plugin ran longer than allowed and was killed.
+    /// The exec plugin ran longer than allowed and was killed, with every process it
+    /// started (its process group, on Unix).
     #[error("exec plugin {} did not finish within {after:?}", command.display())]
     ExecTimeout {
         /// The command.
         command: PathBuf,
         /// The time limit.
         after: Duration,
+    },
+
+    /// The exec plugin printed more than 4 MiB on stdout (an `ExecCredential` is a few
+    /// KiB); it was killed, with every process it started.
+    #[error("exec plugin {} printed more than the limit of {limit} bytes", command.display())]
+    ExecOutputTooLarge {
+        /// The command.
+        command: PathBuf,
+        /// The limit, in bytes.
+        limit: usize,
     },
 
     /// The exec plugin's output is not a usable `ExecCredential`.
@@ -263,7 +297,13 @@ impl Authenticator {
             resolver.replace(cert);
             cert_resolver = Some(resolver);
         }
-        let credential = if let Some(exec) = &auth.exec {
+        let credential = if let Some(header) = url_credentials(&config.cluster_url)? {
+            // As client-go: Go's HTTP client turns URL credentials into basic
+            // authentication before client-go's token, basic and exec layers run, and each
+            // of those leaves an existing `Authorization` header alone. So they win, and
+            // exactly one `Authorization` header is sent.
+            Credential::Fixed(header)
+        } else if let Some(exec) = &auth.exec {
             let certs = cert_resolver
                 .get_or_insert_with(CertResolver::empty)
                 .clone();
@@ -424,12 +464,26 @@ impl TokenFileSource {
     }
 
     async fn read(&self) -> Result<HeaderValue, AuthError> {
-        let text = tokio::fs::read_to_string(&self.path)
+        let path = || self.path.clone();
+        let bytes = read_bounded_async(self.path.clone(), TOKEN_FILE_LIMIT)
             .await
-            .map_err(|source| AuthError::TokenFile {
-                path: self.path.clone(),
-                source,
+            .map_err(|error| match error {
+                BoundedReadError::Io(source) => AuthError::TokenFile {
+                    path: path(),
+                    source,
+                },
+                BoundedReadError::NotRegular { kind } => {
+                    AuthError::TokenFileNotRegular { path: path(), kind }
+                }
+                BoundedReadError::TooLarge { limit } => AuthError::TokenFileTooLarge {
+                    path: path(),
+                    limit,
+                },
             })?;
+        let text = String::from_utf8(bytes).map_err(|_| AuthError::TokenFile {
+            path: path(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"),
+        })?;
         let token = text.trim();
         if token.is_empty() {
             return Err(AuthError::EmptyTokenFile {
@@ -481,6 +535,25 @@ impl ExecSource {
         });
         Ok(header)
     }
+}
+
+/// The basic authentication header of credentials written into the server URL
+/// (`https://user:password@host`), percent-decoded as Go's `url.Userinfo` gives them.
+fn url_credentials(url: &reqwest::Url) -> Result<Option<HeaderValue>, ConfigError> {
+    if url.username().is_empty() && url.password().is_none() {
+        return Ok(None);
+    }
+    let decode = |text: &str| {
+        percent_encoding::percent_decode_str(text)
+            .decode_utf8()
+            .map(|s| s.into_owned())
+            .map_err(|_| {
+                ConfigError::Credential("the server URL's user information is not UTF-8".into())
+            })
+    };
+    let username = decode(url.username())?;
+    let password = SecretString::from(decode(url.password().unwrap_or_default())?);
+    basic_header(&username, &password).map(Some)
 }
 
 fn bearer_value(token: &str) -> Option<HeaderValue> {

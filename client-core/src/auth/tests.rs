@@ -461,3 +461,130 @@ async fn concurrent_requests_run_the_exec_plugin_once() {
     }
     assert_eq!(runs(&log), 1);
 }
+
+/// Whether process `pid` is still running (a zombie counts as gone: in a container the
+/// reaper may be slow to collect it).
+#[cfg(target_os = "linux")]
+fn is_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            stat.rsplit_once(')')
+                .and_then(|(_, rest)| rest.trim_start().chars().next())
+        })
+        .is_some_and(|state| state != 'Z' && state != 'X')
+}
+
+/// A config whose exec plugin is the fixture script with `env`, logging runs in `dir`.
+fn exec_test_config(dir: &Path, env: &[(&str, &str)]) -> Config {
+    let mut cfg = config();
+    cfg.auth.exec = Some(exec_config(&dir.join("runs"), env));
+    cfg
+}
+
+/// The error of one exec plugin run killed after `timeout`, under a hard limit.
+async fn exec_error(cfg: &Config, timeout: Duration) -> AuthError {
+    let auth = Authenticator::with_exec_timeout(cfg, timeout).unwrap();
+    tokio::time::timeout(HARD_TIMEOUT, auth.authorization())
+        .await
+        .expect("the exec plugin run did not end")
+        .unwrap_err()
+}
+
+// Issue 11, item 11: a timed-out plugin left its children running. Its whole process
+// group is killed now.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn item11_a_timed_out_plugin_is_killed_with_its_children() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("child.pid");
+    let cfg = exec_test_config(
+        dir.path(),
+        &[
+            ("EXEC_TEST_MODE", "spawn-and-hang"),
+            ("EXEC_TEST_PID_FILE", &pid_file.to_string_lossy()),
+        ],
+    );
+    let err = exec_error(&cfg, Duration::from_millis(500)).await;
+    assert!(matches!(err, AuthError::ExecTimeout { .. }), "{err:?}");
+    let child: u32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while is_running(child) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let survived = is_running(child);
+    if survived {
+        // Do not leave it behind for the next test run.
+        let _ = std::process::Command::new("kill")
+            .arg(child.to_string())
+            .status();
+    }
+    assert!(!survived, "the plugin's child {child} outlived the timeout");
+}
+
+// Item 11: a plugin printing without end drove the client to 990 MB. Stdout is capped
+// and the plugin killed at the cap.
+#[tokio::test]
+async fn item11_endless_stdout_is_capped_with_a_typed_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = exec_test_config(dir.path(), &[("EXEC_TEST_MODE", "flood")]);
+    let err = exec_error(&cfg, Duration::from_secs(15)).await;
+    let AuthError::ExecOutputTooLarge { limit, .. } = &err else {
+        panic!("expected ExecOutputTooLarge, got {err:?}");
+    };
+    assert_eq!(*limit, 4 * 1024 * 1024);
+    assert!(err.to_string().contains("4194304"), "{err}");
+}
+
+// Item 11: a plugin that exits 0 but leaves a child holding stdout made the client wait
+// for the timeout. The run ends on the exit status plus a short grace.
+#[tokio::test]
+async fn item11_a_child_holding_stdout_does_not_stall_the_plugin_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = exec_test_config(dir.path(), &[("EXEC_TEST_MODE", "linger")]);
+    let auth = Authenticator::new(&cfg).unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(header(&auth).await.as_deref(), Some("Bearer token-1"));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+// Item 11: plugin stderr went verbatim into the error and carried a token. Only a short
+// tail is kept, with credentials redacted.
+#[tokio::test]
+async fn item11_plugin_stderr_is_a_short_redacted_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = exec_test_config(
+        dir.path(),
+        &[
+            ("EXEC_TEST_MODE", "leak"),
+            ("EXEC_TEST_SECRET", "env-s3cret-value"),
+        ],
+    );
+    let err = exec_error(&cfg, Duration::from_secs(15)).await;
+    let AuthError::ExecFailed { stderr, .. } = &err else {
+        panic!("expected ExecFailed, got {err:?}");
+    };
+    assert!(stderr.len() <= 1024, "{} bytes kept", stderr.len());
+    assert!(!stderr.contains("noise line 0:"), "the head is dropped");
+    assert!(
+        stderr.contains("refresh failed"),
+        "the tail is kept: {stderr}"
+    );
+    let message = err.to_string();
+    for secret in [
+        "leaked-bearer-value",
+        "sup3r-s3cr3t",
+        "eyJhbGciOiJSUzI1NiJ9",
+        "env-s3cret-value",
+    ] {
+        assert!(!message.contains(secret), "{secret} in {message}");
+    }
+}

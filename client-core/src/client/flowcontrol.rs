@@ -15,20 +15,8 @@ use tokio::time::Instant;
 /// Taking a token when none is left *reserves* one: the bucket goes into debt
 /// and the caller is told how long to wait, so concurrent callers are served
 /// in order without anyone holding a lock while sleeping.
-///
-/// ```
-/// use client_core::client::flowcontrol::TokenBucket;
-/// use std::time::Duration;
-/// use tokio::time::Instant;
-///
-/// let start = Instant::now();
-/// let mut bucket = TokenBucket::new(5.0, 2, start);
-/// assert_eq!(bucket.reserve(start), Duration::ZERO); // burst
-/// assert_eq!(bucket.reserve(start), Duration::ZERO);
-/// assert_eq!(bucket.reserve(start), Duration::from_millis(200)); // 1 / 5 qps
-/// ```
 #[derive(Debug, Clone)]
-pub struct TokenBucket {
+pub(crate) struct TokenBucket {
     qps: f64,
     burst: f64,
     tokens: f64,
@@ -60,6 +48,7 @@ impl TokenBucket {
     }
 
     /// Tokens available at time `now` (negative while callers wait on reservations).
+    #[cfg(test)]
     pub fn available(&mut self, now: Instant) -> f64 {
         self.refill(now);
         self.tokens
@@ -76,7 +65,7 @@ impl TokenBucket {
 
 /// A shareable rate limiter: a [`TokenBucket`] behind a mutex, or nothing when disabled.
 #[derive(Debug)]
-pub struct RateLimiter {
+pub(crate) struct RateLimiter {
     bucket: Option<Mutex<TokenBucket>>,
 }
 
@@ -87,11 +76,6 @@ impl RateLimiter {
         Self {
             bucket: enabled.then(|| Mutex::new(TokenBucket::new(qps, burst, Instant::now()))),
         }
-    }
-
-    /// A limiter that never waits.
-    pub fn disabled() -> Self {
-        Self { bucket: None }
     }
 
     /// `true` when requests are limited.
@@ -119,6 +103,15 @@ impl RateLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reserve_reports_the_wait_for_each_token() {
+        let start = Instant::now();
+        let mut bucket = TokenBucket::new(5.0, 2, start);
+        assert_eq!(bucket.reserve(start), Duration::ZERO); // burst
+        assert_eq!(bucket.reserve(start), Duration::ZERO);
+        assert_eq!(bucket.reserve(start), Duration::from_millis(200)); // 1 / 5 qps
+    }
 
     #[test]
     fn burst_then_steady_rate() {

@@ -1,25 +1,34 @@
-//! [`RestClient`]: one HTTP client shared by every typed client, and the
-//! request pipeline (auth, rate limiting, retries, warnings, tracing).
+//! [`RestClient`]: one HTTP client shared by every typed client. It executes
+//! [`Request`]s: rate limit, credentials, retries, transport, decoding.
+//!
+//! Building a request needs no client ([`Request`]); the client only
+//! executes what a request renders, once per call.
 
-pub mod flowcontrol;
-mod request;
+mod builder;
+pub(crate) mod flowcontrol;
+mod request_builder;
 mod retry;
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use http::header::AUTHORIZATION;
 use http::{HeaderMap, Method, StatusCode};
+use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+pub use self::builder::RestClientBuilder;
 use self::flowcontrol::RateLimiter;
-pub use self::request::Request;
+pub use self::request_builder::RequestBuilder;
 use self::retry::{RetryDecision, classify_transport, retry_after};
-use crate::api::Status;
+use crate::Status;
 use crate::auth::Authenticator;
 use crate::config::Config;
-use crate::error::{Error, RequestError, RequestTarget, Result};
+use crate::error::{Error, RequestTarget, Result};
+use crate::request::{BaseUrl, Parts, Request};
+use crate::watch::WatchStream;
 
 /// What the client does with a server's `Warning` header (deprecations,
 /// unknown fields dropped by `fieldValidation=Warn`, ...).
@@ -47,7 +56,10 @@ pub struct RestClient {
 
 struct Inner {
     http: reqwest::Client,
-    base_url: String,
+    base_url: BaseUrl,
+    /// `Impersonate-*` headers, several values of one name allowed; empty
+    /// without impersonation.
+    impersonation: HeaderMap,
     default_namespace: String,
     auth: Authenticator,
     limiter: RateLimiter,
@@ -60,121 +72,18 @@ struct Inner {
 impl std::fmt::Debug for RestClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RestClient")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &self.inner.base_url.as_str())
             .field("rate_limited", &self.inner.limiter.is_enabled())
             .field("max_retries", &self.inner.max_retries)
             .finish_non_exhaustive()
     }
 }
 
-/// Builds a [`RestClient`] with settings beyond the [`Config`].
-#[must_use]
-pub struct RestClientBuilder {
-    config: Config,
-    reset_retry_delay: Duration,
-    warning_handler: Option<WarningHandler>,
-}
-
-impl std::fmt::Debug for RestClientBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RestClientBuilder")
-            .field("config", &self.config)
-            .field("reset_retry_delay", &self.reset_retry_delay)
-            .field("warning_handler", &self.warning_handler.is_some())
-            .finish()
-    }
-}
-
-impl RestClientBuilder {
-    /// How long to wait before retrying a GET whose connection was reset. Default: one second.
-    pub fn reset_retry_delay(mut self, delay: Duration) -> Self {
-        self.reset_retry_delay = delay;
-        self
-    }
-
-    /// Where `Warning` headers go. Default: a `tracing` warning per header.
-    pub fn warning_handler(mut self, handler: impl Fn(&str) + Send + Sync + 'static) -> Self {
-        self.warning_handler = Some(Arc::new(handler));
-        self
-    }
-
-    /// Turns client-side rate limiting off (tests, benchmarks, the embedded server).
-    pub fn no_rate_limit(mut self) -> Self {
-        self.config.qps = 0.0;
-        self
-    }
-
-    /// Builds the client.
-    ///
-    /// # Errors
-    /// [`Error::Config`] when TLS material or credentials in the config are unusable.
-    pub fn build(self) -> Result<RestClient> {
-        let config = self.config;
-        let auth = Authenticator::new(&config)?;
-        let tls = crate::tls::rustls_config(&config.tls, auth.client_cert_resolver())?;
-        let mut headers = HeaderMap::new();
-        auth.apply_impersonation(&mut headers);
-        let user_agent = config.user_agent.clone().unwrap_or_else(default_user_agent);
-        let mut http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .default_headers(headers)
-            .connect_timeout(config.connect_timeout)
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .http2_keep_alive_interval(Duration::from_secs(30))
-            .http2_keep_alive_timeout(Duration::from_secs(15))
-            .http2_adaptive_window(true);
-        if let Ok(value) = HeaderValue::from_str(&user_agent) {
-            http = http.user_agent(value);
-        }
-        http = match &config.proxy_url {
-            Some(proxy) => http.proxy(reqwest::Proxy::all(proxy.clone()).map_err(|e| {
-                Error::Config(crate::config::ConfigError::InvalidProxy {
-                    reason: e.to_string(),
-                })
-            })?),
-            None => http.no_proxy(),
-        };
-        let http = http.build().map_err(|e| {
-            Error::Config(crate::config::ConfigError::HttpClient {
-                reason: e.to_string(),
-            })
-        })?;
-        let base_url = config.cluster_url.as_str().trim_end_matches('/').to_owned();
-        if config.cluster_url.cannot_be_a_base() {
-            return Err(RequestError::InvalidBaseUrl(base_url).into());
-        }
-        Ok(RestClient {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                default_namespace: config.default_namespace.clone(),
-                auth,
-                limiter: RateLimiter::new(config.qps, config.burst),
-                max_retries: config.max_retries,
-                reset_retry_delay: self.reset_retry_delay,
-                default_timeout: config.timeout,
-                warning_handler: self.warning_handler.unwrap_or_else(|| {
-                    Arc::new(|w: &str| tracing::warn!(warning = w, "server warning"))
-                }),
-            }),
-        })
-    }
-}
-
-/// `client-core/VERSION (OS/ARCH)`, with Go's names for OS and architecture.
-fn default_user_agent() -> String {
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        "x86" => "386",
-        other => other,
-    };
-    format!(
-        "client-core/{} ({}/{arch}) kubernetes-client-rs",
-        env!("CARGO_PKG_VERSION"),
-        std::env::consts::OS
-    )
+/// Whether a call is a watch: watches skip the rate limiter and the default timeout.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Call,
+    Watch,
 }
 
 impl RestClient {
@@ -197,7 +106,7 @@ impl RestClient {
 
     /// The server URL requests go to (with its path prefix, no trailing `/`).
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.inner.base_url.as_str()
     }
 
     /// The namespace of the config's context (`default` unless set).
@@ -205,45 +114,106 @@ impl RestClient {
         &self.inner.default_namespace
     }
 
-    /// Starts a request with any verb.
-    pub fn request(&self, method: Method) -> Request {
-        let mut request = Request::new(self.clone(), method);
-        if let Some(t) = self.inner.default_timeout {
-            request.timeout = Some(t);
-            request.timeout_is_default = true;
-        }
-        request
+    /// The timeout a request without its own gets (the config's `timeout`).
+    pub(crate) fn default_timeout(&self) -> Option<Duration> {
+        self.inner.default_timeout
+    }
+
+    /// The full URL of `request` on this client's server, with the default timeout.
+    pub(crate) fn url_of(&self, request: &Request) -> Result<reqwest::Url> {
+        request.url_on(&self.inner.base_url, self.inner.default_timeout)
+    }
+
+    /// Starts a request with any verb, bound to this client.
+    pub fn request(&self, method: Method) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), Request::new(method))
     }
 
     /// Starts a GET.
-    pub fn get(&self) -> Request {
+    pub fn get(&self) -> RequestBuilder {
         self.request(Method::GET)
     }
 
     /// Starts a POST.
-    pub fn post(&self) -> Request {
+    pub fn post(&self) -> RequestBuilder {
         self.request(Method::POST)
     }
 
     /// Starts a PUT.
-    pub fn put(&self) -> Request {
+    pub fn put(&self) -> RequestBuilder {
         self.request(Method::PUT)
     }
 
     /// Starts a PATCH.
-    pub fn patch(&self) -> Request {
+    pub fn patch(&self) -> RequestBuilder {
         self.request(Method::PATCH)
     }
 
     /// Starts a DELETE.
-    pub fn delete(&self) -> Request {
+    pub fn delete(&self) -> RequestBuilder {
         self.request(Method::DELETE)
     }
 
+    /// Sends `request` and decodes a successful answer as JSON into `T`.
+    ///
+    /// The future owns a clone of the client: it is `Send + 'static`.
+    ///
+    /// # Errors
+    /// A mistake kept by the request ([`Error::InvalidRequest`],
+    /// [`Error::Encode`]) before any I/O; [`Error::Api`] with the server's
+    /// `Status` for an error answer, [`Error::Http`] for a non-`Status` error
+    /// body, transport, timeout and decode errors, each with the verb and path.
+    pub fn send<T: DeserializeOwned + 'static>(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<T>> + Send + 'static {
+        let client = self.clone();
+        async move {
+            let (target, body) = client.fetch_body(request).await?;
+            decode(&target, &body)
+        }
+    }
+
+    /// Sends `request` and returns the raw body of a successful answer.
+    ///
+    /// # Errors
+    /// As [`RestClient::send`], without decode errors.
+    pub fn bytes(&self, request: Request) -> impl Future<Output = Result<Bytes>> + Send + 'static {
+        let client = self.clone();
+        async move { client.fetch_body(request).await.map(|(_, body)| body) }
+    }
+
+    /// Adds `watch=true` to `request` and opens a stream of watch events.
+    ///
+    /// Watches are exempt from client-side rate limiting, and the config's
+    /// default timeout does not apply to them (a request's own
+    /// [`Request::timeout`] does). Opening a watch is retried like any GET
+    /// (429/5xx with `Retry-After`, connection resets); the stream is not.
+    /// An error answer (such as 410 Gone) is returned here; errors inside the
+    /// stream (an `ERROR` event) arrive as events.
+    ///
+    /// # Errors
+    /// As [`RestClient::send`], for the answer that opens the stream.
+    pub fn watch<T: DeserializeOwned + 'static>(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<WatchStream<T>>> + Send + 'static {
+        let client = self.clone();
+        async move {
+            let request = request.param("watch", "true");
+            let (target, response) = client.execute(request, Mode::Watch).await?;
+            let status = response.status();
+            if status.is_success() {
+                return Ok(WatchStream::new(target, response));
+            }
+            let body = response.bytes().await.map_err(|e| transport(&target, e))?;
+            Err(error_from_answer(target, status, &body))
+        }
+    }
+
     /// Sends `request` and returns the body of a successful answer.
-    pub(crate) async fn execute_for_body(self, request: Request) -> Result<(RequestTarget, Bytes)> {
-        let target = request.target();
-        let (target, response) = self.execute(request, false, target).await?;
+    pub(crate) async fn fetch_body(self, request: Request) -> Result<(RequestTarget, Bytes)> {
+        let (target, response) = self.execute(request, Mode::Call).await?;
         let status = response.status();
         let body = response.bytes().await.map_err(|e| transport(&target, e))?;
         if status.is_success() {
@@ -253,32 +223,19 @@ impl RestClient {
         }
     }
 
-    /// Sends a watch request and returns the streaming answer once it is a success.
-    pub(crate) async fn execute_watch(
-        self,
-        request: Request,
-    ) -> Result<(RequestTarget, reqwest::Response)> {
-        let target = request.target();
-        let (target, response) = self.execute(request, true, target).await?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok((target, response));
-        }
-        let body = response.bytes().await.map_err(|e| transport(&target, e))?;
-        Err(error_from_answer(target, status, &body))
-    }
-
-    /// The request pipeline: rate limit, credentials, send, retry.
+    /// The request pipeline: render once, then rate limit, credentials, send, retry.
     async fn execute(
         &self,
-        mut request: Request,
-        is_watch: bool,
-        target: RequestTarget,
+        request: Request,
+        mode: Mode,
     ) -> Result<(RequestTarget, reqwest::Response)> {
-        if let Some(error) = request.take_error() {
-            return Err(error);
-        }
-        let url = request.url()?;
+        let default_timeout = match mode {
+            Mode::Call => self.inner.default_timeout,
+            Mode::Watch => None,
+        };
+        let rendered = request.render(default_timeout)?;
+        let url = self.inner.base_url.join(&rendered.path, &rendered.query)?;
+        let (target, parts) = rendered.into_target();
         let span = tracing::debug_span!(
             "request",
             verb = %target.verb,
@@ -289,7 +246,7 @@ impl RestClient {
         );
         let started = Instant::now();
         let result = self
-            .send_with_retries(&mut request, url, is_watch, &target)
+            .send_with_retries(&parts, url, mode, &target)
             .instrument(span.clone())
             .await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
@@ -307,9 +264,9 @@ impl RestClient {
 
     async fn send_with_retries(
         &self,
-        request: &mut Request,
+        request: &Parts,
         url: reqwest::Url,
-        is_watch: bool,
+        mode: Mode,
         target: &RequestTarget,
     ) -> Result<(reqwest::Response, u32)> {
         let inner = &self.inner;
@@ -325,34 +282,34 @@ impl RestClient {
         // Whether a retry after `delay` still fits before the deadline.
         let fits =
             |delay: Duration| deadline.is_none_or(|d| tokio::time::Instant::now() + delay < d);
-        if !request.headers.contains_key(ACCEPT) {
-            request
-                .headers
-                .insert(ACCEPT, HeaderValue::from_static("application/json"));
-        }
         loop {
-            if !is_watch {
+            if mode == Mode::Call {
                 inner.limiter.acquire().await;
             }
-            let mut builder = inner
-                .http
-                .request(request.method.clone(), url.clone())
-                .headers(request.headers.clone());
+            let mut attempt = reqwest::Request::new(request.method.clone(), url.clone());
+            // Usually empty (a body's `Content-Type` at most): `Accept` and
+            // impersonation are the reqwest client's default headers.
+            *attempt.headers_mut() = request.headers.clone();
+            add_impersonation(
+                attempt.headers_mut(),
+                &request.headers,
+                &inner.impersonation,
+            );
             if let Some(auth) = inner.auth.authorization().await? {
-                builder = builder.header(AUTHORIZATION, auth);
+                attempt.headers_mut().insert(AUTHORIZATION, auth);
             }
             if let Some(body) = &request.body {
                 // `Bytes` clones share the buffer: the body can be sent again.
-                builder = builder.body(body.clone());
+                *attempt.body_mut() = Some(body.clone().into());
             }
             if let Some(deadline) = deadline {
                 let now = tokio::time::Instant::now();
                 if now >= deadline {
                     return Err(timed_out());
                 }
-                builder = builder.timeout(deadline - now);
+                *attempt.timeout_mut() = Some(deadline - now);
             }
-            match builder.send().await {
+            match inner.http.execute(attempt).await {
                 Err(error) => {
                     if error.is_timeout() {
                         return Err(timed_out());
@@ -416,6 +373,29 @@ impl RestClient {
             }
         }
     }
+}
+
+/// Appends every impersonation header (each value of a repeated one, as
+/// client-go's `ImpersonatingRoundTripper` adds them) whose name the
+/// request does not set itself.
+fn add_impersonation(headers: &mut HeaderMap, own: &HeaderMap, impersonation: &HeaderMap) {
+    for name in impersonation.keys() {
+        if own.contains_key(name) {
+            continue;
+        }
+        for value in impersonation.get_all(name) {
+            headers.append(name.clone(), value.clone());
+        }
+    }
+}
+
+/// Decodes a successful answer's body as JSON into `T`.
+pub(crate) fn decode<T: DeserializeOwned>(target: &RequestTarget, body: &[u8]) -> Result<T> {
+    serde_json::from_slice(body).map_err(|source| Error::Decode {
+        target: target.clone(),
+        what: std::any::type_name::<T>(),
+        source,
+    })
 }
 
 /// Reads and drops a small answer so its connection can be reused.
@@ -492,12 +472,5 @@ mod tests {
         );
         assert_eq!(warning_text(r#"299 - "deprecated API""#), "deprecated API");
         assert_eq!(warning_text("free text"), "free text");
-    }
-
-    #[test]
-    fn user_agent_names_go_arch() {
-        let ua = default_user_agent();
-        assert!(ua.starts_with("client-core/"));
-        assert!(!ua.contains("x86_64"));
     }
 }

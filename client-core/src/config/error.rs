@@ -99,6 +99,30 @@ pub enum ConfigError {
         source: std::io::Error,
     },
 
+    /// A file the configuration names is a device, FIFO or socket, so it was
+    /// not read (reading `/dev/zero` or a FIFO would never end).
+    #[error("{what} at {} is not a regular file ({kind})", path.display())]
+    NotARegularFile {
+        /// What the file was supposed to hold.
+        what: String,
+        /// The path.
+        path: PathBuf,
+        /// What it is instead (`a character device`, `a FIFO`, …).
+        kind: &'static str,
+    },
+
+    /// A file the configuration names is larger than its limit (see
+    /// [`crate::config::KUBECONFIG_LIMIT`] and friends), so it was not read.
+    #[error("{what} at {} is larger than the limit of {limit} bytes", path.display())]
+    FileTooLarge {
+        /// What the file was supposed to hold.
+        what: String,
+        /// The file.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+
     /// A kubeconfig is not valid YAML, or does not have a kubeconfig's shape.
     #[error("invalid kubeconfig{}{}: {message}", in_file(path), location.map(|l| format!(" at {l}")).unwrap_or_default())]
     Yaml {
@@ -186,6 +210,23 @@ pub enum ConfigError {
         field: &'static str,
         /// Why it is invalid (the URL itself is left out: it may carry credentials).
         reason: String,
+    },
+
+    /// A URL's host is a number that is not a dotted-quad IPv4 address (`12345`, `127.1`,
+    /// `010.0.0.1`). The URL parser would read it as an IPv4 address (`12345` is
+    /// `0.0.48.57`) while kubectl looks it up as a host name, so it is refused.
+    #[error(
+        "{context}: {field} host {host:?} would be read as the IPv4 address {read_as}, but kubectl treats it as a host name; write the address as four decimal numbers, or use a DNS name"
+    )]
+    NumericHost {
+        /// The entry or setting it came from.
+        context: String,
+        /// The field, such as `server`.
+        field: &'static str,
+        /// The host as written.
+        host: String,
+        /// The address the URL parser would have used.
+        read_as: std::net::Ipv4Addr,
     },
 
     /// An exec plugin configuration cannot be used.

@@ -8,6 +8,7 @@ use rustls_pki_types::pem::PemObject;
 
 use super::error::{ConfigError, EntryKind, EntryRef};
 use super::kubeconfig::{ClusterEntry, Kubeconfig, NamedCluster, NamedUser, UserEntry};
+use super::server_url::{check_host, parse_server_url};
 use super::{AuthInfo, BasicAuth, ClientCertificate, Config, ExecConfig, Impersonation};
 use crate::SecretString;
 
@@ -48,7 +49,13 @@ impl Config {
     /// [`ConfigError::UnknownCluster`], [`ConfigError::UnknownUser`] when the
     /// names do not resolve; [`ConfigError::InvalidEntry`],
     /// [`ConfigError::Base64`], [`ConfigError::Pem`], [`ConfigError::Url`],
-    /// [`ConfigError::Exec`], [`ConfigError::ReadFile`] when an entry cannot be used.
+    /// [`ConfigError::NumericHost`], [`ConfigError::Exec`], [`ConfigError::ReadFile`],
+    /// [`ConfigError::NotARegularFile`], [`ConfigError::FileTooLarge`] when an entry
+    /// cannot be used.
+    ///
+    /// A `server` without a scheme gets `https://` when the cluster has a CA or
+    /// `insecure-skip-tls-verify`, or the user a client certificate, and `http://`
+    /// otherwise, as client-go's `DefaultServerURL` does.
     ///
     /// ```
     /// use client_core::{Config, Kubeconfig, KubeconfigOptions};
@@ -118,7 +125,19 @@ impl Config {
             )
         };
 
-        let mut config = cluster_config(cluster)?;
+        // client-go's `defaultServerUrlFor` also counts the user's client certificate
+        // when it picks the scheme of a scheme-less server.
+        let user_has_cert = user.is_some_and(|u| {
+            u.user
+                .client_certificate_data
+                .as_deref()
+                .is_some_and(|d| !d.is_empty())
+                || u.user
+                    .client_certificate
+                    .as_ref()
+                    .is_some_and(|p| !p.as_os_str().is_empty())
+        });
+        let mut config = cluster_config(cluster, user_has_cert)?;
         if let Some(namespace) =
             non_empty(&options.namespace).or(context.context.namespace.as_deref())
         {
@@ -151,7 +170,7 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|v| !v.is_empty())
 }
 
-fn cluster_config(named: &NamedCluster) -> Result<Config, ConfigError> {
+fn cluster_config(named: &NamedCluster, user_has_cert: bool) -> Result<Config, ConfigError> {
     let entry_ref = EntryRef {
         kind: EntryKind::Cluster,
         name: named.name.clone(),
@@ -166,9 +185,6 @@ fn cluster_config(named: &NamedCluster) -> Result<Config, ConfigError> {
             entry: entry_ref.clone(),
             problem: "no server".into(),
         })?;
-    let cluster_url = parse_server_url(server, &entry_ref)?;
-    let mut config = Config::new(cluster_url);
-
     let has_ca = cluster
         .certificate_authority_data
         .as_deref()
@@ -177,6 +193,9 @@ fn cluster_config(named: &NamedCluster) -> Result<Config, ConfigError> {
             .certificate_authority
             .as_ref()
             .is_some_and(|p| !p.as_os_str().is_empty());
+    let default_tls = has_ca || cluster.insecure_skip_tls_verify || user_has_cert;
+    let cluster_url = parse_server_url(server, default_tls, &entry_ref.to_string())?;
+    let mut config = Config::new(cluster_url);
     if cluster.insecure_skip_tls_verify && has_ca {
         return Err(ConfigError::InvalidEntry {
             entry: entry_ref,
@@ -197,35 +216,15 @@ fn cluster_config(named: &NamedCluster) -> Result<Config, ConfigError> {
     }
     config.tls.tls_server_name = cluster.tls_server_name.clone().filter(|n| !n.is_empty());
     if let Some(proxy) = cluster.proxy_url.as_deref().filter(|p| !p.is_empty()) {
-        config.proxy_url = Some(reqwest::Url::parse(proxy).map_err(|e| ConfigError::Url {
+        let proxy_url = reqwest::Url::parse(proxy).map_err(|e| ConfigError::Url {
             context: entry_ref.to_string(),
             field: "proxy-url",
             reason: e.to_string(),
-        })?);
+        })?;
+        check_host(proxy, &proxy_url, &entry_ref.to_string(), "proxy-url")?;
+        config.proxy_url = Some(proxy_url);
     }
     Ok(config)
-}
-
-/// Parses a `server`, accepting `host:port` without a scheme as `https://host:port`, as kubectl does.
-fn parse_server_url(server: &str, entry: &EntryRef) -> Result<reqwest::Url, ConfigError> {
-    let url_error = |reason: String| ConfigError::Url {
-        context: entry.to_string(),
-        field: "server",
-        reason,
-    };
-    let url = if server.contains("://") {
-        reqwest::Url::parse(server).map_err(|e| url_error(e.to_string()))?
-    } else {
-        reqwest::Url::parse(&format!("https://{server}")).map_err(|e| url_error(e.to_string()))?
-    };
-    match url.scheme() {
-        "https" | "http" => {}
-        other => return Err(url_error(format!("unsupported scheme {other:?}"))),
-    }
-    if url.host().is_none() {
-        return Err(url_error("no host".into()));
-    }
-    Ok(url)
 }
 
 /// Reads a PEM value from its `*-data` field (base64, wins) or its file field.
@@ -240,7 +239,12 @@ fn pem_field(
         return decode_base64(data, entry, data_field).map(Some);
     }
     match file.filter(|f| !f.as_os_str().is_empty()) {
-        Some(path) => read_file(path, format!("{file_field} of {entry}")).map(Some),
+        Some(path) => super::read_config_file(
+            path,
+            format!("{file_field} of {entry}"),
+            super::PEM_FILE_LIMIT,
+        )
+        .map(Some),
         None => Ok(None),
     }
 }
@@ -257,14 +261,6 @@ fn decode_base64(
             entry: entry.clone(),
             field,
         })
-}
-
-fn read_file(path: &Path, what: String) -> Result<Vec<u8>, ConfigError> {
-    std::fs::read(path).map_err(|source| ConfigError::ReadFile {
-        what,
-        path: path.to_path_buf(),
-        source,
-    })
 }
 
 /// Parses every certificate of a PEM bundle; at least one is required.
@@ -481,25 +477,6 @@ mod tests {
             name: "c".into(),
             origin: None,
         }
-    }
-
-    #[test]
-    fn server_without_scheme_defaults_to_https() {
-        let url = parse_server_url("10.1.2.3:6443", &entry()).unwrap();
-        assert_eq!(url.as_str(), "https://10.1.2.3:6443/");
-    }
-
-    #[test]
-    fn server_with_other_scheme_is_rejected_without_echoing_it() {
-        let err = parse_server_url("ftp://user:pw@host", &entry()).unwrap_err();
-        assert!(matches!(
-            err,
-            ConfigError::Url {
-                field: "server",
-                ..
-            }
-        ));
-        assert!(!err.to_string().contains("pw@"));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::error::ConfigError;
 use super::from_kubeconfig::parse_certificates;
-use super::{Config, Kubeconfig, KubeconfigOptions};
+use super::{BoundedReadError, Config, Kubeconfig, KubeconfigOptions, TOKEN_FILE_LIMIT};
 
 /// Where Kubernetes mounts a pod's service-account credentials.
 pub const SERVICE_ACCOUNT_DIR: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -57,7 +57,8 @@ impl InCluster {
     /// The API server URL: `https://host:port`, with an IPv6 host in brackets.
     ///
     /// # Errors
-    /// [`ConfigError::Url`] when host and port do not form a URL.
+    /// [`ConfigError::Url`] when host and port do not form a URL, [`ConfigError::NumericHost`]
+    /// when the host is a number that is not a dotted-quad address.
     pub fn server_url(&self) -> Result<reqwest::Url, ConfigError> {
         let host = self
             .service_host
@@ -68,13 +69,19 @@ impl InCluster {
         } else {
             host.to_owned()
         };
-        reqwest::Url::parse(&format!("https://{host}:{}", self.service_port)).map_err(|e| {
-            ConfigError::Url {
-                context: "in-cluster environment".into(),
-                field: "KUBERNETES_SERVICE_HOST/PORT",
-                reason: e.to_string(),
-            }
-        })
+        let text = format!("https://{host}:{}", self.service_port);
+        let url = reqwest::Url::parse(&text).map_err(|e| ConfigError::Url {
+            context: "in-cluster environment".into(),
+            field: "KUBERNETES_SERVICE_HOST/PORT",
+            reason: e.to_string(),
+        })?;
+        super::server_url::check_host(
+            &text,
+            &url,
+            "in-cluster environment",
+            "KUBERNETES_SERVICE_HOST",
+        )?;
+        Ok(url)
     }
 
     /// Builds the config: the service URL, the service-account token file (re-read every
@@ -97,18 +104,22 @@ impl InCluster {
         config.auth.token_file = Some(token_file);
 
         let ca_file = self.service_account_dir.join("ca.crt");
-        match std::fs::read(&ca_file) {
+        match super::credential_file::read_bounded(&ca_file, super::PEM_FILE_LIMIT) {
             Ok(pem) => {
                 let source_name = format!("service-account CA {}", ca_file.display());
                 config.tls.root_certs = Some(parse_certificates(&pem, &source_name)?);
             }
-            Err(error) => {
+            Err(BoundedReadError::Io(error)) => {
                 tracing::warn!(path = %ca_file.display(), %error, "no service-account CA; trusting the system roots");
             }
+            Err(other) => return Err(other.into_config_error("service-account CA", &ca_file)),
         }
 
         let namespace_file = self.service_account_dir.join("namespace");
-        if let Ok(namespace) = std::fs::read_to_string(&namespace_file) {
+        let namespace = super::credential_file::read_bounded(&namespace_file, TOKEN_FILE_LIMIT)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        if let Some(namespace) = namespace {
             let namespace = namespace.trim();
             if !namespace.is_empty() {
                 config.default_namespace = namespace.to_owned();

@@ -80,7 +80,9 @@ pub struct NamedCluster {
 }
 
 /// Where a cluster is and how to trust it.
-#[derive(Clone, Debug, Default, Deserialize)]
+///
+/// `Debug` hides credentials written into `server` or `proxy-url` (`https://user:password@host`).
+#[derive(Clone, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub struct ClusterEntry {
@@ -102,6 +104,28 @@ pub struct ClusterEntry {
     /// An HTTP(S) proxy URL.
     #[serde(default)]
     pub proxy_url: Option<String>,
+}
+
+impl std::fmt::Debug for ClusterEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterEntry")
+            .field(
+                "server",
+                &self.server.as_deref().map(super::redact_userinfo),
+            )
+            .field("certificate_authority", &self.certificate_authority)
+            .field(
+                "certificate_authority_data",
+                &self.certificate_authority_data,
+            )
+            .field("insecure_skip_tls_verify", &self.insecure_skip_tls_verify)
+            .field("tls_server_name", &self.tls_server_name)
+            .field(
+                "proxy_url",
+                &self.proxy_url.as_deref().map(super::redact_userinfo),
+            )
+            .finish()
+    }
 }
 
 /// A `users[]` entry (client-go's `NamedAuthInfo`).
@@ -265,6 +289,8 @@ impl Kubeconfig {
     ///
     /// # Errors
     /// [`ConfigError::ReadFile`] when the file cannot be read,
+    /// [`ConfigError::NotARegularFile`] for a device, FIFO or directory,
+    /// [`ConfigError::FileTooLarge`] beyond [`super::KUBECONFIG_LIMIT`],
     /// [`ConfigError::Yaml`] when it is not a kubeconfig.
     ///
     /// ```no_run
@@ -273,11 +299,7 @@ impl Kubeconfig {
     /// ```
     pub fn read_from(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|source| ConfigError::ReadFile {
-            what: "kubeconfig".into(),
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = super::read_config_file(path, "kubeconfig", super::KUBECONFIG_LIMIT)?;
         let text = String::from_utf8(bytes).map_err(|e| ConfigError::Yaml {
             path: Some(path.to_path_buf()),
             location: None,

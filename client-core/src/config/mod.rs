@@ -12,20 +12,31 @@ use rustls_pki_types::CertificateDer;
 
 use crate::SecretString;
 
+mod credential_file;
 pub mod error;
 mod from_kubeconfig;
 mod incluster;
 pub mod kubeconfig;
+mod server_url;
 
+pub(crate) use credential_file::{BoundedReadError, read_bounded_async, read_config_file};
+pub use credential_file::{KUBECONFIG_LIMIT, PEM_FILE_LIMIT, TOKEN_FILE_LIMIT};
 pub use error::ConfigError;
 pub use from_kubeconfig::KubeconfigOptions;
 pub use incluster::{InCluster, SERVICE_ACCOUNT_DIR};
 pub use kubeconfig::Kubeconfig;
+pub(crate) use server_url::{redact_userinfo, without_userinfo};
 
 /// Everything a [`crate::RestClient`] needs to reach and authenticate to an API server.
 ///
-/// `Debug` never prints a secret.
-#[derive(Clone, Debug)]
+/// `Debug` never prints a secret, including credentials written into `cluster_url` or
+/// `proxy_url` (`https://user:password@host`).
+///
+/// A `cluster_url` with credentials (`https://user:password@host`) authenticates with
+/// them as HTTP basic authentication, in place of every credential of [`AuthInfo`], as
+/// client-go does (Go's HTTP client sets them before client-go's authentication layers,
+/// which then leave an existing `Authorization` header alone).
+#[derive(Clone)]
 pub struct Config {
     /// The API server's URL; it may carry a path prefix (`https://host/prefix`).
     pub cluster_url: reqwest::Url,
@@ -130,6 +141,29 @@ pub struct Impersonation {
     pub groups: Vec<String>,
     /// `Impersonate-Extra-{key}`, one header per value.
     pub extra: BTreeMap<String, Vec<String>>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("cluster_url", &redact_userinfo(self.cluster_url.as_str()))
+            .field("default_namespace", &self.default_namespace)
+            .field("tls", &self.tls)
+            .field("auth", &self.auth)
+            .field("impersonate", &self.impersonate)
+            .field(
+                "proxy_url",
+                &self.proxy_url.as_ref().map(|u| redact_userinfo(u.as_str())),
+            )
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("qps", &self.qps)
+            .field("burst", &self.burst)
+            .field("max_retries", &self.max_retries)
+            .field("token_reload_period", &self.token_reload_period)
+            .finish()
+    }
 }
 
 impl Config {

@@ -1,14 +1,15 @@
 //! Building a resource's `CustomResourceDefinition` from the derive's static
 //! data, and printing it as a manifest `kubectl apply -f -` accepts.
 
-use crate::api::crd::{
+use crate::api::CustomResourceDefinition;
+use crate::api::{
     CustomResourceColumnDefinition, CustomResourceDefinitionNames, CustomResourceDefinitionSpec,
     CustomResourceDefinitionVersion, CustomResourceSubresourceScale,
     CustomResourceSubresourceStatus, CustomResourceSubresources, CustomResourceValidation,
     ResourceScope,
 };
-use crate::api::{CustomResourceDefinition, ObjectMeta, WithTypeMeta};
 use crate::resource::{Resource, Scope};
+use crate::{ObjectMeta, WithTypeMeta};
 
 use super::StructuralError;
 
@@ -40,7 +41,7 @@ pub enum CrdError {
 /// the derive).
 ///
 /// ```
-/// # use client_core::{CustomResourceDefinition, ObjectMeta};
+/// # use client_core::{api::CustomResourceDefinition, ObjectMeta};
 /// let crd = CustomResourceDefinition { metadata: ObjectMeta::named("a.b.c"), ..Default::default() };
 /// let json = client_core::schema::crd_json(&crd).unwrap();
 /// let value: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -59,7 +60,7 @@ pub fn crd_json(crd: &CustomResourceDefinition) -> Result<String, CrdError> {
 /// the derive).
 ///
 /// ```
-/// # use client_core::{CustomResourceDefinition, ObjectMeta};
+/// # use client_core::{api::CustomResourceDefinition, ObjectMeta};
 /// let crd = CustomResourceDefinition { metadata: ObjectMeta::named("a.b.c"), ..Default::default() };
 /// let yaml = client_core::schema::crd_yaml(&crd).unwrap();
 /// assert!(yaml.starts_with("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"));

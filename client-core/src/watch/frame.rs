@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use bytes::{Buf, Bytes, BytesMut};
 use serde::de::DeserializeOwned;
 
-use crate::api::WatchEvent;
+use crate::WatchEvent;
 
 /// The default largest frame (one event line) a [`FrameDecoder`] accepts: 16 MiB.
 pub const DEFAULT_MAX_FRAME_LEN: usize = 16 * 1024 * 1024;
@@ -52,18 +52,6 @@ pub enum FrameError {
 /// before the newline, are skipped. A line longer than the maximum frame
 /// length gives [`FrameError::TooLarge`] once; its remaining bytes are
 /// dropped as they arrive, so memory stays bounded.
-///
-/// ```
-/// use client_core::watch::FrameDecoder;
-///
-/// let mut dec = FrameDecoder::new();
-/// dec.push(b"{\"a\":1}\r\n\n{\"b\"");
-/// assert_eq!(dec.next_frame().unwrap().as_deref(), Some(&b"{\"a\":1}"[..]));
-/// assert_eq!(dec.next_frame().unwrap(), None);
-/// dec.push(b":2}\n");
-/// assert_eq!(dec.next_frame().unwrap().as_deref(), Some(&b"{\"b\":2}"[..]));
-/// assert!(dec.finish().is_ok());
-/// ```
 #[derive(Debug)]
 pub struct FrameDecoder {
     buf: BytesMut,
@@ -97,11 +85,13 @@ impl FrameDecoder {
     }
 
     /// The frame limit in bytes.
+    #[cfg(any(test, feature = "bench-internals"))]
     pub fn max_frame_len(&self) -> usize {
         self.max_frame_len
     }
 
     /// The number of buffered bytes not yet returned as frames.
+    #[cfg(any(test, feature = "bench-internals"))]
     pub fn buffered_len(&self) -> usize {
         self.buf.len()
     }
@@ -232,19 +222,6 @@ fn trim_ascii_whitespace(line: Bytes) -> Option<Bytes> {
 /// [`FrameError::Malformed`] if the frame is not JSON, has an unknown `type`,
 /// or its object does not decode as `K`. The error quotes no string values
 /// from the frame.
-///
-/// ```
-/// use client_core::WatchEvent;
-/// use client_core::watch::{FrameError, decode_event};
-///
-/// let ev = decode_event::<serde_json::Value>(br#"{"type":"DELETED","object":{}}"#).unwrap();
-/// assert!(matches!(ev, WatchEvent::Deleted(_)));
-///
-/// let err = decode_event::<serde_json::Value>(br#"{"type":"ADDED","object":{"password":"hunter2""#)
-///     .unwrap_err();
-/// assert!(matches!(err, FrameError::Malformed { .. }));
-/// assert!(!err.to_string().contains("hunter2"));
-/// ```
 pub fn decode_event<K: DeserializeOwned>(frame: &[u8]) -> Result<WatchEvent<K>, FrameError> {
     serde_json::from_slice(frame).map_err(|e| malformed(frame, &e))
 }

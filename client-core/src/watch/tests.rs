@@ -8,8 +8,8 @@ use proptest::prelude::*;
 use super::{
     DEFAULT_MAX_FRAME_LEN, EventStream, FrameDecoder, FrameError, WatchError, decode_event,
 };
-use crate::api::tests::fixtures::Widget;
-use crate::api::{Status, WatchEvent};
+use crate::test_fixtures::Widget;
+use crate::{Status, WatchEvent};
 
 /// A watch body as the API server writes it, with a blank line and a CRLF thrown in.
 const STREAM: &str = concat!(
@@ -516,4 +516,55 @@ fn dynamic_objects_decode_from_watch_frames_in_either_key_order() {
         assert_eq!(obj.metadata.resource_version.as_deref(), Some("4"));
         assert_eq!(obj.data["data"]["k"], "v");
     }
+}
+
+/// Once the `FrameDecoder` doc example: frames come out across pushes, blank
+/// lines and a `\r` are skipped.
+#[test]
+fn frames_come_out_across_pushes() {
+    let mut dec = FrameDecoder::new();
+    dec.push(b"{\"a\":1}\r\n\n{\"b\"");
+    assert_eq!(
+        dec.next_frame().unwrap().as_deref(),
+        Some(&b"{\"a\":1}"[..])
+    );
+    assert_eq!(dec.next_frame().unwrap(), None);
+    dec.push(b":2}\n");
+    assert_eq!(
+        dec.next_frame().unwrap().as_deref(),
+        Some(&b"{\"b\":2}"[..])
+    );
+    assert!(dec.finish().is_ok());
+}
+
+/// Once the `decode_event` doc example: a malformed frame's error quotes no value.
+#[test]
+fn decode_event_redacts_its_errors() {
+    let ev = decode_event::<serde_json::Value>(br#"{"type":"DELETED","object":{}}"#).unwrap();
+    assert!(matches!(ev, WatchEvent::Deleted(_)));
+
+    let err =
+        decode_event::<serde_json::Value>(br#"{"type":"ADDED","object":{"password":"hunter2""#)
+            .unwrap_err();
+    assert!(matches!(err, FrameError::Malformed { .. }));
+    assert!(!err.to_string().contains("hunter2"));
+}
+
+/// Once the `EventStream` doc example: an event split across chunks decodes.
+#[tokio::test]
+async fn event_stream_joins_an_event_split_across_chunks() {
+    let chunks = vec![
+        Ok::<_, std::io::Error>(
+            &b"{\"type\":\"ADDED\",\"object\":{\"a\":1}}\n{\"type\":\"BOOK"[..],
+        ),
+        Ok(&b"MARK\",\"object\":{\"metadata\":{\"resourceVersion\":\"9\"}}}\n"[..]),
+    ];
+    let events: Vec<_> = EventStream::<_, serde_json::Value>::new(stream::iter(chunks))
+        .collect()
+        .await;
+    assert!(matches!(events[0], Ok(WatchEvent::Added(_))));
+    assert!(
+        matches!(&events[1], Ok(WatchEvent::Bookmark(b)) if b.metadata.resource_version == "9")
+    );
+    assert_eq!(events.len(), 2);
 }

@@ -4,7 +4,6 @@ use std::collections::VecDeque;
 use std::pin::Pin;
 
 use futures_util::StreamExt;
-use http::Method;
 use tokio::time::{Instant, Sleep};
 
 use super::backoff::Backoff;
@@ -12,12 +11,12 @@ use super::config::{InitialList, WatcherConfig};
 use super::error::{self, WatcherError};
 use super::event::Event;
 use super::known::{Known, Rv};
-use crate::api::{List, ListOptions, ResourceVersionMatch, WatchEvent};
 use crate::error::Error;
-use crate::paging::Pages;
+use crate::pages::Pages;
 use crate::resource::Resource;
 use crate::typed::ResourceTarget;
 use crate::watch::{FrameError, WatchStream};
+use crate::{List, ListOptions, ResourceVersionMatch, WatchEvent};
 
 type Item<K> = Result<Event<K>, WatcherError>;
 
@@ -175,9 +174,9 @@ impl<K: Resource> Driver<K> {
         }
         // The config's default timeout does not apply to watches: the stream
         // lives as long as the server keeps it open.
-        let request = self.target.collection(Method::GET).options(&opts);
+        let opened = self.target.watch::<K>(&opts);
         let idle = self.config.idle_timeout;
-        let opened = tokio::time::timeout(idle, request.watch::<K>()).await;
+        let opened = tokio::time::timeout(idle, opened).await;
         match opened {
             Err(_) => self.fail(
                 WatcherError::IdleTimeout {
@@ -404,7 +403,7 @@ impl<K: Resource> Driver<K> {
                     if bookmark
                         .metadata
                         .annotations
-                        .get(crate::api::INITIAL_EVENTS_END_ANNOTATION)
+                        .get(crate::INITIAL_EVENTS_END_ANNOTATION)
                         .is_some_and(|v| v == "true")
                     {
                         watch.initial = false;

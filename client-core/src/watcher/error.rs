@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::api::Status;
+use crate::Status;
 use crate::error::Error;
 
 /// An error a [`Watcher`](super::Watcher) reports.

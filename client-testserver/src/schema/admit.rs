@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// The `fieldValidation` query parameter.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum FieldValidation {
+pub(crate) enum FieldValidation {
     /// Drop unknown fields silently.
     Ignore,
     /// Drop unknown fields and warn (the default).
@@ -26,7 +26,7 @@ impl FieldValidation {
     /// Any other value: kube-apiserver's 422, e.g. `CreateOptions.meta.k8s.io
     /// "" is invalid: fieldValidation: Unsupported value: "x": supported
     /// values: "", "Ignore", "Strict", "Warn"`.
-    pub fn parse(v: Option<&str>, options_kind: &str) -> Result<FieldValidation, ApiError> {
+    pub(crate) fn parse(v: Option<&str>, options_kind: &str) -> Result<FieldValidation, ApiError> {
         match v {
             None | Some("") | Some("Warn") => Ok(FieldValidation::Warn),
             Some("Ignore") => Ok(FieldValidation::Ignore),
@@ -53,7 +53,7 @@ impl FieldValidation {
 
 /// What [`admit`] hands back on success.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Admitted {
+pub(crate) struct Admitted {
     /// Warning texts to send as `Warning: 299 - "<text>"` headers (see
     /// [`warning_header_value`]); empty unless `Warn` pruned something.
     pub warnings: Vec<String>,
@@ -67,18 +67,7 @@ pub struct Admitted {
 /// # Errors
 /// 400 `strict decoding error: ...` under `Strict` when unknown fields were
 /// sent; 422 `Invalid` with one cause per field error otherwise.
-///
-/// ```
-/// use client_testserver::schema::{Schema, FieldValidation, admit};
-/// use serde_json::json;
-/// let s = Schema::parse(&json!({"type": "object", "properties": {"spec": {"type": "object",
-///     "properties": {"n": {"type": "integer", "default": 1}}}}})).unwrap();
-/// let mut obj = json!({"metadata": {"name": "a"}, "spec": {"x": 1}});
-/// let ok = admit(&s, &mut obj, FieldValidation::Warn, "g", "K").unwrap();
-/// assert_eq!(ok.warnings, vec!["unknown field \"spec.x\""]);
-/// assert_eq!(obj["spec"], json!({"n": 1}));
-/// ```
-pub fn admit(
+pub(crate) fn admit(
     schema: &Schema,
     obj: &mut Value,
     mode: FieldValidation,
@@ -109,7 +98,7 @@ pub fn admit(
 
 /// The value of a `Warning` header for `text`: `299 - "<text>"` with `"`
 /// and `\` escaped.
-pub fn warning_header_value(text: &str) -> String {
+pub(crate) fn warning_header_value(text: &str) -> String {
     let escaped = text.replace('\\', "\\\\").replace('"', "\\\"");
     format!("299 - \"{escaped}\"")
 }
@@ -120,7 +109,10 @@ pub fn warning_header_value(text: &str) -> String {
 ///
 /// # Errors
 /// [`SchemaError`] when the schema does not parse.
-pub fn crd_version_schema(crd: &Value, version: &str) -> Result<Option<Schema>, SchemaError> {
+pub(crate) fn crd_version_schema(
+    crd: &Value,
+    version: &str,
+) -> Result<Option<Schema>, SchemaError> {
     let Some(versions) = crd.pointer("/spec/versions").and_then(Value::as_array) else {
         return Ok(None);
     };
@@ -328,5 +320,25 @@ mod robustness {
             }
         }
         assert!(accepted > 0);
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn admit_example() {
+        use crate::schema::{FieldValidation, Schema, admit};
+        use serde_json::json;
+        let s = Schema::parse(
+            &json!({"type": "object", "properties": {"spec": {"type": "object",
+            "properties": {"n": {"type": "integer", "default": 1}}}}}),
+        )
+        .unwrap();
+        let mut obj = json!({"metadata": {"name": "a"}, "spec": {"x": 1}});
+        let ok = admit(&s, &mut obj, FieldValidation::Warn, "g", "K").unwrap();
+        assert_eq!(ok.warnings, vec!["unknown field \"spec.x\""]);
+        assert_eq!(obj["spec"], json!({"n": 1}));
     }
 }

@@ -10,10 +10,7 @@
 //! `self`, `oldSelf` and its own macro variables), cost limits, and
 //! `optionalOldSelf`.
 //!
-//! ```
-//! use client_testserver::schema::{Schema, cel};
-//! use serde_json::json;
-//!
+//! ```text
 //! let schema = Schema::parse(&json!({"type": "object", "properties": {"spec": {
 //!     "type": "object",
 //!     "properties": {"replicas": {"type": "integer", "x-kubernetes-validations": [
@@ -33,8 +30,8 @@ use kube_cel::KubeCelExt;
 use kube_cel::cel::{Context, Program, Value as CelValue, objects::Key};
 use serde_json::Value;
 
-use super::errors::go_quote;
-use super::{AdditionalProperties, FieldError, FieldErrorKind, Schema, index, join};
+use super::errors::{FieldErrorKind, go_quote};
+use super::{AdditionalProperties, FieldError, Schema, index, join};
 
 /// Macros that bind a variable of their own (`self.all(x, x > 0)`).
 const MACROS: &[&str] = &["all", "exists", "exists_one", "map", "filter"];

@@ -16,17 +16,7 @@ use serde_json::Value;
 ///   `items` / `additionalProperties` schema; a `null` item of a non-nullable
 ///   items schema with a default becomes the default.
 /// - The root's `metadata` is left alone.
-///
-/// ```
-/// use client_testserver::schema::{Schema, apply_defaults};
-/// use serde_json::json;
-/// let s = Schema::parse(&json!({"type": "object", "properties": {"spec": {"type": "object",
-///     "default": {}, "properties": {"replicas": {"type": "integer", "default": 1}}}}})).unwrap();
-/// let mut obj = json!({});
-/// apply_defaults(&s, &mut obj);
-/// assert_eq!(obj, json!({"spec": {"replicas": 1}}));
-/// ```
-pub fn apply_defaults(schema: &Schema, obj: &mut Value) {
+pub(crate) fn apply_defaults(schema: &Schema, obj: &mut Value) {
     node(schema, obj, true);
 }
 
@@ -200,5 +190,24 @@ mod tests {
                 "spec.replicas: Invalid value: 11: spec.replicas in body should be less than or equal to 10"
             ]
         );
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn apply_defaults_example() {
+        use crate::schema::{Schema, apply_defaults};
+        use serde_json::json;
+        let s = Schema::parse(
+            &json!({"type": "object", "properties": {"spec": {"type": "object",
+            "default": {}, "properties": {"replicas": {"type": "integer", "default": 1}}}}}),
+        )
+        .unwrap();
+        let mut obj = json!({});
+        apply_defaults(&s, &mut obj);
+        assert_eq!(obj, json!({"spec": {"replicas": 1}}));
     }
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 /// The type of a field error; each maps to a `StatusCause` reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldErrorKind {
+pub(crate) enum FieldErrorKind {
     /// `Required value` (`FieldValueRequired`).
     Required,
     /// `Invalid value` (`FieldValueInvalid`).
@@ -28,7 +28,7 @@ pub enum FieldErrorKind {
 
 impl FieldErrorKind {
     /// The `StatusCause` reason.
-    pub fn reason(self) -> &'static str {
+    pub(crate) fn reason(self) -> &'static str {
         match self {
             FieldErrorKind::Required => "FieldValueRequired",
             FieldErrorKind::Invalid => "FieldValueInvalid",
@@ -42,7 +42,7 @@ impl FieldErrorKind {
     }
 
     /// The words the message starts with.
-    pub fn words(self) -> &'static str {
+    pub(crate) fn words(self) -> &'static str {
         match self {
             FieldErrorKind::Required => "Required value",
             FieldErrorKind::Invalid | FieldErrorKind::TypeInvalid => "Invalid value",
@@ -56,14 +56,8 @@ impl FieldErrorKind {
 }
 
 /// One field error.
-///
-/// ```
-/// use client_testserver::schema::FieldError;
-/// let e = FieldError::required("spec.cronSpec");
-/// assert_eq!(e.message(), "spec.cronSpec: Required value");
-/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
+pub(crate) struct FieldError {
     /// The field, as `field.Path` prints it (`spec.items[2].name`).
     pub path: String,
     /// The error type.
@@ -77,7 +71,7 @@ pub struct FieldError {
 
 impl FieldError {
     /// `Required value`.
-    pub fn required(path: impl Into<String>) -> FieldError {
+    pub(crate) fn required(path: impl Into<String>) -> FieldError {
         FieldError {
             path: path.into(),
             kind: FieldErrorKind::Required,
@@ -87,7 +81,10 @@ impl FieldError {
     }
 
     /// `Required value: <detail>`.
-    pub fn required_because(path: impl Into<String>, detail: impl Into<String>) -> FieldError {
+    pub(crate) fn required_because(
+        path: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> FieldError {
         FieldError {
             detail: detail.into(),
             ..FieldError::required(path)
@@ -95,7 +92,7 @@ impl FieldError {
     }
 
     /// `Forbidden: <detail>`.
-    pub fn forbidden(path: impl Into<String>, detail: impl Into<String>) -> FieldError {
+    pub(crate) fn forbidden(path: impl Into<String>, detail: impl Into<String>) -> FieldError {
         FieldError {
             path: path.into(),
             kind: FieldErrorKind::Forbidden,
@@ -105,7 +102,7 @@ impl FieldError {
     }
 
     /// `Invalid value: <value>: <detail>`.
-    pub fn invalid(
+    pub(crate) fn invalid(
         path: impl Into<String>,
         value: &Value,
         detail: impl Into<String>,
@@ -119,7 +116,7 @@ impl FieldError {
     }
 
     /// `Invalid value: <value>: <detail>` with reason `FieldValueTypeInvalid`.
-    pub fn type_invalid(
+    pub(crate) fn type_invalid(
         path: impl Into<String>,
         value: &Value,
         detail: impl Into<String>,
@@ -133,7 +130,7 @@ impl FieldError {
     }
 
     /// `Unsupported value: <value>: supported values: "a", "b"`.
-    pub fn not_supported(
+    pub(crate) fn not_supported(
         path: impl Into<String>,
         value: &Value,
         supported: &[String],
@@ -155,7 +152,7 @@ impl FieldError {
     /// `Too long: may not be more than N bytes` (`value is too long` when
     /// the limit is unknown). CRD `maxLength` counts characters, yet the
     /// wording says bytes, as kube-apiserver's does.
-    pub fn too_long(path: impl Into<String>, max: Option<u64>) -> FieldError {
+    pub(crate) fn too_long(path: impl Into<String>, max: Option<u64>) -> FieldError {
         let detail = match max {
             Some(1) => "may not be more than 1 byte".to_string(),
             Some(n) => format!("may not be more than {n} bytes"),
@@ -171,7 +168,7 @@ impl FieldError {
 
     /// `Too many: <actual>: must have at most N items` (`has too many items`
     /// when the limit is unknown).
-    pub fn too_many(path: impl Into<String>, actual: u64, max: Option<u64>) -> FieldError {
+    pub(crate) fn too_many(path: impl Into<String>, actual: u64, max: Option<u64>) -> FieldError {
         let detail = match max {
             Some(1) => "must have at most 1 item".to_string(),
             Some(n) => format!("must have at most {n} items"),
@@ -186,7 +183,7 @@ impl FieldError {
     }
 
     /// `Duplicate value: <value>`.
-    pub fn duplicate(path: impl Into<String>, value: &Value) -> FieldError {
+    pub(crate) fn duplicate(path: impl Into<String>, value: &Value) -> FieldError {
         FieldError {
             path: path.into(),
             kind: FieldErrorKind::Duplicate,
@@ -197,7 +194,7 @@ impl FieldError {
 
     /// The message without the field (`Invalid value: 11: ...`): the
     /// `StatusCause` message.
-    pub fn body(&self) -> String {
+    pub(crate) fn body(&self) -> String {
         let mut s = self.kind.words().to_string();
         if let Some(v) = &self.value {
             s.push_str(": ");
@@ -211,14 +208,14 @@ impl FieldError {
     }
 
     /// `field: body`, as it appears in the Status message.
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         format!("{}: {}", self.path, self.body())
     }
 }
 
 /// Renders a JSON value as `field.Error` prints a bad value: strings quoted
 /// like Go's `%q`, numbers and booleans bare, anything else as compact JSON.
-pub fn render_value(v: &Value) -> String {
+pub(crate) fn render_value(v: &Value) -> String {
     match v {
         Value::String(s) => go_quote(s),
         Value::Number(n) => render_number(n),
@@ -260,7 +257,7 @@ pub(crate) fn go_float(x: f64) -> String {
 }
 
 /// Quotes a string like Go's `strconv.Quote` (`%q`).
-pub fn go_quote(s: &str) -> String {
+pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -290,13 +287,12 @@ pub fn go_quote(s: &str) -> String {
 /// several in brackets joined by `, `, duplicates dropped), `details` with
 /// `name`, `group`, `kind` and one cause per error (`reason`, `message`
 /// without the field, `field`).
-///
-/// ```
-/// use client_testserver::schema::{FieldError, invalid_error};
-/// let e = invalid_error("stable.example.com", "CronTab", "c", &[FieldError::required("spec.cronSpec")]);
-/// assert_eq!(e.message, "CronTab.stable.example.com \"c\" is invalid: spec.cronSpec: Required value");
-/// ```
-pub fn invalid_error(group: &str, kind: &str, name: &str, errors: &[FieldError]) -> ApiError {
+pub(crate) fn invalid_error(
+    group: &str,
+    kind: &str,
+    name: &str,
+    errors: &[FieldError],
+) -> ApiError {
     let qualified = if group.is_empty() {
         kind.to_string()
     } else {
@@ -422,6 +418,33 @@ mod tests {
         assert_eq!(
             one.message,
             "K.g \"n\" is invalid: spec.cronSpec: Required value"
+        );
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn field_error_example() {
+        use crate::schema::FieldError;
+        let e = FieldError::required("spec.cronSpec");
+        assert_eq!(e.message(), "spec.cronSpec: Required value");
+    }
+
+    #[test]
+    fn invalid_error_example() {
+        use crate::schema::{FieldError, invalid_error};
+        let e = invalid_error(
+            "stable.example.com",
+            "CronTab",
+            "c",
+            &[FieldError::required("spec.cronSpec")],
+        );
+        assert_eq!(
+            e.message,
+            "CronTab.stable.example.com \"c\" is invalid: spec.cronSpec: Required value"
         );
     }
 }

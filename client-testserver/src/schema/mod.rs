@@ -5,37 +5,23 @@
 //!
 //! Pure functions over `serde_json::Value`; the server calls them in the
 //! order kube-apiserver does: prune, default, validate.
-//!
-//! ```
-//! use client_testserver::schema::{Schema, apply_defaults, prune, validate};
-//! use serde_json::json;
-//!
-//! let schema = Schema::parse(&json!({
-//!     "type": "object",
-//!     "properties": {"spec": {"type": "object", "properties": {
-//!         "replicas": {"type": "integer", "maximum": 10, "default": 1}}}}
-//! })).unwrap();
-//! let mut obj = json!({"apiVersion": "v1", "kind": "K", "spec": {"foo": 1}});
-//! assert_eq!(prune(&schema, &mut obj), vec!["spec.foo".to_string()]);
-//! apply_defaults(&schema, &mut obj);
-//! assert_eq!(obj["spec"]["replicas"], 1);
-//! assert!(validate(&schema, &obj).is_empty());
-//! ```
 
 mod admit;
-pub mod cel;
+pub(crate) mod cel;
 mod defaults;
 mod errors;
 mod prune;
-pub mod regex;
-pub mod structural;
+pub(crate) mod regex;
+pub(crate) mod structural;
 mod validate;
 
-pub use admit::{Admitted, FieldValidation, admit, crd_version_schema, warning_header_value};
-pub use defaults::apply_defaults;
-pub use errors::{FieldError, FieldErrorKind, go_quote, invalid_error, render_value};
-pub use prune::{prune, strict_error, unknown_field_warnings};
-pub use validate::validate;
+pub(crate) use admit::{FieldValidation, admit, crd_version_schema, warning_header_value};
+pub(crate) use defaults::apply_defaults;
+#[cfg(test)]
+pub(crate) use errors::FieldErrorKind;
+pub(crate) use errors::{FieldError, go_quote, invalid_error};
+pub(crate) use prune::{prune, strict_error, unknown_field_warnings};
+pub(crate) use validate::validate;
 
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -43,11 +29,11 @@ use std::collections::BTreeMap;
 /// How deep a schema may nest. Real CRD schemas stay far below; the bound
 /// keeps recursion over user-supplied schemas (and objects walked along them)
 /// from exhausting the stack.
-pub const MAX_SCHEMA_DEPTH: usize = 64;
+pub(crate) const MAX_SCHEMA_DEPTH: usize = 64;
 
 /// Why a schema could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SchemaError {
+pub(crate) enum SchemaError {
     /// The schema nests deeper than [`MAX_SCHEMA_DEPTH`].
     #[error("schema at {path} nests deeper than {MAX_SCHEMA_DEPTH} levels")]
     TooDeep {
@@ -68,7 +54,7 @@ pub enum SchemaError {
 
 /// `additionalProperties`: a boolean or a schema for every value of a map.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AdditionalProperties {
+pub(crate) enum AdditionalProperties {
     /// `true` keeps unknown keys (structural schemas only allow it with
     /// preserve-unknown-fields); `false` is treated like absent.
     Bool(bool),
@@ -78,7 +64,7 @@ pub enum AdditionalProperties {
 
 /// `x-kubernetes-list-type`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ListType {
+pub(crate) enum ListType {
     /// The list is replaced as a whole (the default).
     #[default]
     Atomic,
@@ -90,7 +76,7 @@ pub enum ListType {
 
 /// One node of a structural schema. Unknown keywords are ignored.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Schema {
+pub(crate) struct Schema {
     /// `type`: `object`, `array`, `string`, `integer`, `number`, `boolean`, or
     /// `None` (only allowed with preserve-unknown-fields or int-or-string).
     pub type_: Option<String>,
@@ -157,13 +143,13 @@ impl Schema {
     /// # Errors
     /// [`SchemaError`] when a keyword has the wrong JSON type or the schema
     /// nests deeper than [`MAX_SCHEMA_DEPTH`].
-    pub fn parse(v: &Value) -> Result<Schema, SchemaError> {
+    pub(crate) fn parse(v: &Value) -> Result<Schema, SchemaError> {
         parse_node(v, "<root>", 0)
     }
 
     /// The schema of property `name` of an object: `properties[name]`, else a
     /// schema `additionalProperties`.
-    pub fn property(&self, name: &str) -> Option<&Schema> {
+    pub(crate) fn property(&self, name: &str) -> Option<&Schema> {
         if let Some(s) = self.properties.get(name) {
             return Some(s);
         }
@@ -171,19 +157,6 @@ impl Schema {
             Some(AdditionalProperties::Schema(s)) => Some(s),
             _ => None,
         }
-    }
-
-    /// Whether unknown keys of an object at this node are kept.
-    pub fn keeps_unknown(&self) -> bool {
-        self.preserve_unknown_fields
-            || matches!(
-                self.additional_properties,
-                Some(AdditionalProperties::Bool(true))
-            )
-            || matches!(
-                self.additional_properties,
-                Some(AdditionalProperties::Schema(_))
-            )
     }
 }
 
@@ -409,5 +382,28 @@ mod tests {
             Schema::parse(&deep),
             Err(SchemaError::TooDeep { .. })
         ));
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn module_doc_example() {
+        use crate::schema::{Schema, apply_defaults, prune, validate};
+        use serde_json::json;
+
+        let schema = Schema::parse(&json!({
+            "type": "object",
+            "properties": {"spec": {"type": "object", "properties": {
+                "replicas": {"type": "integer", "maximum": 10, "default": 1}}}}
+        }))
+        .unwrap();
+        let mut obj = json!({"apiVersion": "v1", "kind": "K", "spec": {"foo": 1}});
+        assert_eq!(prune(&schema, &mut obj), vec!["spec.foo".to_string()]);
+        apply_defaults(&schema, &mut obj);
+        assert_eq!(obj["spec"]["replicas"], 1);
+        assert!(validate(&schema, &obj).is_empty());
     }
 }

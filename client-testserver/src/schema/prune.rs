@@ -12,17 +12,7 @@ use serde_json::Value;
 ///
 /// `apiVersion`, `kind` and `metadata` are never pruned at the root, nor
 /// inside an `x-kubernetes-embedded-resource`.
-///
-/// ```
-/// use client_testserver::schema::{Schema, prune};
-/// use serde_json::json;
-/// let s = Schema::parse(&json!({"type": "object", "properties": {"spec": {"type": "object",
-///     "properties": {"a": {"type": "string"}}}}})).unwrap();
-/// let mut obj = json!({"kind": "K", "spec": {"a": "x", "b": 1}, "extra": true});
-/// assert_eq!(prune(&s, &mut obj), vec!["extra", "spec.b"]);
-/// assert_eq!(obj, json!({"kind": "K", "spec": {"a": "x"}}));
-/// ```
-pub fn prune(schema: &Schema, obj: &mut Value) -> Vec<String> {
+pub(crate) fn prune(schema: &Schema, obj: &mut Value) -> Vec<String> {
     let mut out = Vec::new();
     node(schema, obj, "", true, &mut out);
     out
@@ -68,7 +58,7 @@ fn node(s: &Schema, v: &mut Value, path: &str, root: bool, out: &mut Vec<String>
 
 /// The `Warning` texts for pruned fields under `fieldValidation=Warn` (the
 /// default): `unknown field "spec.foo"`, one per field.
-pub fn unknown_field_warnings(pruned: &[String]) -> Vec<String> {
+pub(crate) fn unknown_field_warnings(pruned: &[String]) -> Vec<String> {
     pruned
         .iter()
         .map(|p| format!("unknown field {}", super::go_quote(p)))
@@ -78,7 +68,7 @@ pub fn unknown_field_warnings(pruned: &[String]) -> Vec<String> {
 /// The 400 `BadRequest` answered under `fieldValidation=Strict` when fields
 /// were pruned: `strict decoding error: unknown field "spec.foo", unknown
 /// field "spec.bar"`. `None` when nothing was pruned.
-pub fn strict_error(pruned: &[String]) -> Option<ApiError> {
+pub(crate) fn strict_error(pruned: &[String]) -> Option<ApiError> {
     if pruned.is_empty() {
         return None;
     }
@@ -170,5 +160,24 @@ mod tests {
             "strict decoding error: unknown field \"spec.foo\", unknown field \"spec.bar\""
         );
         assert!(strict_error(&[]).is_none());
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn prune_example() {
+        use crate::schema::{Schema, prune};
+        use serde_json::json;
+        let s = Schema::parse(
+            &json!({"type": "object", "properties": {"spec": {"type": "object",
+            "properties": {"a": {"type": "string"}}}}}),
+        )
+        .unwrap();
+        let mut obj = json!({"kind": "K", "spec": {"a": "x", "b": 1}, "extra": true});
+        assert_eq!(prune(&s, &mut obj), vec!["extra", "spec.b"]);
+        assert_eq!(obj, json!({"kind": "K", "spec": {"a": "x"}}));
     }
 }

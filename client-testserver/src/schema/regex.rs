@@ -13,19 +13,12 @@
 //! backtracking. A step budget ([`STEP_LIMIT`]) still bounds the work on
 //! very long inputs; when it runs out the string is reported as not
 //! matching.
-//!
-//! ```
-//! use client_testserver::schema::regex::Regex;
-//! let re = Regex::new("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$").unwrap();
-//! assert!(re.is_match("my-name"));
-//! assert!(!re.is_match("-bad"));
-//! ```
 
 /// Total matching steps allowed per [`Regex::is_match`] call (about
 /// text length times program size).
-pub const STEP_LIMIT: u64 = 20_000_000;
+pub(crate) const STEP_LIMIT: u64 = 20_000_000;
 /// Largest compiled program, in instructions.
-pub const MAX_PROGRAM: usize = 20_000;
+pub(crate) const MAX_PROGRAM: usize = 20_000;
 /// Nesting allowed while parsing (groups inside groups).
 const PARSE_DEPTH_LIMIT: usize = 64;
 /// Largest counted repetition, as in RE2.
@@ -34,7 +27,7 @@ const MAX_REPEAT: u32 = 1000;
 /// Why a pattern could not be compiled.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("error parsing regexp: {0}")]
-pub struct RegexError(pub String);
+pub(crate) struct RegexError(pub String);
 
 #[derive(Debug, Clone)]
 enum Node {
@@ -66,7 +59,7 @@ impl Class {
 
 /// A compiled pattern: a program for a Thompson-NFA (Pike VM) simulation.
 #[derive(Debug, Clone)]
-pub struct Regex {
+pub(crate) struct Regex {
     prog: Vec<Inst>,
     anchored: bool,
 }
@@ -89,7 +82,7 @@ impl Regex {
     /// # Errors
     /// [`RegexError`] for syntax outside the supported subset, or a program
     /// larger than [`MAX_PROGRAM`] instructions (large counted repetitions).
-    pub fn new(pattern: &str) -> Result<Regex, RegexError> {
+    pub(crate) fn new(pattern: &str) -> Result<Regex, RegexError> {
         let chars: Vec<char> = pattern.chars().collect();
         let mut p = Parser {
             s: &chars,
@@ -111,12 +104,12 @@ impl Regex {
 
     /// Whether the pattern matches anywhere in `text` (`false` too when the
     /// step budget runs out).
-    pub fn is_match(&self, text: &str) -> bool {
+    pub(crate) fn is_match(&self, text: &str) -> bool {
         self.try_match(text).unwrap_or(false)
     }
 
     /// Like [`Regex::is_match`], `None` when the step budget ran out.
-    pub fn try_match(&self, text: &str) -> Option<bool> {
+    pub(crate) fn try_match(&self, text: &str) -> Option<bool> {
         let t: Vec<char> = text.chars().collect();
         let mut vm = Vm {
             prog: &self.prog,
@@ -640,5 +633,18 @@ mod tests {
             Regex::new("(a{1000}){1000}").unwrap_err().to_string(),
             "error parsing regexp: expression too large"
         );
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn module_doc_example() {
+        use crate::schema::regex::Regex;
+        let re = Regex::new("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$").unwrap();
+        assert!(re.is_match("my-name"));
+        assert!(!re.is_match("-bad"));
     }
 }

@@ -10,10 +10,7 @@
 //! `spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required
 //! value: must not be empty for specified object fields`.
 //!
-//! ```
-//! use client_testserver::schema::structural::check_crd;
-//! use serde_json::json;
-//!
+//! ```text
 //! let crd = json!({"spec": {"versions": [{"name": "v1", "schema": {"openAPIV3Schema": {
 //!     "type": "object", "properties": {"spec": {"properties": {"a": {"type": "string"}}}}}}}]}});
 //! let errors = check_crd(&crd);
@@ -42,7 +39,7 @@ pub struct CrdRefused {
 /// [`CrdRefused`] with every error, or the serialization error's text.
 ///
 /// ```
-/// use client_testserver::schema::structural::verify_crd;
+/// use client_testserver::verify_crd;
 /// use serde_json::json;
 ///
 /// let crd = |rule: &str| json!({"spec": {"versions": [{"name": "v1", "schema": {"openAPIV3Schema": {

@@ -14,17 +14,7 @@ use serde_json::{Map, Value, json};
 /// object metadata separately); everything else is. Errors come in schema
 /// walk order: a node's own checks, then its children (properties in name
 /// order, items in index order), then its missing required properties.
-///
-/// ```
-/// use client_testserver::schema::{Schema, validate};
-/// use serde_json::json;
-/// let s = Schema::parse(&json!({"type": "object", "properties": {
-///     "spec": {"type": "object", "properties": {"replicas": {"type": "integer", "maximum": 10}}}}})).unwrap();
-/// let errs = validate(&s, &json!({"spec": {"replicas": 11}}));
-/// assert_eq!(errs[0].message(),
-///     "spec.replicas: Invalid value: 11: spec.replicas in body should be less than or equal to 10");
-/// ```
-pub fn validate(schema: &Schema, obj: &Value) -> Vec<FieldError> {
+pub(crate) fn validate(schema: &Schema, obj: &Value) -> Vec<FieldError> {
     let mut errs = Vec::new();
     node(schema, obj, "", true, &mut errs);
     // kube-apiserver checks list-type uniqueness in a second pass
@@ -744,5 +734,23 @@ mod tests {
         assert!(!format_ok("date", "2023-02-29"));
         assert!(format_ok("ipv6", "::1"));
         assert!(format_ok("int32", "anything"));
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn validate_example() {
+        use crate::schema::{Schema, validate};
+        use serde_json::json;
+        let s = Schema::parse(&json!({"type": "object", "properties": {
+            "spec": {"type": "object", "properties": {"replicas": {"type": "integer", "maximum": 10}}}}})).unwrap();
+        let errs = validate(&s, &json!({"spec": {"replicas": 11}}));
+        assert_eq!(
+            errs[0].message(),
+            "spec.replicas: Invalid value: 11: spec.replicas in body should be less than or equal to 10"
+        );
     }
 }

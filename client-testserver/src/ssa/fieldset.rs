@@ -7,11 +7,11 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 /// How deep objects are walked; deeper subtrees are owned as one leaf.
-pub const MAX_FIELD_DEPTH: usize = 128;
+pub(crate) const MAX_FIELD_DEPTH: usize = 128;
 
 /// One step of a field path.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PathElement {
+pub(crate) enum PathElement {
     /// A map field (`f:name`).
     Field(String),
     /// An item of a map list, by its key fields, as canonical JSON of the
@@ -27,7 +27,7 @@ pub enum PathElement {
 impl PathElement {
     /// The key object of a map-list item (`{"name": "x"}`) from the item
     /// and the list's `x-kubernetes-list-map-keys`.
-    pub fn key_of(keys: &[String], item: &Value) -> Option<PathElement> {
+    pub(crate) fn key_of(keys: &[String], item: &Value) -> Option<PathElement> {
         let m = item.as_object()?;
         let mut key = Map::new();
         for k in keys {
@@ -37,7 +37,7 @@ impl PathElement {
     }
 
     /// The FieldsV1 member name.
-    pub fn fields_v1_key(&self) -> String {
+    pub(crate) fn fields_v1_key(&self) -> String {
         match self {
             PathElement::Field(f) => format!("f:{f}"),
             PathElement::Key(k) => format!("k:{k}"),
@@ -82,16 +82,16 @@ impl fmt::Display for PathElement {
 }
 
 /// A field path.
-pub type Path = Vec<PathElement>;
+pub(crate) type Path = Vec<PathElement>;
 
 /// Prints a path as structured-merge-diff does (`.spec.containers[name="a"].image`).
-pub fn path_string(p: &[PathElement]) -> String {
+pub(crate) fn path_string(p: &[PathElement]) -> String {
     p.iter().map(ToString::to_string).collect()
 }
 
 /// Why a FieldsV1 document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FieldsV1Error {
+pub(crate) enum FieldsV1Error {
     /// A member's value is not an object.
     #[error("FieldsV1 member {key:?} is not an object")]
     NotAnObject {
@@ -112,36 +112,37 @@ pub enum FieldsV1Error {
 /// A set of owned field paths. A path is a member when the manager owns
 /// that field (a leaf value, an atomic list or map, a list item).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FieldSet(pub BTreeSet<Path>);
+pub(crate) struct FieldSet(pub BTreeSet<Path>);
 
 impl FieldSet {
     /// Whether the set is empty.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// Whether `p` is a member.
-    pub fn contains(&self, p: &[PathElement]) -> bool {
+    #[cfg_attr(not(test), allow(dead_code))] // reached from the unit tests only
+    pub(crate) fn contains(&self, p: &[PathElement]) -> bool {
         self.0.contains(p)
     }
 
     /// Whether `p` or any path below it is a member.
-    pub fn has_at_or_under(&self, p: &[PathElement]) -> bool {
+    pub(crate) fn has_at_or_under(&self, p: &[PathElement]) -> bool {
         self.0.iter().any(|q| q.starts_with(p))
     }
 
     /// Members of `self` not in `other`.
-    pub fn difference(&self, other: &FieldSet) -> FieldSet {
+    pub(crate) fn difference(&self, other: &FieldSet) -> FieldSet {
         FieldSet(self.0.difference(&other.0).cloned().collect())
     }
 
     /// Members of both.
-    pub fn intersection(&self, other: &FieldSet) -> FieldSet {
+    pub(crate) fn intersection(&self, other: &FieldSet) -> FieldSet {
         FieldSet(self.0.intersection(&other.0).cloned().collect())
     }
 
     /// Members of either.
-    pub fn union(&self, other: &FieldSet) -> FieldSet {
+    pub(crate) fn union(&self, other: &FieldSet) -> FieldSet {
         FieldSet(self.0.union(&other.0).cloned().collect())
     }
 
@@ -150,7 +151,7 @@ impl FieldSet {
     /// # Errors
     /// [`FieldsV1Error`] for members that are not path elements or whose
     /// values are not objects.
-    pub fn from_fields_v1(v: &Value) -> Result<FieldSet, FieldsV1Error> {
+    pub(crate) fn from_fields_v1(v: &Value) -> Result<FieldSet, FieldsV1Error> {
         let mut set = FieldSet::default();
         let Value::Object(m) = v else {
             return Err(FieldsV1Error::NotAnObject { key: String::new() });
@@ -161,7 +162,7 @@ impl FieldSet {
 
     /// Writes the `fieldsV1` document: a member with nothing below it is
     /// `{}`, a member with members below it also carries `".": {}`.
-    pub fn to_fields_v1(&self) -> Value {
+    pub(crate) fn to_fields_v1(&self) -> Value {
         let paths: Vec<&[PathElement]> = self.0.iter().map(Vec::as_slice).collect();
         Value::Object(build(&paths))
     }
@@ -173,7 +174,7 @@ impl FieldSet {
     /// atomic unless the schema says `x-kubernetes-list-type: set` or `map`;
     /// maps are granular unless `x-kubernetes-map-type: atomic`; `null`
     /// values are not owned.
-    pub fn of_object(obj: &Value, schema: Option<&Schema>) -> FieldSet {
+    pub(crate) fn of_object(obj: &Value, schema: Option<&Schema>) -> FieldSet {
         let mut set = FieldSet::default();
         let Value::Object(m) = obj else {
             return set;
@@ -321,7 +322,7 @@ fn collect(v: &Value, s: Option<&Schema>, prefix: &mut Path, set: &mut FieldSet,
 }
 
 /// The value at `p` in `obj` (list items found by key or value).
-pub fn value_at<'a>(obj: &'a Value, p: &[PathElement]) -> Option<&'a Value> {
+pub(crate) fn value_at<'a>(obj: &'a Value, p: &[PathElement]) -> Option<&'a Value> {
     let mut cur = obj;
     for e in p {
         cur = match (e, cur) {
@@ -349,7 +350,7 @@ fn item_has_key(item: &Value, key: &Value) -> bool {
 }
 
 /// Removes the field or list item at `p` from `obj`; `false` when absent.
-pub fn remove_at(obj: &mut Value, p: &[PathElement]) -> bool {
+pub(crate) fn remove_at(obj: &mut Value, p: &[PathElement]) -> bool {
     let Some((last, parent_path)) = p.split_last() else {
         return false;
     };

@@ -5,33 +5,14 @@
 //! [`apply`] merges an apply configuration into the live object, records
 //! the applier's fields in `metadata.managedFields` and reports conflicts;
 //! [`record_update`] records the `Update` entry of an ordinary write.
-//!
-//! ```
-//! use client_testserver::ssa::apply;
-//! use serde_json::json;
-//!
-//! let cfg = json!({"apiVersion": "v1", "kind": "ConfigMap",
-//!     "metadata": {"name": "c"}, "data": {"a": "1"}});
-//! let out = apply(None, &cfg, "alice", false, None, "2024-01-01T00:00:00Z").unwrap();
-//! assert!(out.created);
-//! assert_eq!(out.object["metadata"]["managedFields"][0]["fieldsV1"],
-//!            json!({"f:data": {"f:a": {}}}));
-//! let other = json!({"apiVersion": "v1", "kind": "ConfigMap",
-//!     "metadata": {"name": "c"}, "data": {"a": "2"}});
-//! let err = apply(Some(&out.object), &other, "bob", false, None, "2024-01-01T00:00:01Z").unwrap_err();
-//! assert_eq!(err.to_api_error().message,
-//!            "Apply failed with 1 conflict: conflict with \"alice\": .data.a");
-//! ```
 
 mod fieldset;
 mod options;
 
-pub use fieldset::{
-    FieldSet, FieldsV1Error, MAX_FIELD_DEPTH, Path, PathElement, path_string, remove_at, value_at,
+pub(crate) use fieldset::{
+    FieldSet, MAX_FIELD_DEPTH, PathElement, path_string, remove_at, value_at,
 };
-pub use options::{
-    FIELD_MANAGER_MAX_LENGTH, WriteOptions, check_write_options, default_field_manager,
-};
+pub(crate) use options::{WriteOptions, check_write_options, default_field_manager};
 
 use crate::error::ApiError;
 use crate::schema::{ListType, Schema, go_quote};
@@ -40,7 +21,7 @@ use serde_json::{Map, Value, json};
 
 /// `operation` of a managedFields entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Operation {
+pub(crate) enum Operation {
     /// Fields set by server-side apply.
     Apply,
     /// Fields set by any other write (create, update, patch).
@@ -50,7 +31,7 @@ pub enum Operation {
 /// One entry of `metadata.managedFields`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ManagedFieldsEntry {
+pub(crate) struct ManagedFieldsEntry {
     /// The field manager.
     pub manager: String,
     /// `Apply` or `Update`.
@@ -96,7 +77,7 @@ impl ManagedFieldsEntry {
     }
 
     /// The owned fields (empty when `fieldsV1` cannot be read).
-    pub fn field_set(&self) -> FieldSet {
+    pub(crate) fn field_set(&self) -> FieldSet {
         FieldSet::from_fields_v1(&self.fields_v1).unwrap_or_default()
     }
 
@@ -113,11 +94,11 @@ impl ManagedFieldsEntry {
 
 /// The manager that owns the fields of an object that had no
 /// `managedFields` when it was first applied to.
-pub const BEFORE_FIRST_APPLY: &str = "before-first-apply";
+pub(crate) const BEFORE_FIRST_APPLY: &str = "before-first-apply";
 
 /// The `metadata.managedFields` of an object; entries that do not parse are
 /// skipped.
-pub fn managed_fields_of(obj: &Value) -> Vec<ManagedFieldsEntry> {
+pub(crate) fn managed_fields_of(obj: &Value) -> Vec<ManagedFieldsEntry> {
     obj.pointer("/metadata/managedFields")
         .and_then(Value::as_array)
         .map(|a| {
@@ -129,7 +110,7 @@ pub fn managed_fields_of(obj: &Value) -> Vec<ManagedFieldsEntry> {
 }
 
 /// Writes `entries` as `metadata.managedFields` (removing it when empty).
-pub fn set_managed_fields(obj: &mut Value, entries: &[ManagedFieldsEntry]) {
+pub(crate) fn set_managed_fields(obj: &mut Value, entries: &[ManagedFieldsEntry]) {
     let Value::Object(m) = obj else { return };
     let meta = m
         .entry("metadata")
@@ -147,7 +128,7 @@ pub fn set_managed_fields(obj: &mut Value, entries: &[ManagedFieldsEntry]) {
 
 /// The result of a successful apply.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApplyOutcome {
+pub(crate) struct ApplyOutcome {
     /// The new object, with `metadata.managedFields` updated.
     pub object: Value,
     /// Whether there was no live object (answer 201).
@@ -159,7 +140,7 @@ pub struct ApplyOutcome {
 
 /// One conflicting field.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Conflict {
+pub(crate) struct Conflict {
     /// The other manager.
     pub manager: String,
     /// Its operation.
@@ -172,7 +153,7 @@ pub struct Conflict {
 
 impl Conflict {
     /// `"manager"`, or `"manager" using apps/v1` for an `Update` owner.
-    pub fn manager_display(&self) -> String {
+    pub(crate) fn manager_display(&self) -> String {
         match self.operation {
             Operation::Apply => go_quote(&self.manager),
             Operation::Update => format!("{} using {}", go_quote(&self.manager), self.api_version),
@@ -183,7 +164,7 @@ impl Conflict {
 /// Apply conflicts: fields the applier would change that other managers own.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.message())]
-pub struct ApplyConflicts {
+pub(crate) struct ApplyConflicts {
     /// The conflicts, sorted by manager then field.
     pub conflicts: Vec<Conflict>,
 }
@@ -192,7 +173,7 @@ impl ApplyConflicts {
     /// kube-apiserver's message: `Apply failed with 1 conflict: conflict with
     /// "m": .spec.replicas`, or for several `Apply failed with N conflicts:
     /// conflicts with "m":\n- .a\n- .b\nconflicts with "n":\n- .c`.
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         if let [c] = self.conflicts.as_slice() {
             return format!(
                 "Apply failed with 1 conflict: conflict with {}: {}",
@@ -220,7 +201,7 @@ impl ApplyConflicts {
     /// The 409 `Conflict` Status: the message above and one
     /// `FieldManagerConflict` cause per field (`message` `conflict with
     /// "m"`, `field` `.spec.replicas`).
-    pub fn to_api_error(&self) -> ApiError {
+    pub(crate) fn to_api_error(&self) -> ApiError {
         let mut e = ApiError::new(409, "Conflict", self.message());
         let causes: Vec<Value> = self
             .conflicts
@@ -277,7 +258,7 @@ fn differs(a: &Value, b: &Value, p: &[PathElement]) -> bool {
 /// # Errors
 /// [`ApplyConflicts`] when, without `force`, the configuration changes a
 /// field another manager owns. With `force` those fields move to `manager`.
-pub fn apply(
+pub(crate) fn apply(
     live: Option<&Value>,
     applied: &Value,
     manager: &str,
@@ -468,7 +449,8 @@ fn merge(live: &mut Value, applied: &Value, s: Option<&Schema>, depth: usize) {
 /// changes when the write changed no field. Entries left empty are dropped.
 ///
 /// `schema` decides list granularity as for [`apply`] (`None`: lists atomic).
-pub fn record_update(
+#[cfg_attr(not(test), allow(dead_code))] // reached from the unit tests only
+pub(crate) fn record_update(
     old: &Value,
     new: &Value,
     manager: &str,
@@ -482,7 +464,7 @@ pub fn record_update(
 /// [`record_update`] for a write through a subresource (`status`, `scale`):
 /// the entry carries `subresource` and is distinct from the same manager's
 /// main-resource entry.
-pub fn record_update_for(
+pub(crate) fn record_update_for(
     old: &Value,
     new: &Value,
     manager: &str,
@@ -541,3 +523,38 @@ pub fn record_update_for(
 
 #[cfg(test)]
 mod tests;
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn module_doc_example() {
+        use crate::ssa::apply;
+        use serde_json::json;
+
+        let cfg = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "c"}, "data": {"a": "1"}});
+        let out = apply(None, &cfg, "alice", false, None, "2024-01-01T00:00:00Z").unwrap();
+        assert!(out.created);
+        assert_eq!(
+            out.object["metadata"]["managedFields"][0]["fieldsV1"],
+            json!({"f:data": {"f:a": {}}})
+        );
+        let other = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "c"}, "data": {"a": "2"}});
+        let err = apply(
+            Some(&out.object),
+            &other,
+            "bob",
+            false,
+            None,
+            "2024-01-01T00:00:01Z",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_api_error().message,
+            "Apply failed with 1 conflict: conflict with \"alice\": .data.a"
+        );
+    }
+}

@@ -7,11 +7,11 @@ use crate::schema::{FieldError, FieldValidation, invalid_error};
 use serde_json::Value;
 
 /// Longest `fieldManager` kube-apiserver accepts.
-pub const FIELD_MANAGER_MAX_LENGTH: usize = 128;
+pub(crate) const FIELD_MANAGER_MAX_LENGTH: usize = 128;
 
 /// The write options of one request.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WriteOptions<'a> {
+pub(crate) struct WriteOptions<'a> {
     /// `CreateOptions`, `UpdateOptions` or `PatchOptions`.
     pub kind: &'a str,
     /// Whether the request is an apply patch.
@@ -30,15 +30,7 @@ pub struct WriteOptions<'a> {
 /// kube-apiserver's 422 on the options kind, e.g. `PatchOptions.meta.k8s.io
 /// "" is invalid: fieldManager: Required value: is required for apply
 /// patch`, or `force: Forbidden: may not be specified for non-apply patch`.
-///
-/// ```
-/// use client_testserver::ssa::{WriteOptions, check_write_options};
-/// let e = check_write_options(&WriteOptions { kind: "PatchOptions", apply: true, ..Default::default() })
-///     .unwrap_err();
-/// assert_eq!(e.message,
-///     "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
-/// ```
-pub fn check_write_options(o: &WriteOptions<'_>) -> Result<FieldValidation, ApiError> {
+pub(crate) fn check_write_options(o: &WriteOptions<'_>) -> Result<FieldValidation, ApiError> {
     let mut errs = Vec::new();
     if o.apply {
         if o.field_manager.unwrap_or_default().is_empty() {
@@ -95,12 +87,7 @@ pub fn check_write_options(o: &WriteOptions<'_>) -> Result<FieldValidation, ApiE
 /// The manager of a non-apply write without `fieldManager`: the
 /// `User-Agent` up to its first `/` (kube-apiserver's default), at most
 /// [`FIELD_MANAGER_MAX_LENGTH`] characters.
-///
-/// ```
-/// use client_testserver::ssa::default_field_manager;
-/// assert_eq!(default_field_manager("kubectl/v1.31.0 (linux/amd64) kubernetes/abc"), "kubectl");
-/// ```
-pub fn default_field_manager(user_agent: &str) -> String {
+pub(crate) fn default_field_manager(user_agent: &str) -> String {
     let prefix = user_agent.split('/').next().unwrap_or_default();
     prefix.chars().take(FIELD_MANAGER_MAX_LENGTH).collect()
 }
@@ -158,5 +145,34 @@ mod tests {
             "Go-http-client"
         );
         assert_eq!(default_field_manager(""), "");
+    }
+}
+
+/// The examples that were doc tests while this module was public.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod examples {
+    #[test]
+    fn check_write_options_example() {
+        use crate::ssa::{WriteOptions, check_write_options};
+        let e = check_write_options(&WriteOptions {
+            kind: "PatchOptions",
+            apply: true,
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch"
+        );
+    }
+
+    #[test]
+    fn default_field_manager_example() {
+        use crate::ssa::default_field_manager;
+        assert_eq!(
+            default_field_manager("kubectl/v1.31.0 (linux/amd64) kubernetes/abc"),
+            "kubectl"
+        );
     }
 }

@@ -282,3 +282,33 @@ async fn crd_selectable_fields_are_field_selectors() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn crd_group_needs_a_dot() {
+    within(async {
+        let (s, c) = server().await;
+        let mut crd = crontab_crd();
+        crd["metadata"]["name"] = json!("crontabs.widgets");
+        crd["spec"]["group"] = json!("widgets");
+        let r = c.post(CRDS, &crd).await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        let v = r.json();
+        assert_eq!(
+            v["message"],
+            "CustomResourceDefinition.apiextensions.k8s.io \"crontabs.widgets\" is invalid: \
+             spec.group: Invalid value: \"widgets\": should be a domain with at least one dot"
+        );
+        assert_eq!(v["details"]["causes"][0]["field"], "spec.group");
+        assert_eq!(v["details"]["causes"][0]["reason"], "FieldValueInvalid");
+        assert_eq!(c.get("/apis/widgets/v1").await.status, 404);
+        // The Rust registration path applies the same rule.
+        let e = s.store().register_crd(crd).unwrap_err();
+        assert_eq!(e.code, 422, "{e:?}");
+        assert!(
+            e.message
+                .ends_with("should be a domain with at least one dot"),
+            "{e:?}"
+        );
+    })
+    .await;
+}

@@ -1,0 +1,547 @@
+//! Handlers of resource paths: scope checks, injected faults, then one
+//! small function per verb.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{BufMut, BytesMut};
+use http::{HeaderValue, Method, Response, header};
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::http::faults::FaultAction;
+use crate::http::handlers::{
+    Failure, Req, Resp, bytes_response, decode_body, json_response, media_type,
+};
+use crate::http::router::ResourcePath;
+use crate::http::state::State;
+use crate::http::watch::{self, WatchParams, WatchTarget};
+use crate::registry::backend::{Deleted, Part, PatchType, parse};
+use crate::registry::kind::ResourceKind;
+use crate::registry::read::{ListOptions, ListRequest};
+use crate::registry::writer::Writer;
+
+fn verb_of(method: &Method, named: bool, watch: bool) -> &'static str {
+    match (method, named) {
+        (&Method::GET, true) => "get",
+        (&Method::GET, false) if watch => "watch",
+        (&Method::GET, false) => "list",
+        (&Method::POST, _) => "create",
+        (&Method::PUT, _) => "update",
+        (&Method::PATCH, _) => "patch",
+        (&Method::DELETE, true) => "delete",
+        (&Method::DELETE, false) => "deletecollection",
+        _ => "unknown",
+    }
+}
+
+/// One resource request, resolved against the served kinds.
+struct Call<'a> {
+    state: &'a State,
+    kind: Arc<ResourceKind>,
+    version: String,
+    namespace: Option<String>,
+    part: Part,
+    scale: bool,
+    dry_run: bool,
+    drop_watch_after: Option<u64>,
+    req: Req,
+}
+
+impl Call<'_> {
+    fn ns(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    fn present(&self, v: Value) -> Value {
+        self.state.backend.present(&self.kind, &self.version, v)
+    }
+
+    fn selectors(&self) -> Result<ListOptions, ApiError> {
+        ListOptions::parse(
+            &self.kind,
+            self.req.query.get("labelSelector"),
+            self.req.query.get("fieldSelector"),
+        )
+    }
+
+    /// The writer of a create, update or patch: checks `fieldManager`,
+    /// `force` and `fieldValidation` as kube-apiserver checks its
+    /// `CreateOptions`/`UpdateOptions`/`PatchOptions`.
+    fn writer(&self, options_kind: &str, apply: bool) -> Result<Writer, ApiError> {
+        let q = &self.req.query;
+        let field_manager = q.get("fieldManager");
+        let validation = crate::ssa::check_write_options(&crate::ssa::WriteOptions {
+            kind: options_kind,
+            apply,
+            field_manager,
+            force: q.get("force").map(|f| matches!(f, "true" | "1")),
+            field_validation: q.get("fieldValidation"),
+        })?;
+        let manager = match field_manager.filter(|m| !m.is_empty()) {
+            Some(m) => m.to_string(),
+            None => crate::ssa::default_field_manager(&self.req.user_agent),
+        };
+        let mut w = Writer::new(&manager, validation);
+        w.applied = apply;
+        w.decoded_body = options_kind != "PatchOptions";
+        w.subresource = match (self.scale, self.part) {
+            (true, _) => Some("scale"),
+            (false, Part::Status) => Some("status"),
+            (false, Part::Main) => None,
+        };
+        Ok(w)
+    }
+
+    fn table(&self) -> Option<crate::output::TableOutput> {
+        crate::output::table_for(
+            &self.kind,
+            &self.req.accept,
+            self.req.query.get("includeObject"),
+        )
+    }
+}
+
+/// Serves a resource path.
+pub(crate) async fn resource(state: &State, rp: ResourcePath, req: Req) -> Result<Resp, Failure> {
+    let Some(kind) = state
+        .backend
+        .registry
+        .lookup(&rp.group, &rp.version, &rp.plural)
+    else {
+        return Err(Failure::PlainNotFound);
+    };
+    if rp.namespace.is_some() && !kind.namespaced {
+        return Err(Failure::PlainNotFound);
+    }
+    let verb = verb_of(&req.method, rp.name.is_some(), req.query.flag("watch"));
+    if kind.namespaced && rp.namespace.is_none() && !matches!(verb, "list" | "watch") {
+        return Err(Failure::PlainNotFound);
+    }
+    let (part, scale) = match rp.subresource.as_deref() {
+        None => (Part::Main, false),
+        Some("status") if kind.status_subresource => (Part::Status, false),
+        Some("scale") if kind.scale.is_some() => (Part::Main, true),
+        Some(_) => {
+            return Err(ApiError::new(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            )
+            .into());
+        }
+    };
+    let drop_watch_after = injected_faults(state, verb, &rp.plural).await?;
+    let call = Call {
+        state,
+        dry_run: req.query.dry_run(),
+        kind,
+        version: rp.version,
+        namespace: rp.namespace,
+        part,
+        scale,
+        drop_watch_after,
+        req,
+    };
+    let r = match (verb, rp.name.as_deref()) {
+        ("get", Some(name)) => get(&call, name),
+        ("list", None) => list(&call),
+        ("watch", None) => watch_collection(&call),
+        ("create", None) => create(&call),
+        ("update", Some(name)) => update(&call, name),
+        ("patch", Some(name)) => patch(&call, name),
+        ("delete", Some(name)) => delete(&call, name),
+        ("deletecollection", None) => delete_collection(&call),
+        _ => Err(ApiError::method_not_allowed(
+            verb,
+            &call.kind.group,
+            &call.kind.plural,
+        )),
+    };
+    Ok(r?)
+}
+
+/// Applies the fault rules matching this request: sleeps for latency,
+/// fails for status faults, and returns a watch drop count.
+async fn injected_faults(state: &State, verb: &str, plural: &str) -> Result<Option<u64>, ApiError> {
+    let mut drop_after = None;
+    for action in state.faults.take(verb, plural) {
+        match action {
+            FaultAction::Latency { millis } => {
+                tokio::time::sleep(Duration::from_millis(millis)).await;
+            }
+            FaultAction::Status {
+                code,
+                retry_after_seconds,
+            } => {
+                let mut e = match code {
+                    429 => ApiError::too_many_requests(retry_after_seconds.unwrap_or(1)),
+                    503 => ApiError::new(
+                        503,
+                        "ServiceUnavailable",
+                        "the server is currently unable to handle the request",
+                    ),
+                    504 => ApiError::new(
+                        504,
+                        "Timeout",
+                        "the server was unable to return a response in the time allotted",
+                    ),
+                    c => ApiError::new(
+                        c,
+                        "InternalError",
+                        "an error on the server has prevented the request from succeeding (injected fault)",
+                    ),
+                };
+                if code != 429 {
+                    e.retry_after = retry_after_seconds;
+                }
+                return Err(e);
+            }
+            FaultAction::DropWatch { after_events } => drop_after = Some(after_events),
+        }
+    }
+    Ok(drop_after)
+}
+
+fn get(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
+    let backend = &c.state.backend;
+    if c.scale {
+        return Ok(json_response(
+            200,
+            &backend.get_scale(&c.kind, c.ns(), name)?,
+        ));
+    }
+    match c.table() {
+        None => {
+            let raw = backend.get_raw(&c.kind, c.ns(), name)?;
+            Ok(bytes_response(
+                200,
+                backend.encode_for(&c.kind, &c.version, &raw),
+            ))
+        }
+        Some(t) => {
+            let obj = c.present(backend.get(&c.kind, c.ns(), name)?);
+            Ok(json_response(200, &t.build(&[obj], None, None)))
+        }
+    }
+}
+
+fn watch_collection(c: &Call<'_>) -> Result<Resp, ApiError> {
+    let q = &c.req.query;
+    let options = c.selectors()?;
+    let send_initial = q.flag("sendInitialEvents");
+    if send_initial && q.get("resourceVersionMatch") != Some("NotOlderThan") {
+        return Err(ApiError::invalid(
+            "meta.k8s.io",
+            "ListOptions",
+            "",
+            &[(
+                "resourceVersionMatch".into(),
+                "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan".into(),
+            )],
+        ));
+    }
+    let rv = match q.get("resourceVersion").filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            s.parse::<u64>()
+                .map_err(|_| ApiError::bad_request(format!("invalid resource version: {s}")))?,
+        ),
+    };
+    let params = WatchParams {
+        resource_version: rv,
+        send_initial_events: send_initial,
+        bookmarks: q.flag("allowWatchBookmarks"),
+        timeout: q
+            .get("timeoutSeconds")
+            .and_then(|s| s.parse::<u64>().ok())
+            .map(Duration::from_secs),
+        bookmark_interval: c.state.settings.bookmark_interval,
+        drop_after: c.drop_watch_after,
+        transform: crate::output::watch_transform(&c.kind, &c.req.accept, q.get("includeObject")),
+    };
+    let target = WatchTarget {
+        kind: c.kind.clone(),
+        version: c.version.clone(),
+        namespace: c.namespace.clone(),
+        options,
+    };
+    let mut r = Response::new(watch::start(c.state.backend.clone(), target, params));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(r)
+}
+
+/// A JSON response carrying the writer's `Warning` headers.
+fn written(code: u16, obj: &Value, w: &Writer) -> Resp {
+    let mut r = json_response(code, obj);
+    for text in w.warnings() {
+        if let Ok(v) = HeaderValue::from_str(&crate::schema::warning_header_value(&text)) {
+            r.headers_mut().append(header::WARNING, v);
+        }
+    }
+    r
+}
+
+fn create(c: &Call<'_>) -> Result<Resp, ApiError> {
+    let w = c.writer("CreateOptions", false)?;
+    let body = decode_body(&c.req)?;
+    let obj = c
+        .state
+        .backend
+        .create_as(&c.kind, &c.version, c.ns(), body, c.dry_run, &w)?;
+    Ok(written(201, &obj, &w))
+}
+
+fn update(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
+    let backend = &c.state.backend;
+    let w = c.writer("UpdateOptions", false)?;
+    let body = decode_body(&c.req)?;
+    let obj = if c.scale {
+        backend.update_scale(&c.kind, c.ns(), name, |_| Ok(body), c.dry_run, &w)?
+    } else {
+        backend.update(
+            &c.kind,
+            &c.version,
+            c.ns(),
+            name,
+            body,
+            c.part,
+            c.dry_run,
+            &w,
+        )?
+    };
+    Ok(written(200, &obj, &w))
+}
+
+/// Server-side apply: the body is YAML (or JSON, a subset).
+fn apply(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
+    let w = c.writer("PatchOptions", true)?;
+    if c.scale {
+        return Err(ApiError::unsupported_media_type(&[
+            "application/json-patch+json",
+            "application/merge-patch+json",
+        ]));
+    }
+    let cfg: Value = serde_yaml_ng::from_slice(&c.req.body)
+        .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?;
+    let force = c.req.query.flag("force");
+    let (obj, created) = c.state.backend.apply(
+        &c.kind,
+        &c.version,
+        c.ns(),
+        name,
+        cfg,
+        c.part,
+        force,
+        c.dry_run,
+        &w,
+    )?;
+    Ok(written(if created { 201 } else { 200 }, &obj, &w))
+}
+
+fn patch(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
+    let backend = &c.state.backend;
+    let ptype = patch_type(&c.kind, c.req.content_type.as_deref())?;
+    if ptype == PatchType::Apply {
+        return apply(c, name);
+    }
+    let w = c.writer("PatchOptions", false)?;
+    let patch: Value = serde_json::from_slice(&c.req.body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the body of the request could not be decoded as JSON: {e}"
+        ))
+    })?;
+    let obj = if c.scale {
+        backend.update_scale(
+            &c.kind,
+            c.ns(),
+            name,
+            move |mut scale| {
+                apply_patch(&mut scale, ptype, &patch)?;
+                Ok(scale)
+            },
+            c.dry_run,
+            &w,
+        )?
+    } else {
+        backend.patch(
+            &c.kind,
+            &c.version,
+            c.ns(),
+            name,
+            ptype,
+            patch,
+            c.part,
+            c.dry_run,
+            &w,
+        )?
+    };
+    Ok(written(200, &obj, &w))
+}
+
+fn delete(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
+    let options: Value = if c.req.body.is_empty() {
+        json!({})
+    } else {
+        serde_json::from_slice(&c.req.body).map_err(|e| {
+            ApiError::bad_request(format!(
+                "the body of the request could not be decoded as JSON: {e}"
+            ))
+        })?
+    };
+    let dry = c.dry_run
+        || options
+            .get("dryRun")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|v| v == "All"));
+    match c
+        .state
+        .backend
+        .delete(&c.kind, c.ns(), name, &options, dry)?
+    {
+        Deleted::Pending(obj) => Ok(json_response(200, &c.present(obj))),
+        // Custom resources answer with the deleted object, built-ins with
+        // a Success Status.
+        Deleted::Gone(obj) if c.kind.returns_deleted_object => {
+            Ok(json_response(200, &c.present(obj)))
+        }
+        Deleted::Gone(obj) => {
+            let uid = obj.pointer("/metadata/uid").cloned().unwrap_or(Value::Null);
+            let mut details = json!({"name": name, "kind": c.kind.plural, "uid": uid});
+            if !c.kind.group.is_empty() {
+                details["group"] = json!(c.kind.group);
+            }
+            Ok(json_response(
+                200,
+                &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}),
+            ))
+        }
+    }
+}
+
+fn delete_collection(c: &Call<'_>) -> Result<Resp, ApiError> {
+    let backend = &c.state.backend;
+    let options = c.selectors()?;
+    let (page, _) = backend
+        .store
+        .page(&c.kind.resource(), c.ns(), None, None, None, |b| {
+            options.is_empty() || options.matches(&c.kind, &parse(b))
+        })
+        .map_err(|_| ApiError::internal("store snapshot unavailable"))?;
+    let mut items = Vec::new();
+    for ((ons, oname), _) in page.items {
+        let ons = (!ons.is_empty()).then_some(ons);
+        match backend.delete(&c.kind, ons.as_deref(), &oname, &json!({}), c.dry_run) {
+            Ok(Deleted::Gone(o) | Deleted::Pending(o)) => items.push(c.present(o)),
+            Err(e) if e.code == 404 => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(json_response(
+        200,
+        &json!({
+            "apiVersion": c.kind.api_version(&c.version),
+            "kind": format!("{}List", c.kind.kind),
+            "metadata": {"resourceVersion": backend.store.current_rv().to_string()},
+            "items": items,
+        }),
+    ))
+}
+
+fn patch_type(kind: &ResourceKind, ct: Option<&str>) -> Result<PatchType, ApiError> {
+    let mt = media_type(ct);
+    // kube-apiserver's order: custom resources have no strategic merge.
+    let accepted: &[&str] = if !kind.strategic_merge {
+        &[
+            "application/json-patch+json",
+            "application/merge-patch+json",
+            "application/apply-patch+yaml",
+        ]
+    } else {
+        &[
+            "application/json-patch+json",
+            "application/merge-patch+json",
+            "application/strategic-merge-patch+json",
+            "application/apply-patch+yaml",
+        ]
+    };
+    match mt.as_str() {
+        "application/json-patch+json" => Ok(PatchType::Json),
+        "application/merge-patch+json" => Ok(PatchType::Merge),
+        "application/strategic-merge-patch+json" if kind.strategic_merge => {
+            Ok(PatchType::StrategicMerge)
+        }
+        "application/apply-patch+yaml" => Ok(PatchType::Apply),
+        _ => Err(ApiError::unsupported_media_type(accepted)),
+    }
+}
+
+fn apply_patch(doc: &mut Value, ptype: PatchType, patch: &Value) -> Result<(), ApiError> {
+    match ptype {
+        PatchType::Json => {
+            crate::patch::json_patch(doc, patch).map_err(crate::registry::update::patch_error)
+        }
+        PatchType::Merge | PatchType::StrategicMerge => {
+            crate::patch::merge_patch(doc, patch);
+            Ok(())
+        }
+        PatchType::Apply => Err(ApiError::unsupported_media_type(&[
+            "application/json-patch+json",
+            "application/merge-patch+json",
+        ])),
+    }
+}
+
+fn list(c: &Call<'_>) -> Result<Resp, ApiError> {
+    let backend = &c.state.backend;
+    let (kind, version, req) = (&c.kind, c.version.as_str(), &c.req);
+    let page = backend.list(
+        kind,
+        &ListRequest {
+            namespace: c.ns(),
+            selectors: c.selectors()?,
+            limit: req.query.get("limit").and_then(|s| s.parse::<usize>().ok()),
+            continue_token: req.query.get("continue"),
+            resource_version: req.query.get("resourceVersion"),
+            resource_version_match: req.query.get("resourceVersionMatch"),
+        },
+    )?;
+    let cont = page.continue_token;
+    if let Some(t) = crate::output::table_for(kind, &req.accept, req.query.get("includeObject")) {
+        let objs: Vec<Value> = page
+            .items
+            .iter()
+            .map(|b| backend.present(kind, version, parse(b)))
+            .collect();
+        return Ok(json_response(
+            200,
+            &t.build(&objs, Some(&page.rv.to_string()), cont.as_deref()),
+        ));
+    }
+    let mut meta = json!({"resourceVersion": page.rv.to_string()});
+    if let Some(c) = &cont {
+        meta["continue"] = json!(c);
+    }
+    let head = json!({
+        "apiVersion": kind.api_version(version),
+        "kind": format!("{}List", kind.kind),
+        "metadata": meta,
+    });
+    // Splice stored bytes straight into the list when no rewrite is needed.
+    let head_bytes = serde_json::to_vec(&head).unwrap_or_default();
+    let total: usize = page.items.iter().map(|b| b.len() + 1).sum();
+    let mut out = BytesMut::with_capacity(head_bytes.len() + total + 16);
+    out.put_slice(&head_bytes[..head_bytes.len() - 1]);
+    out.put_slice(b",\"items\":[");
+    for (i, b) in page.items.iter().enumerate() {
+        if i > 0 {
+            out.put_u8(b',');
+        }
+        out.put_slice(&backend.encode_for(kind, version, b));
+    }
+    out.put_slice(b"]}");
+    Ok(bytes_response(200, out.freeze()))
+}

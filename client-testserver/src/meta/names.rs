@@ -1,0 +1,98 @@
+//! Object name validation: DNS-1123 subdomains (labels for namespaces), as
+//! kube-apiserver checks them.
+
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::meta::selector::{validate_label_key, validate_label_value};
+use crate::registry::kind::ResourceKind;
+
+/// Checks an object name for `kind`.
+///
+/// # Errors
+/// 422 Invalid naming the rule broken.
+pub fn validate(kind: &ResourceKind, name: &str) -> Result<(), ApiError> {
+    let problem = if name == "." || name == ".." {
+        Some(format!("may not be '{name}'"))
+    } else if name.contains('/') {
+        Some("may not contain '/'".to_string())
+    } else if kind.name_is_dns_label {
+        (!client_names::is_dns1123_label(name))
+            .then(|| client_names::DNS1123_LABEL_ERROR.to_string())
+    } else {
+        (!client_names::is_dns1123_subdomain(name))
+            .then(|| client_names::DNS1123_SUBDOMAIN_ERROR.to_string())
+    };
+    match problem {
+        None => Ok(()),
+        Some(p) => Err(ApiError::invalid(
+            &kind.group,
+            &kind.kind,
+            name,
+            &[(
+                "metadata.name".into(),
+                format!("Invalid value: \"{name}\": {p}"),
+            )],
+        )),
+    }
+}
+
+fn tail(msg: &str) -> &str {
+    // The selector module words problems as `key: Invalid value: "k": why`.
+    msg.splitn(3, ": ").nth(2).unwrap_or(msg)
+}
+
+/// Checks `metadata.labels` (keys and values) and `metadata.annotations`
+/// (keys), one cause per bad entry.
+///
+/// # Errors
+/// 422 Invalid listing every bad key or value.
+pub fn validate_metadata(kind: &ResourceKind, name: &str, obj: &Value) -> Result<(), ApiError> {
+    let mut causes = Vec::new();
+    let map = |p: &str| obj.pointer(p).and_then(Value::as_object);
+    if let Some(labels) = map("/metadata/labels") {
+        for (k, v) in labels {
+            if let Err(m) = validate_label_key(k) {
+                causes.push((
+                    "metadata.labels".to_string(),
+                    format!("Invalid value: {k:?}: {}", tail(&m)),
+                ));
+            }
+            match v.as_str() {
+                Some(v) => {
+                    if let Err(m) = validate_label_value(v) {
+                        causes.push((
+                            "metadata.labels".to_string(),
+                            format!("Invalid value: {v:?}: {}", tail(&m)),
+                        ));
+                    }
+                }
+                None => causes.push((
+                    "metadata.labels".to_string(),
+                    format!("Invalid value: {v}: label values must be strings"),
+                )),
+            }
+        }
+    }
+    if let Some(annotations) = map("/metadata/annotations") {
+        for (k, v) in annotations {
+            if let Err(m) = validate_label_key(k) {
+                causes.push((
+                    "metadata.annotations".to_string(),
+                    format!("Invalid value: {k:?}: {}", tail(&m)),
+                ));
+            }
+            if !v.is_string() {
+                causes.push((
+                    "metadata.annotations".to_string(),
+                    format!("Invalid value: {v}: annotation values must be strings"),
+                ));
+            }
+        }
+    }
+    if causes.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(&kind.group, &kind.kind, name, &causes))
+    }
+}

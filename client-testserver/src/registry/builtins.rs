@@ -1,0 +1,138 @@
+//! The built-in kinds, one row each: namespaces, configmaps, secrets,
+//! events (core and `events.k8s.io`), leases and
+//! customresourcedefinitions.
+
+use serde_json::{Map, Value, json};
+
+use crate::registry::crd::CRD_HOOKS;
+use crate::registry::hooks::KindHooks;
+use crate::registry::kind::ResourceKind;
+use crate::registry::namespaces::NAMESPACE_HOOKS;
+
+/// Field selector labels that read the field of the same name.
+fn same_path(labels: &[&str]) -> Vec<(String, String)> {
+    labels
+        .iter()
+        .map(|l| (l.to_string(), l.to_string()))
+        .collect()
+}
+
+/// The built-in resources, in discovery order.
+pub(crate) fn builtins() -> Vec<ResourceKind> {
+    let ns = ResourceKind {
+        status_subresource: true,
+        short_names: vec!["ns".into()],
+        field_selectors: same_path(&["status.phase"]),
+        name_is_dns_label: true,
+        printer_columns: vec![
+            json!({"name": "Status", "type": "string", "jsonPath": ".status.phase"}),
+            json!({"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}),
+        ],
+        hooks: &NAMESPACE_HOOKS,
+        ..ResourceKind::builtin("", "v1", "namespaces", "Namespace", false)
+    };
+    let cm = ResourceKind {
+        short_names: vec!["cm".into()],
+        ..ResourceKind::builtin("", "v1", "configmaps", "ConfigMap", true)
+    };
+    let secret = ResourceKind {
+        field_selectors: same_path(&["type"]),
+        hooks: &SECRET_HOOKS,
+        ..ResourceKind::builtin("", "v1", "secrets", "Secret", true)
+    };
+    let mut ev_fields = same_path(&[
+        "involvedObject.kind",
+        "involvedObject.namespace",
+        "involvedObject.name",
+        "involvedObject.uid",
+        "involvedObject.apiVersion",
+        "involvedObject.resourceVersion",
+        "involvedObject.fieldPath",
+        "reason",
+        "type",
+    ]);
+    ev_fields.push(("source".into(), "source.component".into()));
+    let ev = ResourceKind {
+        short_names: vec!["ev".into()],
+        allow_create_on_update: true,
+        field_selectors: ev_fields,
+        ..ResourceKind::builtin("", "v1", "events", "Event", true)
+    };
+    // events.k8s.io/v1 (what event recorders write); stored apart from
+    // core events, which kube-apiserver shares with it.
+    let ev2 = ResourceKind {
+        short_names: vec!["ev".into()],
+        allow_create_on_update: true,
+        field_selectors: same_path(&[
+            "regarding.kind",
+            "regarding.namespace",
+            "regarding.name",
+            "regarding.uid",
+            "reason",
+            "type",
+            "reportingController",
+        ]),
+        ..ResourceKind::builtin("events.k8s.io", "v1", "events", "Event", true)
+    };
+    let lease = ResourceKind {
+        update_requires_rv: true,
+        allow_create_on_update: true,
+        ..ResourceKind::builtin("coordination.k8s.io", "v1", "leases", "Lease", true)
+    };
+    let crd = ResourceKind {
+        status_subresource: true,
+        sets_generation: true,
+        update_requires_rv: true,
+        short_names: vec!["crd".into(), "crds".into()],
+        categories: vec!["api-extensions".into()],
+        hooks: &CRD_HOOKS,
+        ..ResourceKind::builtin(
+            "apiextensions.k8s.io",
+            "v1",
+            "customresourcedefinitions",
+            "CustomResourceDefinition",
+            false,
+        )
+    };
+    vec![ns, cm, secret, ev, ev2, lease, crd]
+}
+
+/// Secrets: `type` defaults to `Opaque`, and `stringData` is merged into
+/// `data` as base64, as kube-apiserver does.
+struct SecretHooks;
+
+static SECRET_HOOKS: SecretHooks = SecretHooks;
+
+impl KindHooks for SecretHooks {
+    fn default(&self, obj: &mut Value) {
+        let Value::Object(o) = obj else { return };
+        let missing = match o.get("type") {
+            None | Some(Value::Null) => true,
+            Some(Value::String(s)) => s.is_empty(),
+            Some(_) => false,
+        };
+        if missing {
+            o.insert("type".into(), json!("Opaque"));
+        }
+        let Some(Value::Object(sd)) = o.remove("stringData") else {
+            return;
+        };
+        let data = o.entry("data").or_insert_with(|| Value::Object(Map::new()));
+        if !data.is_object() {
+            *data = Value::Object(Map::new());
+        }
+        if let Value::Object(d) = data {
+            use base64::Engine;
+            for (k, val) in sd {
+                let text = match val {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                d.insert(
+                    k,
+                    json!(base64::engine::general_purpose::STANDARD.encode(text)),
+                );
+            }
+        }
+    }
+}

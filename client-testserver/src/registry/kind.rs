@@ -1,0 +1,256 @@
+//! The data half of a kind's strategy: one row per served resource.
+//!
+//! A kind is a [`ResourceKind`]: what discovery, the URL grammar and the
+//! generic store need to know (group, versions, names, scope,
+//! subresources, verbs, printer columns, field selectors, update rules),
+//! plus `hooks`, a `&'static dyn KindHooks` for the few things that take
+//! code (defaulting, create-time fields, validation, deletion rules). The
+//! generic write path (`registry::Backend`) reads the row and calls every
+//! hook at fixed points; it never tests which kind it is serving.
+//!
+//! # Adding a built-in kind
+//!
+//! 1. Add a row to `registry::builtins`, starting from
+//!    `ResourceKind::builtin(group, version, plural, Kind, namespaced)`
+//!    (every verb, no subresource, no hooks) and setting the columns that
+//!    differ with struct-update syntax:
+//!
+//!    ```text
+//!    let deploy = ResourceKind {
+//!        status_subresource: true,
+//!        scale: Some(ScalePaths { /* .spec.replicas, .status.replicas, .status.selector */ }),
+//!        sets_generation: true,
+//!        short_names: vec!["deploy".into()],
+//!        categories: vec!["all".into()],
+//!        printer_columns: vec![/* additionalPrinterColumns-shaped JSON */],
+//!        hooks: &DEPLOYMENT_HOOKS,
+//!        ..ResourceKind::builtin("apps", "v1", "deployments", "Deployment", true)
+//!    };
+//!    ```
+//! 2. If the kind needs code, write a unit struct implementing
+//!    `registry::hooks::KindHooks` next to it, overriding only the hooks
+//!    that differ (all default to nothing), in a static such as
+//!    `DEPLOYMENT_HOOKS`. Today: secrets default `type` and fold
+//!    `stringData` (`builtins::SecretHooks`), namespaces set their phase
+//!    and finalizer and terminate (`namespaces::NamespaceHooks`), CRDs
+//!    validate, serve and unserve the kinds they define (`crd::CrdHooks`).
+//!
+//! The hooks, in the order the write path calls them: `default` (every
+//! write), `prepare_for_create` / `prepare_for_update`,
+//! `validate_and_define` (main-resource writes; a CRD returns the kind it
+//! serves), and on delete `refuse_delete`, `waits_for_controller`,
+//! `begin_deletion`, `after_deletion_began`, `after_delete`; reads call
+//! `table_cells` for Tables. Field selectors and printer columns are data
+//! (label -> JSON path, additionalPrinterColumns), which covers the
+//! built-in kinds' selectors; a kind whose cells need code overrides
+//! `table_cells`. Two hooks wait for the first kind that needs them,
+//! with defaults that keep today's behaviour: strict decoding of a
+//! built-in's unknown fields (`unknown_fields(&Value) -> Vec<String>`,
+//! fed to the same Warn/Strict handling as a CRD's pruned fields) and the
+//! default deletion propagation (`Background` unless the kind says
+//! `Orphan`, as a kube-apiserver strategy's `DefaultGarbageCollectionPolicy`
+//! does), once garbage collection exists.
+//!
+//! Custom resources get their row from the CRD (`crd::kind_of`): their
+//! schemas, scale paths, printer columns and selectable fields come from
+//! the CRD version, they answer a delete with the object, refuse strategic
+//! merge patches and use no hooks (schema admission is generic: every kind
+//! with a schema is pruned, defaulted and validated).
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::registry::hooks::{KindHooks, NO_HOOKS};
+use crate::schema::Schema;
+
+/// Paths of the scale subresource inside the object.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ScalePaths {
+    /// e.g. `.spec.replicas`.
+    pub spec_replicas: String,
+    /// e.g. `.status.replicas`.
+    pub status_replicas: String,
+    /// e.g. `.status.selector`.
+    pub label_selector: Option<String>,
+}
+
+/// Where a kind comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// Compiled into the server.
+    BuiltIn,
+    /// Defined by a CustomResourceDefinition.
+    CustomResource,
+}
+
+/// The verbs every kind serves today, as discovery lists them.
+pub(crate) const ALL_VERBS: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
+
+/// The strategy of one served resource: a row of data plus hooks.
+#[derive(Clone)]
+pub(crate) struct ResourceKind {
+    /// API group (`""` for core).
+    pub group: String,
+    /// Served versions; the first is the preferred one.
+    pub versions: Vec<String>,
+    /// Plural resource name.
+    pub plural: String,
+    /// Singular resource name.
+    pub singular: String,
+    /// Kind.
+    pub kind: String,
+    /// Built in, or defined by a CRD.
+    pub origin: Origin,
+    /// Namespaced or cluster-scoped.
+    pub namespaced: bool,
+    /// The verbs served and listed in discovery.
+    pub verbs: &'static [&'static str],
+    /// Has a `/status` subresource.
+    pub status_subresource: bool,
+    /// Has a `/scale` subresource.
+    pub scale: Option<ScalePaths>,
+    /// Sets and bumps `metadata.generation`.
+    pub sets_generation: bool,
+    /// PUT needs `metadata.resourceVersion` (422 otherwise).
+    pub update_requires_rv: bool,
+    /// PUT of a missing object creates it.
+    pub allow_create_on_update: bool,
+    /// Accepts `application/strategic-merge-patch+json` (built-ins; served
+    /// as a merge patch).
+    pub strategic_merge: bool,
+    /// A delete that removes the object answers with the object (custom
+    /// resources), not a Success Status.
+    pub returns_deleted_object: bool,
+    /// Names must be DNS-1123 labels, not subdomains (namespaces).
+    pub name_is_dns_label: bool,
+    /// Field selector labels beyond `metadata.name` and `metadata.namespace`,
+    /// with the JSON path each reads.
+    pub field_selectors: Vec<(String, String)>,
+    /// additionalPrinterColumns entries as found in a CRD.
+    pub printer_columns: Vec<Value>,
+    /// Short names.
+    pub short_names: Vec<String>,
+    /// Categories.
+    pub categories: Vec<String>,
+    /// The structural schema of each version that has one (custom
+    /// resources): pruning, defaulting, validation and list types for
+    /// server-side apply. Built-ins have none (lists atomic).
+    pub schemas: Vec<VersionSchema>,
+    /// What takes code: defaulting, create-time fields, validation,
+    /// deletion rules.
+    pub hooks: &'static dyn KindHooks,
+}
+
+impl std::fmt::Debug for ResourceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResourceKind")
+            .field("group", &self.group)
+            .field("versions", &self.versions)
+            .field("plural", &self.plural)
+            .field("kind", &self.kind)
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A served version and its structural schema.
+pub(crate) type VersionSchema = (String, Arc<Schema>);
+
+impl ResourceKind {
+    /// A built-in kind with every verb, no subresource, no special rule
+    /// and no hooks: the start of every built-in row.
+    pub(crate) fn builtin(
+        group: &str,
+        version: &str,
+        plural: &str,
+        kind: &str,
+        namespaced: bool,
+    ) -> Self {
+        ResourceKind {
+            group: group.into(),
+            versions: vec![version.into()],
+            plural: plural.into(),
+            singular: kind.to_lowercase(),
+            kind: kind.into(),
+            origin: Origin::BuiltIn,
+            namespaced,
+            verbs: ALL_VERBS,
+            status_subresource: false,
+            scale: None,
+            sets_generation: false,
+            update_requires_rv: false,
+            allow_create_on_update: false,
+            strategic_merge: true,
+            returns_deleted_object: false,
+            name_is_dns_label: false,
+            field_selectors: Vec::new(),
+            printer_columns: Vec::new(),
+            short_names: Vec::new(),
+            categories: Vec::new(),
+            schemas: Vec::new(),
+            hooks: &NO_HOOKS,
+        }
+    }
+
+    /// `plural` or `plural.group`: the store's key for this resource.
+    pub(crate) fn resource(&self) -> String {
+        crate::error::gr(&self.group, &self.plural)
+    }
+
+    /// `v1` or `group/version`.
+    pub(crate) fn api_version(&self, version: &str) -> String {
+        if self.group.is_empty() {
+            version.to_string()
+        } else {
+            format!("{}/{version}", self.group)
+        }
+    }
+
+    /// The schema of `version`, if the kind has one.
+    pub(crate) fn schema_for(&self, version: &str) -> Option<Arc<Schema>> {
+        self.schemas
+            .iter()
+            .find(|(v, _)| v == version)
+            .map(|(_, s)| s.clone())
+    }
+
+    /// Whether `field` can be used in a field selector.
+    pub(crate) fn supports_field(&self, field: &str) -> bool {
+        field == "metadata.name"
+            || (field == "metadata.namespace" && self.namespaced)
+            || self.field_selectors.iter().any(|(f, _)| f == field)
+    }
+
+    /// The value of a field selector label on `obj`.
+    pub(crate) fn field_value(&self, obj: &Value, field: &str) -> Option<String> {
+        let path = match field {
+            "metadata.name" | "metadata.namespace" => field,
+            _ => self
+                .field_selectors
+                .iter()
+                .find(|(f, _)| f == field)
+                .map(|(_, p)| p.as_str())?,
+        };
+        let mut cur = obj;
+        for seg in path.split('.') {
+            cur = cur.get(seg)?;
+        }
+        match cur {
+            Value::String(s) => Some(s.clone()),
+            Value::Null => Some(String::new()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+}
