@@ -117,7 +117,8 @@ impl Writer {
         old: &Value,
         new: &Value,
     ) -> Result<(), ApiError> {
-        let Some(schema) = object_schema(kind, new) else {
+        let Some(schema) = object_schema(kind, new).filter(|s| crate::schema::cel::has_rules(s))
+        else {
             return Ok(());
         };
         let old = old

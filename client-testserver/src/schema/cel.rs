@@ -205,6 +205,15 @@ fn check_node(s: &Value, path: &str, depth: usize, out: &mut Vec<FieldError>) {
     }
 }
 
+/// Whether any node of `schema` carries `x-kubernetes-validations` (most
+/// CRDs have none: their writes skip the walk over the object).
+pub fn has_rules(schema: &Schema) -> bool {
+    !schema.validations.is_empty()
+        || schema.properties.values().any(has_rules)
+        || schema.items.as_deref().is_some_and(has_rules)
+        || matches!(&schema.additional_properties, Some(AdditionalProperties::Schema(s)) if has_rules(s))
+}
+
 /// Evaluates every rule of `schema` on `new` (and, for transition rules,
 /// `old`), with kube-apiserver's errors: `spec.replicas: Invalid value:
 /// "integer": <message>`; a rule at the root reports the path `<nil>`.
@@ -416,6 +425,17 @@ mod tests {
 
     fn schema(v: Value) -> Schema {
         Schema::parse(&v).unwrap()
+    }
+
+    #[test]
+    fn rules_are_found_at_any_depth() {
+        assert!(!has_rules(&schema(
+            json!({"type": "object", "properties": {"a": {"type": "string"}}})
+        )));
+        assert!(has_rules(&schema(
+            json!({"type": "object", "properties": {"a": {"type": "array",
+            "items": {"type": "string", "x-kubernetes-validations": [{"rule": "self != ''"}]}}}})
+        )));
     }
 
     #[test]
