@@ -35,6 +35,8 @@ pub mod leader_election;
 pub mod lister;
 mod meta_access;
 pub mod selector;
+#[cfg(test)]
+mod test_support;
 pub mod workqueue;
 
 pub use key::ObjectKey;
