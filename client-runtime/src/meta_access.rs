@@ -4,8 +4,6 @@
 //! trait so that k8s-openapi's `ObjectMeta` works too); everything else in
 //! this crate goes through these functions, so that change touches one file.
 
-#![allow(dead_code)] // the controller and finalizer modules use the rest
-
 use client_core::{OwnerReference, Resource};
 
 /// The name (`""` when unset).
