@@ -16,14 +16,13 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use client_core::RestClient;
 use client_core::api::Lease;
 use client_core::{GetOptions, TypedClient};
 use client_runtime::CancellationToken;
 use client_runtime::leader_election::{
     LeaderElectionConfig, LeaderElectionError, LeaderElector, LeaseLock,
 };
-use client_testserver::{Fault, FaultAction, TestServer};
+use client_testserver::{Fault, FaultAction};
 use support::within;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -43,15 +42,6 @@ async fn act(log: Log, id: String) {
         log.lock().unwrap().push((Instant::now(), id.clone()));
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-}
-
-/// A client of its own per candidate, as separate processes would have,
-/// without client-side throttling.
-fn client(server: &TestServer) -> RestClient {
-    let mut config = server.client_config().unwrap();
-    config.qps = 1000.0;
-    config.burst = 1000;
-    RestClient::new(config).unwrap()
 }
 
 /// Runs for leadership again and again; reports each loss.
@@ -94,7 +84,7 @@ async fn twenty_failovers_never_show_two_leaders() {
         let (lost_tx, mut lost_rx) = mpsc::unbounded_channel();
         let mut tasks = Vec::new();
         for id in ["a", "b"] {
-            let lock = LeaseLock::new(client(&server), "default", "failover", id);
+            let lock = LeaseLock::new(support::unthrottled(&server), "default", "failover", id);
             let elector = LeaderElector::new(lock, CONFIG).unwrap();
             tasks.push(tokio::spawn(candidate(
                 elector,
@@ -157,7 +147,7 @@ async fn twenty_failovers_never_show_two_leaders() {
             );
         }
 
-        let leases = TypedClient::<Lease>::namespaced(client(&server), "default");
+        let leases = TypedClient::<Lease>::namespaced(support::unthrottled(&server), "default");
         let lease = leases
             .get("failover", &GetOptions::default())
             .await

@@ -15,7 +15,7 @@ pub async fn within<F: Future>(limit: Duration, f: F) -> F::Output {
         .expect("test exceeded its time limit")
 }
 
-/// A plain-HTTP server with a token, and a client for it.
+/// A plain-HTTP server with a token, and an unthrottled client for it.
 pub async fn server() -> (TestServer, RestClient) {
     let server = TestServer::builder()
         .plain_http()
@@ -23,8 +23,17 @@ pub async fn server() -> (TestServer, RestClient) {
         .start()
         .await
         .expect("server starts");
-    let client = server.rest_client().expect("client builds");
+    let client = unthrottled(&server);
     (server, client)
+}
+
+/// A client of its own for `server` (as a separate process would have),
+/// without client-side throttling: the tests write faster than 5 qps.
+pub fn unthrottled(server: &TestServer) -> RestClient {
+    let mut config = server.client_config().expect("config");
+    config.qps = 1000.0;
+    config.burst = 1000;
+    RestClient::new(config).expect("client builds")
 }
 
 /// Short real timings, so faults are handled in milliseconds.
