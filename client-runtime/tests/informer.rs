@@ -15,7 +15,7 @@ use client_runtime::CancellationToken;
 use client_runtime::controller::{Action, Controller};
 use client_runtime::informer::{InformerFactory, Namespace, Notification};
 use client_runtime::selector::LabelSelector;
-use client_testserver::{Fault, FaultAction};
+use client_testserver::{Fault, FaultAction, TestServer};
 use support::{fast_watcher, server, within};
 
 fn cm(name: &str, app: &str) -> ConfigMap {
@@ -29,6 +29,16 @@ async fn create(cms: &TypedClient<ConfigMap>, name: &str, app: &str) -> ConfigMa
     cms.create(&cm(name, app), &CreateOptions::default())
         .await
         .unwrap()
+}
+
+/// How many watches of the collection at `path` the server was asked for.
+fn watches_of(server: &TestServer, path: &str) -> usize {
+    server
+        .requests()
+        .all()
+        .iter()
+        .filter(|r| r.path == path && r.query.contains("watch=true"))
+        .count()
 }
 
 /// Polls `check` every 10 ms until it holds.
@@ -310,12 +320,7 @@ async fn no_lost_or_duplicated_events_through_dropped_watches_and_410s() {
             .collect();
         assert_eq!(cached, want);
         // The faults really hit: many watches were opened.
-        let watches = server
-            .requests()
-            .all()
-            .iter()
-            .filter(|r| r.path == "/api/v1/configmaps" && r.query.contains("watch=true"))
-            .count();
+        let watches = watches_of(&server, "/api/v1/configmaps");
         assert!(watches > 5, "{watches} watches");
         // ... and compaction made some resumes re-list (the first list is one).
         let lists = server
@@ -329,6 +334,39 @@ async fn no_lost_or_duplicated_events_through_dropped_watches_and_410s() {
             })
             .count();
         assert!(lists > 1, "{lists} lists");
+        factory.shutdown();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_metadata_informer_tracks_metadata_without_the_data() {
+    within(Duration::from_secs(30), async {
+        let (server, client) = server().await;
+        let cms = TypedClient::<ConfigMap>::namespaced(client.clone(), "default");
+        let mut full = cm("a", "web");
+        full.data.insert("big".into(), "x".repeat(4096));
+        cms.create(&full, &CreateOptions::default()).await.unwrap();
+        let factory = InformerFactory::new(client);
+        let names = factory.metadata_informer::<ConfigMap>(Namespace::All);
+        // The same factory still hands out the full informer separately.
+        let _full = factory.informer::<ConfigMap>(Namespace::All);
+        factory.start();
+        factory.wait_for_cache_sync().await;
+        let a = names.lister().namespace("default").get("a").unwrap();
+        assert_eq!(
+            a.metadata.labels.get("app").map(String::as_str),
+            Some("web")
+        );
+        assert!(a.metadata.managed_fields.is_empty(), "stripped by default");
+
+        create(&cms, "b", "db").await;
+        eventually("b arrives", || names.store().len() == 2).await;
+        cms.delete("a", &DeleteOptions::default()).await.unwrap();
+        eventually("a leaves", || names.store().len() == 1).await;
+        // Two informers, two watches of configmaps: they are different informers.
+        let watches = watches_of(&server, "/api/v1/configmaps");
+        assert_eq!(watches, 2);
         factory.shutdown();
     })
     .await;

@@ -7,8 +7,8 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use client_core::RestClient;
 use client_core::watcher::WatcherConfig;
+use client_core::{PartialObjectMetadata, RestClient};
 
 use super::scope::{Namespace, RuntimeResource, open_watcher};
 use super::{Informer, lock};
@@ -139,6 +139,17 @@ impl InformerFactory {
         let informer = Informer::new(Box::pin(watcher), self.inner.resync);
         informers.insert(key, Arc::new(informer.clone()));
         informer
+    }
+
+    /// The metadata-only informer of `K` over `namespace`: its cache holds
+    /// [`PartialObjectMetadata<K>`] (names, labels, owners, finalizers...),
+    /// listed and watched as `PartialObjectMetadata(List)`, so neither the
+    /// wire nor the cache carries specs, status or data.
+    pub fn metadata_informer<K: RuntimeResource>(
+        &self,
+        namespace: Namespace,
+    ) -> Informer<PartialObjectMetadata<K>> {
+        self.informer::<PartialObjectMetadata<K>>(namespace)
     }
 
     /// Starts every informer not started yet.

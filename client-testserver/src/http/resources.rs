@@ -526,16 +526,9 @@ fn list(c: &Call<'_>) -> Result<Resp, ApiError> {
         if asked == PartialAs::Object {
             return Err(partial::not_acceptable(asked));
         }
-        let objs: Vec<Value> = page
-            .items
-            .iter()
-            .map(|b| backend.present(kind, version, parse(b)))
-            .collect();
         let rv = page.rv.to_string();
-        return Ok(json_response(
-            200,
-            &partial::list(&objs, meta_version, &rv, cont.as_deref()),
-        ));
+        let body = partial::list_from_stored(&page.items, meta_version, &rv, cont.as_deref());
+        return Ok(bytes_response(200, body));
     }
     if let Some(t) = crate::output::table_for(kind, &req.accept, req.query.get("includeObject")) {
         let objs: Vec<Value> = page

@@ -6,6 +6,8 @@
 
 use std::sync::Arc;
 
+use bytes::{BufMut, Bytes, BytesMut};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
@@ -21,18 +23,50 @@ pub(crate) fn object(obj: &Value, version: &str) -> Value {
     })
 }
 
-/// Objects as a `PartialObjectMetadataList` of `meta.k8s.io/{version}`.
-pub(crate) fn list(objs: &[Value], version: &str, rv: &str, cont: Option<&str>) -> Value {
+/// Stored objects as a `PartialObjectMetadataList` of `meta.k8s.io/{version}`,
+/// written straight from each object's `metadata` bytes: a list of 20k
+/// objects is never parsed into `Value`s.
+pub(crate) fn list_from_stored(
+    items: &[Bytes],
+    version: &str,
+    rv: &str,
+    cont: Option<&str>,
+) -> Bytes {
+    #[derive(serde::Deserialize)]
+    struct OnlyMetadata<'a> {
+        #[serde(borrow)]
+        metadata: Option<&'a RawValue>,
+    }
     let mut meta = json!({"resourceVersion": rv});
     if let Some(c) = cont {
         meta["continue"] = json!(c);
     }
-    json!({
+    let head = json!({
         "kind": "PartialObjectMetadataList",
         "apiVersion": format!("meta.k8s.io/{version}"),
         "metadata": meta,
-        "items": objs.iter().map(|o| object(o, version)).collect::<Vec<_>>(),
-    })
+    });
+    let head = serde_json::to_vec(&head).unwrap_or_default();
+    let item_head = format!(
+        r#"{{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/{version}","metadata":"#
+    );
+    let total: usize = items.iter().map(|b| b.len()).sum();
+    let mut out = BytesMut::with_capacity(head.len() + total / 2 + 16);
+    out.put_slice(&head[..head.len().saturating_sub(1)]);
+    out.put_slice(b",\"items\":[");
+    for (i, raw) in items.iter().enumerate() {
+        if i > 0 {
+            out.put_u8(b',');
+        }
+        out.put_slice(item_head.as_bytes());
+        match serde_json::from_slice::<OnlyMetadata<'_>>(raw) {
+            Ok(OnlyMetadata { metadata: Some(m) }) => out.put_slice(m.get().as_bytes()),
+            _ => out.put_slice(b"{}"),
+        }
+        out.put_u8(b'}');
+    }
+    out.put_slice(b"]}");
+    out.freeze()
 }
 
 /// The 406 for asking a list of one object, or one object of a list
