@@ -9,7 +9,9 @@
 //! the helper never overwrites a concurrent update.
 //!
 //! Cleanup may run more than once (a failed removal is retried after a
-//! fresh read): it must be idempotent.
+//! fresh read; a cache that is behind hands over an object already gone):
+//! it must be idempotent. A patch answered 404 counts as done: the object
+//! no longer exists.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -92,8 +94,7 @@ where
             } else {
                 json!({"op": "add", "path": "/metadata/finalizers/-", "value": name})
             };
-            patch(client, &object_name, vec![test_rv, add])
-                .await
+            gone_is_done(patch(client, &object_name, vec![test_rv, add]).await)
                 .map_err(FinalizerError::AddFinalizer)?;
             Ok(Action::AwaitChange)
         }
@@ -110,12 +111,21 @@ where
                 json!({"op": "test", "path": path, "value": name}),
                 json!({"op": "remove", "path": path}),
             ];
-            patch(client, &object_name, ops)
-                .await
+            gone_is_done(patch(client, &object_name, ops).await)
                 .map_err(FinalizerError::RemoveFinalizer)?;
             Ok(Action::AwaitChange)
         }
         (true, None) => Ok(Action::AwaitChange),
+    }
+}
+
+/// A 404 means the object is gone (the cache was behind): nothing is left to
+/// add a finalizer to or remove one from.
+fn gone_is_done<K>(result: Result<K, client_core::Error>) -> Result<(), client_core::Error> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(client_core::Error::Api { status, .. }) if status.code == 404 => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

@@ -121,6 +121,7 @@ async fn add_cleanup_and_remove_racing_updates() {
         let now = cms.get("x", &GetOptions::default()).await.unwrap();
         assert_eq!(now.metadata.finalizers, [OURS], "only theirs went");
 
+        let stale_deleting = now.clone();
         // The retry with the fresh object removes ours; the object goes.
         let counter = &cleanups;
         let done = finalizer(&cms, OURS, Arc::new(now), |event| async move {
@@ -137,6 +138,17 @@ async fn add_cleanup_and_remove_racing_updates() {
             matches!(&gone, Error::Api { status, .. } if status.code == 404),
             "{gone}"
         );
+
+        // A cache that is behind hands over the deleted object again: the
+        // cleanup runs (it must be idempotent) and the 404 counts as done.
+        let again = finalizer(&cms, OURS, Arc::new(stale_deleting), |_| async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, Never>(Action::AwaitChange)
+        })
+        .await
+        .unwrap();
+        assert_eq!(again, Action::AwaitChange);
+        assert_eq!(cleanups.load(Ordering::SeqCst), 3);
     })
     .await;
 }
