@@ -108,7 +108,7 @@ pub struct NewEvent {
     pub reason: String,
     /// What was done or failed.
     pub action: String,
-    /// A human-readable description.
+    /// A human-readable description (cut to [`NOTE_LIMIT`] bytes).
     pub note: Option<String>,
     /// A secondary object.
     pub related: Option<ObjectReference>,
@@ -143,6 +143,18 @@ struct SeriesEntry {
     name: String,
     count: i32,
     last_seen: Instant,
+}
+
+/// kube-apiserver refuses an Event whose note is longer than this many bytes.
+pub const NOTE_LIMIT: usize = 1024;
+
+/// The note cut to [`NOTE_LIMIT`] bytes on a character boundary.
+fn truncate_note(note: &str) -> String {
+    let mut end = note.len().min(NOTE_LIMIT);
+    while !note.is_char_boundary(end) {
+        end -= 1;
+    }
+    note[..end].to_owned()
 }
 
 /// client-go's window: a repeat later than this starts a new Event.
@@ -262,7 +274,7 @@ impl Recorder {
             reason: Some(event.reason.clone()),
             regarding: Some(regarding.clone()),
             related: event.related.clone(),
-            note: event.note.clone(),
+            note: event.note.as_deref().map(truncate_note),
             type_: Some(event.type_.as_str().to_owned()),
         };
         let events = TypedClient::<EventV1>::namespaced(self.client.clone(), &namespace);
@@ -277,5 +289,21 @@ impl Recorder {
             },
         );
         Ok(created)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_are_cut_to_the_servers_limit_on_a_char_boundary() {
+        assert_eq!(truncate_note("short"), "short");
+        let long = "é".repeat(600); // 1200 bytes
+        let cut = truncate_note(&long);
+        assert_eq!(cut.len(), 1024);
+        assert!(cut.chars().all(|c| c == 'é'));
+        let odd = format!("a{}", "é".repeat(600));
+        assert_eq!(truncate_note(&odd).len(), 1023);
     }
 }
