@@ -167,6 +167,10 @@ impl<K: Resource> Controller<K> {
 
     /// Shuts down gracefully when `signal` completes (for example
     /// `tokio::signal::ctrl_c()`).
+    ///
+    /// # Panics
+    ///
+    /// Outside a Tokio runtime (the signal is awaited in a task).
     #[must_use]
     pub fn shutdown_on<S>(self, signal: S) -> Self
     where

@@ -130,6 +130,10 @@ impl<K: client_core::Resource> Informer<K> {
 
     /// Starts consuming events on the current Tokio runtime; later calls do nothing.
     /// Returns whether this call started it.
+    ///
+    /// # Panics
+    ///
+    /// Outside a Tokio runtime, as `tokio::spawn` does.
     pub fn start(&self) -> bool {
         let Some(events) = lock(&self.shared.source).take() else {
             return false;

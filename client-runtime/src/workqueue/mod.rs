@@ -141,8 +141,9 @@ impl<T: QueueItem> WorkQueueBuilder<T> {
         self
     }
 
-    /// The queue. With metrics, it needs a Tokio runtime: a task refreshes
-    /// the in-progress gauges every 500 ms, as client-go does.
+    /// The queue. With metrics and a Tokio runtime, a task refreshes the
+    /// in-progress gauges every 500 ms, as client-go does (built outside a
+    /// runtime, those two gauges stay at zero).
     pub fn build(self) -> WorkQueue<T> {
         let metrics = self.metrics.map(|m| m.for_queue(&self.name));
         let queue = WorkQueue {
@@ -164,10 +165,11 @@ impl<T: QueueItem> WorkQueueBuilder<T> {
                 cancel: CancellationToken::new(),
             }),
         };
-        if queue.inner.metrics.is_some() {
+        let runtime = tokio::runtime::Handle::try_current();
+        if let (Some(_), Ok(runtime)) = (&queue.inner.metrics, runtime) {
             let weak = Arc::downgrade(&queue.inner);
             let cancel = queue.inner.cancel.clone();
-            tokio::spawn(async move {
+            runtime.spawn(async move {
                 let mut tick = tokio::time::interval(Duration::from_millis(500));
                 loop {
                     tokio::select! {
@@ -216,6 +218,10 @@ impl<T: QueueItem> WorkQueue<T> {
 
     /// Queues `item` after `delay` (at once when zero). Of several pending
     /// delays of one item, the earliest wins. Dropped at shutdown.
+    ///
+    /// # Panics
+    ///
+    /// Outside a Tokio runtime (the delay is a task), as `tokio::spawn` does.
     pub fn add_after(&self, item: T, delay: Duration) {
         if delay.is_zero() {
             return self.add(item);
