@@ -116,3 +116,43 @@ fn filter<K: Resource>(objs: Vec<Arc<K>>, selector: &LabelSelector) -> Vec<Arc<K
         .filter(|o| selector.matches(crate::meta_access::labels(o.as_ref())))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use client_core::ObjectMeta;
+    use client_core::api::{ConfigMap, Namespace};
+
+    #[test]
+    fn cluster_kinds_get_by_name_and_namespaced_kinds_per_namespace() {
+        let namespaces = Store::<Namespace>::new();
+        namespaces.apply(Arc::new(Namespace {
+            metadata: ObjectMeta::named("prod").with_label("env", "prod"),
+            ..Namespace::default()
+        }));
+        let lister = Lister::new(namespaces);
+        assert!(lister.get("prod").is_some());
+        assert!(lister.get("dev").is_none());
+        let env = LabelSelector::parse("env=prod").unwrap_or_default();
+        assert_eq!(lister.list(&env).len(), 1);
+
+        let configmaps = Store::<ConfigMap>::new();
+        for (ns, name) in [("a", "x"), ("b", "x"), ("a", "y")] {
+            configmaps.apply(Arc::new(ConfigMap {
+                metadata: ObjectMeta::named(name).in_namespace(ns),
+                ..ConfigMap::default()
+            }));
+        }
+        let lister = Lister::new(configmaps);
+        let everything = LabelSelector::everything();
+        assert_eq!(lister.namespace("a").list(&everything).len(), 2);
+        assert_eq!(lister.namespace("b").list(&everything).len(), 1);
+        assert_eq!(lister.list(&everything).len(), 3);
+        let bx = lister.namespace("b").get("x");
+        assert_eq!(
+            bx.and_then(|cm| cm.metadata.namespace.clone()).as_deref(),
+            Some("b")
+        );
+        assert!(lister.namespace("b").get("y").is_none());
+    }
+}
