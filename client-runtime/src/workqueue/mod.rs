@@ -37,7 +37,7 @@
 mod metrics;
 pub mod rate_limiter;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -64,6 +64,14 @@ struct State<T> {
     queued_at: HashMap<T, Instant>,
     /// Items waiting for `add_after`, with their earliest ready time.
     waiting: HashMap<T, Instant>,
+    /// The same deadlines in time order, for the one timer task (client-go's
+    /// `waitingForQueue` heap); entries superseded by an earlier deadline
+    /// stay until they come due and are then ignored.
+    timeline: BTreeMap<(Instant, u64), T>,
+    /// A tie-breaker for equal deadlines.
+    next_seq: u64,
+    /// Whether the timer task runs (started by the first `add_after`).
+    timer_started: bool,
     shutting_down: bool,
 }
 
@@ -73,6 +81,8 @@ struct Inner<T> {
     ready: Notify,
     /// Wakes `shut_down_with_drain` (an item was done).
     drained: Notify,
+    /// Wakes the timer task (a new earliest deadline).
+    timer: Arc<Notify>,
     limiter: Box<dyn RateLimiter<T>>,
     metrics: Option<NamedMetrics>,
     /// Cancels delayed adds and the metrics ticker at shutdown.
@@ -154,10 +164,14 @@ impl<T: QueueItem> WorkQueueBuilder<T> {
                     processing: HashMap::new(),
                     queued_at: HashMap::new(),
                     waiting: HashMap::new(),
+                    timeline: BTreeMap::new(),
+                    next_seq: 0,
+                    timer_started: false,
                     shutting_down: false,
                 }),
                 ready: Notify::new(),
                 drained: Notify::new(),
+                timer: Arc::new(Notify::new()),
                 limiter: self
                     .limiter
                     .unwrap_or_else(|| Box::new(rate_limiter::default_controller())),
@@ -227,37 +241,35 @@ impl<T: QueueItem> WorkQueue<T> {
             return self.add(item);
         }
         let ready = Instant::now() + delay;
-        {
+        let (earliest, start_timer) = {
             let mut state = lock(&self.inner.state);
             if state.shutting_down {
                 return;
             }
-            match state.waiting.get(&item) {
-                Some(earlier) if *earlier <= ready => return,
-                _ => {
-                    state.waiting.insert(item.clone(), ready);
-                }
+            if state
+                .waiting
+                .get(&item)
+                .is_some_and(|earlier| *earlier <= ready)
+            {
+                return;
             }
+            state.waiting.insert(item.clone(), ready);
+            let seq = state.next_seq;
+            state.next_seq += 1;
+            state.timeline.insert((ready, seq), item);
+            let earliest = state.timeline.keys().next() == Some(&(ready, seq));
+            let start_timer = !std::mem::replace(&mut state.timer_started, true);
+            (earliest, start_timer)
+        };
+        if start_timer {
+            tokio::spawn(timer(
+                Arc::downgrade(&self.inner),
+                Arc::clone(&self.inner.timer),
+                self.inner.cancel.clone(),
+            ));
+        } else if earliest {
+            self.inner.timer.notify_one();
         }
-        let inner = Arc::clone(&self.inner);
-        tokio::spawn(async move {
-            tokio::select! {
-                () = inner.cancel.cancelled() => {}
-                () = tokio::time::sleep_until(ready) => {
-                    let due = {
-                        let mut state = lock(&inner.state);
-                        let due = state.waiting.get(&item) == Some(&ready);
-                        if due {
-                            state.waiting.remove(&item);
-                        }
-                        due
-                    };
-                    if due {
-                        inner.add(item);
-                    }
-                }
-            }
-        });
     }
 
     /// Queues `item` after its rate limiter's delay (a retry: counted in
@@ -374,6 +386,52 @@ impl<T: QueueItem> WorkQueue<T> {
                 }
             }
             notified.await;
+        }
+    }
+}
+
+/// The one task behind every `add_after`: sleeps until the earliest
+/// deadline, queues what is due, and wakes early for an earlier deadline.
+/// Holds the queue weakly, so a queue dropped without shutdown ends it.
+async fn timer<T: QueueItem>(
+    inner: std::sync::Weak<Inner<T>>,
+    wake: Arc<Notify>,
+    cancel: CancellationToken,
+) {
+    loop {
+        let next = {
+            let Some(inner) = inner.upgrade() else { return };
+            let now = Instant::now();
+            let mut due = Vec::new();
+            let next = {
+                let mut state = lock(&inner.state);
+                while let Some(entry) = state.timeline.first_entry() {
+                    if entry.key().0 > now {
+                        break;
+                    }
+                    let ((ready, _), item) = entry.remove_entry();
+                    if state.waiting.get(&item) == Some(&ready) {
+                        state.waiting.remove(&item);
+                        due.push(item);
+                    }
+                }
+                state.timeline.keys().next().map(|(ready, _)| *ready)
+            };
+            for item in due {
+                inner.add(item);
+            }
+            next
+        };
+        let sleep = async {
+            match next {
+                Some(deadline) => tokio::time::sleep_until(deadline).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            () = wake.notified() => {}
+            () = sleep => {}
         }
     }
 }

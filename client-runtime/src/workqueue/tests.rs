@@ -147,3 +147,19 @@ async fn metrics_follow_client_go_names() {
     assert!(text.contains(r#"workqueue_work_duration_seconds_count{name="things"} 1"#));
     q.shut_down();
 }
+
+#[tokio::test(start_paused = true)]
+async fn many_delays_come_due_in_deadline_order_on_time() {
+    let q = WorkQueue::<u64>::new();
+    let start = Instant::now();
+    // Added latest-first, so each new deadline is the earliest so far.
+    for i in (1..=500u64).rev() {
+        q.add_after(i, Duration::from_millis(i * 10));
+    }
+    for i in 1..=500u64 {
+        let item = next(&q).await;
+        assert_eq!(item, i);
+        assert_eq!(start.elapsed(), Duration::from_millis(i * 10));
+        q.done(&item);
+    }
+}
