@@ -308,12 +308,14 @@ impl TestServer {
         )))
     }
 
-    /// Writes [`TestServer::kubeconfig`] to `path`.
+    /// Writes [`TestServer::kubeconfig`] to `path`, readable by its owner
+    /// only (mode 0600 on Unix: it holds the bearer token) and atomically:
+    /// a reader sees the old file or the whole new one, never a part.
     ///
     /// # Errors
     /// I/O errors.
     pub fn write_kubeconfig(&self, path: impl AsRef<std::path::Path>) -> std::io::Result<()> {
-        std::fs::write(path, self.kubeconfig())
+        crate::kubeconfig::write_private(path.as_ref(), self.kubeconfig().as_bytes())
     }
 
     /// Seeding and inspecting the store.
