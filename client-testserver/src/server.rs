@@ -41,6 +41,7 @@ pub struct Builder {
     token: TokenChoice,
     client_cert_auth: bool,
     history_size: usize,
+    history_bytes: usize,
     bookmark_interval: Duration,
     max_body_bytes: usize,
     hosts: Vec<String>,
@@ -61,6 +62,7 @@ impl Default for Builder {
             token: TokenChoice::Generate,
             client_cert_auth: false,
             history_size: 10_000,
+            history_bytes: crate::storage::store::DEFAULT_HISTORY_BYTES,
             bookmark_interval: Duration::from_secs(1),
             max_body_bytes: 3 * 1024 * 1024,
             hosts: Vec::new(),
@@ -106,6 +108,14 @@ impl Builder {
         self
     }
 
+    /// Most bytes the watch history may hold, counting each event's object
+    /// and its previous state (default 64 MiB); the oldest events are
+    /// compacted first, as [`Builder::history_size`] does by count.
+    pub fn history_bytes(mut self, n: usize) -> Self {
+        self.history_bytes = n;
+        self
+    }
+
     /// Interval between watch bookmarks (default 1 s).
     pub fn bookmark_interval(mut self, d: Duration) -> Self {
         self.bookmark_interval = d;
@@ -129,7 +139,7 @@ impl Builder {
     /// # Errors
     /// [`StartError`] when the address cannot be bound or TLS setup fails.
     pub async fn start(self) -> Result<TestServer, StartError> {
-        let store = Store::new(self.history_size);
+        let store = Store::bounded(self.history_size, self.history_bytes);
         let backend = Backend {
             store: store.clone(),
             registry: Registry::with_builtins(),

@@ -74,11 +74,29 @@ struct Stored {
     json: Bytes,
 }
 
+/// The largest object the store keeps, in bytes of its JSON encoding:
+/// etcd's default request limit (`--max-request-bytes`, 1.5 MiB), which
+/// is what stops a kube-apiserver write of a bigger object.
+pub(crate) const MAX_OBJECT_BYTES: usize = 1024 * 1024 * 3 / 2;
+
+/// The default bound on the bytes the event history holds (objects and
+/// their previous states), so a burst of large writes cannot pin memory
+/// the object count alone does not bound.
+pub(crate) const DEFAULT_HISTORY_BYTES: usize = 64 * 1024 * 1024;
+
+/// The message of the 413 for an object over [`MAX_OBJECT_BYTES`]: etcd's
+/// answer, which kube-apiserver passes on.
+const TOO_LARGE: &str = "etcdserver: request is too large";
+
 struct Inner {
     rv: u64,
     tables: HashMap<Arc<str>, BTreeMap<ObjectKey, Stored>>,
     history: VecDeque<Arc<Event>>,
     history_cap: usize,
+    /// Bytes held by `history` (each event's object and previous state).
+    history_bytes: usize,
+    /// The most bytes `history` may hold; the oldest events go first.
+    history_bytes_cap: usize,
     /// Every event with `rv > compacted` is in `history`.
     compacted: u64,
 }
@@ -117,8 +135,16 @@ pub(crate) struct Page {
 }
 
 impl Store {
-    /// An empty store keeping at most `history_cap` events.
+    /// An empty store keeping at most `history_cap` events, and at most
+    /// [`DEFAULT_HISTORY_BYTES`] of them.
+    #[cfg(test)]
     pub(crate) fn new(history_cap: usize) -> Store {
+        Store::bounded(history_cap, DEFAULT_HISTORY_BYTES)
+    }
+
+    /// An empty store keeping at most `history_cap` events holding at most
+    /// `history_bytes` bytes (the newest event is always kept).
+    pub(crate) fn bounded(history_cap: usize, history_bytes: usize) -> Store {
         let (tx, _rx) = tokio::sync::watch::channel(0);
         Store {
             inner: Arc::new(Mutex::new(Inner {
@@ -126,6 +152,8 @@ impl Store {
                 tables: HashMap::new(),
                 history: VecDeque::new(),
                 history_cap: history_cap.max(1),
+                history_bytes: 0,
+                history_bytes_cap: history_bytes,
                 compacted: 0,
             })),
             notify: Arc::new(tx),
@@ -165,6 +193,10 @@ impl Store {
 
     /// Applies a write atomically: `f` sees the current object (if any) and
     /// the resourceVersion the write would get, and decides.
+    ///
+    /// # Errors
+    /// `f`'s error; 413 when the object to store is larger than
+    /// [`MAX_OBJECT_BYTES`].
     pub(crate) fn write<R>(
         &self,
         resource: &str,
@@ -186,6 +218,9 @@ impl Store {
             let (kind, object) = match outcome {
                 WriteOutcome::Unchanged => return Ok(result),
                 WriteOutcome::Put(b) => {
+                    if b.len() > MAX_OBJECT_BYTES {
+                        return Err(ApiError::new(413, "RequestEntityTooLarge", TOO_LARGE));
+                    }
                     let kind = if current.is_some() {
                         EventType::Modified
                     } else {
@@ -333,6 +368,7 @@ impl Store {
     pub(crate) fn compact(&self) {
         let mut inner = self.lock();
         inner.history.clear();
+        inner.history_bytes = 0;
         inner.compacted = inner.rv;
     }
 
@@ -355,12 +391,23 @@ impl Store {
 
 impl Inner {
     fn push_event(&mut self, ev: Event) {
+        self.history_bytes += ev.bytes();
         self.history.push_back(Arc::new(ev));
-        while self.history.len() > self.history_cap {
+        while self.history.len() > self.history_cap
+            || (self.history_bytes > self.history_bytes_cap && self.history.len() > 1)
+        {
             if let Some(old) = self.history.pop_front() {
+                self.history_bytes -= old.bytes();
                 self.compacted = old.rv;
             }
         }
+    }
+}
+
+impl Event {
+    /// The bytes this event holds: the object and its previous state.
+    fn bytes(&self) -> usize {
+        self.object.len() + self.prev.as_ref().map_or(0, Bytes::len)
     }
 }
 
@@ -414,6 +461,34 @@ mod tests {
         assert!(s.page("r", None, Some(1), None, None, |_| true).is_err());
         s.compact();
         assert_eq!(s.events_since(4).err(), Some(5));
+    }
+
+    #[test]
+    fn history_is_bounded_by_bytes_too() {
+        let s = Store::bounded(1000, 100);
+        for i in 0..10 {
+            put(&s, &key("", &i.to_string()), &"x".repeat(30));
+        }
+        // Three 30-byte events fit in 100 bytes; the rest are compacted.
+        assert_eq!(s.events_since(s.compacted_rv()).unwrap().len(), 3);
+        assert_eq!(s.compacted_rv(), 7);
+        // An event larger than the whole bound is still kept (the newest).
+        put(&s, &key("", "big"), &"y".repeat(500));
+        assert_eq!(s.events_since(s.compacted_rv()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn objects_over_the_etcd_limit_are_refused() {
+        let s = Store::new(10);
+        let big = Bytes::from(vec![b'x'; MAX_OBJECT_BYTES + 1]);
+        let e = s
+            .write("r", &key("", "a"), |_, _| Ok((WriteOutcome::Put(big), ())))
+            .unwrap_err();
+        assert_eq!((e.code, e.reason.as_str()), (413, "RequestEntityTooLarge"));
+        assert_eq!(s.current_rv(), 0, "nothing stored");
+        let fits = Bytes::from(vec![b'x'; MAX_OBJECT_BYTES]);
+        s.write("r", &key("", "a"), |_, _| Ok((WriteOutcome::Put(fits), ())))
+            .unwrap();
     }
 
     #[test]

@@ -24,3 +24,64 @@ async fn kubeconfig_out_is_written_with_mode_0600() {
     })
     .await;
 }
+
+/// Item 1: `copy` operations of a JSON patch are counted in bytes, as
+/// kube-apiserver's `JSONPatchMaxCopyBytes` counts them: 100 copies of a
+/// 1 MiB string (a 4.6 KB patch) are refused with 422 and nothing changes.
+#[tokio::test]
+async fn json_patch_copies_are_capped_in_bytes() {
+    within(async {
+        let (_s, c) = server_with_a_one_mib_configmap().await;
+        let ops: Vec<Value> = (0..100)
+            .map(|i| json!({"op": "copy", "from": "/data/big", "path": format!("/data/c{i}")}))
+            .collect();
+        let r = c
+            .patch(&format!("{CMS}/big"), "application/json-patch+json", &Value::Array(ops))
+            .await;
+        assert_status(
+            &r,
+            422,
+            "Invalid",
+            "Unable to complete the copy, the accumulated size increase of copy is 3145734, exceeding the limit 3145728",
+        );
+        let got = c.get(&format!("{CMS}/big")).await.json();
+        assert_eq!(got["data"].as_object().unwrap().len(), 1);
+    })
+    .await;
+}
+
+/// Item 1: an object larger than etcd's 1.5 MiB request limit is not
+/// stored, whichever write makes it (here one copy within the copy budget).
+#[tokio::test]
+async fn objects_over_one_and_a_half_mib_are_refused() {
+    within(async {
+        let (_s, c) = server_with_a_one_mib_configmap().await;
+        let ops = json!([{"op": "copy", "from": "/data/big", "path": "/data/again"}]);
+        let r = c
+            .patch(&format!("{CMS}/big"), "application/json-patch+json", &ops)
+            .await;
+        assert_status(
+            &r,
+            413,
+            "RequestEntityTooLarge",
+            "etcdserver: request is too large",
+        );
+        let got = c.get(&format!("{CMS}/big")).await.json();
+        assert!(got["data"].get("again").is_none(), "nothing stored");
+    })
+    .await;
+}
+
+/// A server holding ConfigMap `big` with one 1 MiB string.
+async fn server_with_a_one_mib_configmap() -> (TestServer, client::Client) {
+    let (s, c) = server().await;
+    let big = "x".repeat(1024 * 1024);
+    let r = c
+        .post(
+            CMS,
+            &json!({"metadata": {"name": "big"}, "data": {"big": big}}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    (s, c)
+}
