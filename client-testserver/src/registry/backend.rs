@@ -114,12 +114,75 @@ pub(crate) fn check_api_version(
     body: &Value,
 ) -> Result<(), ApiError> {
     let expected = kind.api_version(version);
-    match body.get("apiVersion").and_then(Value::as_str) {
-        Some(got) if !got.is_empty() && got != expected => Err(ApiError::bad_request(format!(
+    if let Some(got) = body.get("apiVersion").and_then(Value::as_str)
+        && !got.is_empty()
+        && got != expected
+    {
+        return Err(ApiError::bad_request(format!(
             "the API version in the data ({got}) does not match the expected API version ({expected})"
-        ))),
-        _ => Ok(()),
+        )));
     }
+    // kube-apiserver decodes the body into the URL's type: another kind
+    // fails the conversion and the decode error is a 400.
+    if let Some(got) = body.get("kind").and_then(Value::as_str)
+        && !got.is_empty()
+        && got != kind.kind
+    {
+        return Err(ApiError::bad_request(format!(
+            "the object provided is unrecognized (must be of type {}): {}",
+            kind.kind,
+            unknown_conversion(kind, version, got)
+        )));
+    }
+    Ok(())
+}
+
+/// The decode error of an object of kind `got` read into `kind`'s type, in
+/// apimachinery's conversion wording (the internal package is the group's
+/// first label, `core` for the legacy group).
+fn unknown_conversion(kind: &ResourceKind, version: &str, got: &str) -> String {
+    let internal = kind.group.split('.').next().filter(|g| !g.is_empty());
+    format!(
+        "converting ({version}.{got}) to ({}.{}): unknown conversion",
+        internal.unwrap_or("core"),
+        kind.kind
+    )
+}
+
+/// A patched object must still be the kind and version it was: kube-apiserver
+/// decodes the patched JSON into the stored type, and a failure is a 422
+/// naming the field `patch` with the patched object as its value.
+///
+/// # Errors
+/// 422 Invalid when `kind` or `apiVersion` changed or went missing.
+pub(crate) fn check_patched_type(
+    kind: &ResourceKind,
+    version: &str,
+    patched: &Value,
+) -> Result<(), ApiError> {
+    let expected = kind.api_version(version);
+    let problem = match (
+        patched.get("apiVersion").and_then(Value::as_str),
+        patched.get("kind").and_then(Value::as_str),
+    ) {
+        (_, None | Some("")) => format!("Object 'Kind' is missing in '{patched}'"),
+        (Some(v), Some(_)) if !v.is_empty() && v != expected => format!(
+            "no kind \"{}\" is registered for version \"{v}\"",
+            kind.kind
+        ),
+        (None | Some(""), _) => format!("Object 'apiVersion' is missing in '{patched}'"),
+        (_, Some(k)) if k != kind.kind => unknown_conversion(kind, version, k),
+        _ => return Ok(()),
+    };
+    let value = serde_json::to_string(&patched.to_string()).unwrap_or_default();
+    // With no kind and no name, the message is apimachinery's
+    // ` "" is invalid: patch: ...` (leading space included).
+    Err(ApiError::invalid(
+        "",
+        "",
+        "",
+        &[("patch".into(), format!("Invalid value: {value}: {problem}"))],
+    ))
 }
 
 impl Backend {

@@ -10,7 +10,8 @@ use crate::error::ApiError;
 use crate::meta::names;
 use crate::registry::Backend;
 use crate::registry::backend::{
-    Part, PatchType, check_api_version, encode, key_of, meta, parse, require_object, str_at,
+    Part, PatchType, check_api_version, check_patched_type, encode, key_of, meta, parse,
+    require_object, str_at,
 };
 use crate::registry::kind::ResourceKind;
 use crate::registry::writer::Writer;
@@ -118,6 +119,7 @@ impl Backend {
         let me = self.clone();
         let kind2 = kind.clone();
         let version = version.to_string();
+        let url_ns = ns.map(str::to_string);
         self.modify(kind, ns, name, dry_run, w, move |old| {
             let mut doc = me.present(&kind2, &version, old.clone());
             match ptype {
@@ -137,6 +139,18 @@ impl Backend {
                     }
                     crate::patch::merge_patch(&mut doc, &patch)
                 }
+            }
+            check_patched_type(&kind2, &version, &doc)?;
+            // kube-apiserver's BeforeUpdate: a namespace other than the
+            // URL's is refused, never silently put back.
+            if kind2.namespaced
+                && let Some(patched_ns) = str_at(&doc, "/metadata/namespace")
+                && !patched_ns.is_empty()
+                && Some(patched_ns) != url_ns.as_deref()
+            {
+                return Err(ApiError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request",
+                ));
             }
             if str_at(&doc, "/metadata/name") != Some(name_s.as_str()) {
                 return Err(ApiError::bad_request(format!(

@@ -85,3 +85,61 @@ async fn server_with_a_one_mib_configmap() -> (TestServer, client::Client) {
     assert_eq!(r.status, 201, "{}", r.text());
     (s, c)
 }
+
+/// Item 4: a patch cannot turn a ConfigMap into another kind or version
+/// (422 naming `patch`, as kube-apiserver's decode of the patched object),
+/// a PUT cannot either (400), and a patch that moves the object to another
+/// namespace is refused with 400 instead of being dropped.
+#[tokio::test]
+async fn patches_and_puts_cannot_change_kind_api_version_or_namespace() {
+    within(async {
+        let (_s, c) = server().await;
+        let created = c.post(CMS, &cm("a")).await.json();
+        let url = format!("{CMS}/a");
+        let merge = "application/merge-patch+json";
+        let r = c.patch(&url, merge, &json!({"kind": "Pod"})).await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        let v = r.json();
+        assert_eq!(v["reason"], "Invalid");
+        let msg = v["message"].as_str().unwrap();
+        assert!(msg.starts_with(" \"\" is invalid: patch: Invalid value: \""), "{msg}");
+        assert!(
+            msg.ends_with(": converting (v1.Pod) to (core.ConfigMap): unknown conversion"),
+            "{msg}"
+        );
+        assert_eq!(v["details"]["causes"][0]["field"], "patch");
+        let r = c.patch(&url, merge, &json!({"apiVersion": "v2"})).await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        let r = c
+            .patch(&url, "application/json-patch+json", &json!([{"op": "remove", "path": "/kind"}]))
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        let r = c
+            .patch(&url, merge, &json!({"metadata": {"namespace": "kube-system"}}))
+            .await;
+        assert_status(
+            &r,
+            400,
+            "BadRequest",
+            "the namespace of the provided object does not match the namespace sent on the request",
+        );
+        let mut pod = cm("a");
+        pod["kind"] = json!("Pod");
+        let r = c.put(&url, &pod).await;
+        assert_status(
+            &r,
+            400,
+            "BadRequest",
+            "the object provided is unrecognized (must be of type ConfigMap): converting (v1.Pod) to (core.ConfigMap): unknown conversion",
+        );
+        let got = c.get(&url).await.json();
+        assert_eq!((got["kind"].as_str(), got["apiVersion"].as_str()), (Some("ConfigMap"), Some("v1")));
+        assert_eq!(got["metadata"]["resourceVersion"], created["metadata"]["resourceVersion"]);
+        // The same patch that names the object's own kind and namespace is fine.
+        let r = c
+            .patch(&url, merge, &json!({"kind": "ConfigMap", "metadata": {"namespace": "default"}, "data": {"k": "w"}}))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    })
+    .await;
+}
