@@ -57,7 +57,7 @@ fn error_response(e: &ApiError) -> Resp {
 pub(crate) struct Query(HashMap<String, String>);
 
 impl Query {
-    fn parse(q: &str) -> Query {
+    pub(crate) fn parse(q: &str) -> Query {
         Query(form_urlencoded::parse(q.as_bytes()).into_owned().collect())
     }
     pub(crate) fn get(&self, k: &str) -> Option<&str> {
