@@ -190,7 +190,7 @@ where
             }
             json_response(200, &serde_json::to_value(all).unwrap_or_default())
         }
-        Route::Resource(rp) => crate::http::resources::resource(&state, rp, req)
+        Route::Resource(rp) => crate::http::resources::resource(state.clone(), rp, req)
             .await
             .unwrap_or_else(|e| match e {
                 Failure::PlainNotFound => plain_not_found(),
@@ -273,6 +273,11 @@ pub(crate) fn decode_body(req: &Req) -> Result<Value, ApiError> {
             ))
         }),
         "application/yaml" | "application/x-yaml" | "text/yaml" => {
+            crate::http::yaml_depth::check(&req.body).map_err(|e| {
+                ApiError::bad_request(format!(
+                    "the body of the request could not be decoded as YAML: {e}"
+                ))
+            })?;
             serde_yaml_ng::from_slice(&req.body).map_err(|e| {
                 ApiError::bad_request(format!(
                     "the body of the request could not be decoded as YAML: {e}"

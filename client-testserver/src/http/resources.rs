@@ -102,8 +102,15 @@ impl Call<'_> {
     }
 }
 
-/// Serves a resource path.
-pub(crate) async fn resource(state: &State, rp: ResourcePath, req: Req) -> Result<Resp, Failure> {
+/// Serves a resource path. The verb itself (decoding the body, patching,
+/// filtering a list) runs on a blocking thread: a request that costs CPU
+/// in proportion to its body or the store must not stall the reactor that
+/// serves every other connection.
+pub(crate) async fn resource(
+    state: Arc<State>,
+    rp: ResourcePath,
+    req: Req,
+) -> Result<Resp, Failure> {
     let Some(kind) = state
         .backend
         .registry
@@ -131,34 +138,45 @@ pub(crate) async fn resource(state: &State, rp: ResourcePath, req: Req) -> Resul
             .into());
         }
     };
-    let drop_watch_after = injected_faults(state, verb, &rp.plural).await?;
-    let call = Call {
-        state,
-        dry_run: req.query.dry_run(),
-        kind,
-        version: rp.version,
-        namespace: rp.namespace,
-        part,
-        scale,
-        drop_watch_after,
-        req,
-    };
-    let r = match (verb, rp.name.as_deref()) {
-        ("get", Some(name)) => get(&call, name),
-        ("list", None) => list(&call),
-        ("watch", None) => watch_collection(&call),
-        ("create", None) => create(&call),
-        ("update", Some(name)) => update(&call, name),
-        ("patch", Some(name)) => patch(&call, name),
-        ("delete", Some(name)) => delete(&call, name),
-        ("deletecollection", None) => delete_collection(&call),
+    let drop_watch_after = injected_faults(&state, verb, &rp.plural).await?;
+    let served = tokio::task::spawn_blocking(move || {
+        let call = Call {
+            state: &state,
+            dry_run: req.query.dry_run(),
+            kind,
+            version: rp.version,
+            namespace: rp.namespace,
+            part,
+            scale,
+            drop_watch_after,
+            req,
+        };
+        serve_verb(&call, verb, rp.name.as_deref())
+    })
+    .await;
+    match served {
+        Ok(r) => Ok(r?),
+        Err(_) => Err(ApiError::internal("the request handler stopped before it answered").into()),
+    }
+}
+
+/// Runs one verb of a resolved call.
+fn serve_verb(call: &Call<'_>, verb: &str, name: Option<&str>) -> Result<Resp, ApiError> {
+    match (verb, name) {
+        ("get", Some(name)) => get(call, name),
+        ("list", None) => list(call),
+        ("watch", None) => watch_collection(call),
+        ("create", None) => create(call),
+        ("update", Some(name)) => update(call, name),
+        ("patch", Some(name)) => patch(call, name),
+        ("delete", Some(name)) => delete(call, name),
+        ("deletecollection", None) => delete_collection(call),
         _ => Err(ApiError::method_not_allowed(
             verb,
             &call.kind.group,
             &call.kind.plural,
         )),
-    };
-    Ok(r?)
+    }
 }
 
 /// Applies the fault rules matching this request: sleeps for latency,
@@ -325,6 +343,8 @@ fn apply(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
             "application/merge-patch+json",
         ]));
     }
+    crate::http::yaml_depth::check(&c.req.body)
+        .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?;
     let cfg: Value = serde_yaml_ng::from_slice(&c.req.body)
         .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?;
     let force = c.req.query.flag("force");

@@ -143,3 +143,69 @@ async fn patches_and_puts_cannot_change_kind_api_version_or_namespace() {
     })
     .await;
 }
+
+/// Item 2: a YAML body nested past go-yaml's 10,000 levels is refused
+/// with 400 at once, before the parser (whose time grows with the square
+/// of the depth) sees it.
+#[tokio::test]
+async fn deeply_nested_yaml_is_refused_with_400() {
+    within(async {
+        let (_s, c) = server().await;
+        let deep = format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata: {}",
+            "[".repeat(50_000)
+        );
+        let r = c
+            .send("POST", CMS, Some("application/yaml"), deep.as_bytes())
+            .await;
+        assert_status(
+            &r,
+            400,
+            "BadRequest",
+            "the body of the request could not be decoded as YAML: yaml: line 5: exceeded max depth of 10000",
+        );
+    })
+    .await;
+}
+
+/// Item 2, the figure: /healthz latency while 4 connections keep sending
+/// 50k-level YAML bodies (and, to load the parser itself, 9k-level ones).
+/// Run by hand: `cargo test -p client-testserver --test api -- --ignored
+/// --nocapture healthz_latency`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, run by hand"]
+async fn healthz_latency_during_deep_yaml_bodies() {
+    let (s, c) = server().await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut senders = Vec::new();
+    for i in 0..4 {
+        let c = client::Client::new(&s);
+        let depth = if i % 2 == 0 { 50_000 } else { 9_000 };
+        let body = format!("data: {}", "[".repeat(depth));
+        let stop = stop.clone();
+        senders.push(tokio::spawn(async move {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                c.send("POST", CMS, Some("application/yaml"), body.as_bytes())
+                    .await;
+            }
+        }));
+    }
+    let mut lat = Vec::new();
+    for _ in 0..50 {
+        let t = std::time::Instant::now();
+        assert_eq!(c.get("/healthz").await.status, 200);
+        lat.push(t.elapsed());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for t in senders {
+        let _ = tokio::time::timeout(Duration::from_secs(60), t).await;
+    }
+    lat.sort();
+    println!(
+        "healthz during deep YAML: median {:?} p99 {:?} max {:?}",
+        lat[lat.len() / 2],
+        lat[lat.len() * 99 / 100],
+        lat[lat.len() - 1]
+    );
+}
