@@ -63,8 +63,10 @@ impl Query {
     pub(crate) fn get(&self, k: &str) -> Option<&str> {
         self.0.get(k).map(String::as_str)
     }
+    /// A boolean option, converted as apimachinery converts one: present
+    /// and neither `false` nor `0` (any case) is true, even when empty.
     pub(crate) fn flag(&self, k: &str) -> bool {
-        matches!(self.get(k), Some("true" | "1"))
+        crate::http::list_query::query_bool(self.get(k)).unwrap_or(false)
     }
     pub(crate) fn dry_run(&self) -> bool {
         self.get("dryRun") == Some("All")

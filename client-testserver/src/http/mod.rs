@@ -11,6 +11,7 @@ pub(crate) mod accept;
 pub(crate) mod body;
 pub(crate) mod faults;
 pub(crate) mod handlers;
+pub(crate) mod list_query;
 pub(crate) mod listener;
 pub(crate) mod protobuf;
 pub(crate) mod request_log;

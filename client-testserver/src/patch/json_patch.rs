@@ -12,7 +12,7 @@ pub(crate) enum PatchError {
     #[error("json patch must be an array of operations")]
     NotAnArray,
     /// More operations than the server accepts in one patch.
-    #[error("json patch has {count} operations; at most {MAX_OPS} are accepted")]
+    #[error("The allowed maximum operations in a JSON patch is {MAX_OPS}, got {count}")]
     TooManyOps {
         /// How many operations the patch has.
         count: usize,

@@ -92,10 +92,12 @@ impl Backend {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
+        let mut generated_from = None;
         if name.is_empty()
             && let Some(g) = m.get("generateName").and_then(Value::as_str)
             && !g.is_empty()
         {
+            generated_from = Some(g.to_string());
             name = format!("{g}{}", random_suffix());
             m.insert("name".into(), json!(name));
         }
@@ -110,7 +112,7 @@ impl Backend {
                 )],
             ));
         }
-        names::validate(kind, &name)?;
+        names::validate_generated(kind, &name, generated_from.as_deref())?;
         if let Some(ns) = url_ns
             && !self.namespace_exists(ns)
         {

@@ -365,9 +365,17 @@ fn bump_generation(kind: &ResourceKind, part: Part, old: &Value, new: &mut Value
     meta(new).insert("generation".into(), json!(g + 1));
 }
 
-/// The Status for a JSON patch that failed: 400 when the patch is
-/// malformed, 422 when it does not apply to the object.
+/// The Status for a JSON patch that failed: 413 over the operation limit,
+/// 400 when the patch is malformed, 422 when it does not apply.
 pub(crate) fn patch_error(e: crate::patch::PatchError) -> ApiError {
+    if let crate::patch::PatchError::TooManyOps { .. } = e {
+        // kube-apiserver's NewRequestEntityTooLargeError.
+        return ApiError::new(
+            413,
+            "RequestEntityTooLarge",
+            format!("Request entity too large: {e}"),
+        );
+    }
     if e.is_malformed() {
         ApiError::bad_request(e.to_string())
     } else {

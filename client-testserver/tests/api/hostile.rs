@@ -209,3 +209,115 @@ async fn healthz_latency_during_deep_yaml_bodies() {
         lat[lat.len() - 1]
     );
 }
+
+/// Item 8: list and watch options are decoded and validated as
+/// kube-apiserver does, case by case.
+#[tokio::test]
+async fn list_and_watch_options_are_validated_like_kube() {
+    within(async {
+        let (_s, c) = server().await;
+        assert_eq!(c.post(CMS, &cm("a")).await.status, 201);
+        let get = |q: &str| c.get_owned(format!("{CMS}?{q}"));
+        // The parameter codec: integers that do not parse are 400.
+        assert_status(
+            &get("limit=abc").await,
+            400,
+            "BadRequest",
+            "strconv.ParseInt: parsing \"abc\": invalid syntax",
+        );
+        assert_status(
+            &get("watch=true&timeoutSeconds=abc").await,
+            400,
+            "BadRequest",
+            "strconv.ParseInt: parsing \"abc\": invalid syntax",
+        );
+        // ValidateListOptions: 422.
+        assert_status(
+            &get("resourceVersion=1&resourceVersionMatch=Bogus").await,
+            422,
+            "Invalid",
+            "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Unsupported value: \"Bogus\": supported values: \"Exact\", \"NotOlderThan\", \"\"",
+        );
+        assert_status(
+            &get("resourceVersionMatch=Exact").await,
+            422,
+            "Invalid",
+            "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided",
+        );
+        // A malformed resourceVersion: 400 (a deliberate divergence from
+        // kube-apiserver's 500, an upstream bug).
+        for rv in ["abc", "-1", "1.5"] {
+            assert_status(
+                &get(&format!("resourceVersion={rv}")).await,
+                400,
+                "BadRequest",
+                &format!("invalid resource version: {rv}"),
+            );
+        }
+        // Not errors in kube: keep accepting them.
+        let r = get("labelSelector=a%20in%20()").await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let mut w = c.watch(&format!("{CMS}?watch=yes")).await;
+        let ev = w.next().await.expect("an ADDED event from watch=yes");
+        assert_eq!(ev["type"], "ADDED");
+        // generateName errors name metadata.generateName.
+        let r = c
+            .post(CMS, &json!({"metadata": {"generateName": "Bad_"}}))
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert_eq!(r.json()["details"]["causes"][0]["field"], "metadata.generateName");
+        // A JSON patch over the op limit: 413.
+        let ops = Value::Array(vec![json!({"op": "test", "path": "/kind", "value": "ConfigMap"}); 10_001]);
+        let r = c
+            .patch(&format!("{CMS}/a"), "application/json-patch+json", &ops)
+            .await;
+        assert_status(
+            &r,
+            413,
+            "RequestEntityTooLarge",
+            "Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001",
+        );
+    })
+    .await;
+}
+
+/// Item 8: a list at a resourceVersion the store has not reached waits for
+/// it, then answers 504 "Too large resource version".
+#[tokio::test]
+async fn a_future_resource_version_gets_504_after_the_wait() {
+    within(async {
+        let (_s, c) = server().await;
+        let started = std::time::Instant::now();
+        let r = c.get(&format!("{CMS}?resourceVersion=999999")).await;
+        assert_eq!(r.status, 504, "{}", r.text());
+        let v = r.json();
+        assert_eq!(v["reason"], "Timeout");
+        let msg = v["message"].as_str().unwrap();
+        assert!(
+            msg.starts_with("Timeout: Too large resource version: 999999, current: "),
+            "{msg}"
+        );
+        assert_eq!(
+            v["details"]["causes"][0]["reason"],
+            "ResourceVersionTooLarge"
+        );
+        assert_eq!(v["details"]["retryAfterSeconds"], 1);
+        assert!(
+            started.elapsed() >= Duration::from_secs(3),
+            "it waited first"
+        );
+        // A write that reaches the revision while the list waits releases it.
+        let rv: u64 = c.post(CMS, &cm("b")).await.json()["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let waiting = c.get_owned(format!("{CMS}?resourceVersion={}", rv + 1));
+        let (r, _) = tokio::join!(waiting, async {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            c.post(CMS, &cm("c")).await
+        });
+        assert_eq!(r.status, 200, "{}", r.text());
+    })
+    .await;
+}
