@@ -12,7 +12,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::certs::Certs;
 use crate::error::ApiError;
 use crate::http::faults::Faults;
-use crate::http::listener::accept_loop;
+use crate::http::listener::{ConnectionLimits, accept_loop};
 use crate::http::request_log::RequestLog;
 use crate::http::state::{Settings, State};
 use crate::registry::{Backend, Registry};
@@ -45,6 +45,7 @@ pub struct Builder {
     bookmark_interval: Duration,
     max_body_bytes: usize,
     hosts: Vec<String>,
+    connections: ConnectionLimits,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +67,7 @@ impl Default for Builder {
             bookmark_interval: Duration::from_secs(1),
             max_body_bytes: 3 * 1024 * 1024,
             hosts: Vec::new(),
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -125,6 +127,30 @@ impl Builder {
     /// Largest accepted request body (default 3 MiB); larger gets 413.
     pub fn max_body_bytes(mut self, n: usize) -> Self {
         self.max_body_bytes = n;
+        self
+    }
+
+    /// How long a new connection may take to send its first complete
+    /// request header (TLS handshake included) before it is closed. Default 32 s, kube-apiserver's
+    /// `ReadHeaderTimeout`.
+    pub fn header_timeout(mut self, d: Duration) -> Self {
+        self.connections.header_timeout = d;
+        self
+    }
+
+    /// How long a connection with no request in flight (a keep-alive
+    /// connection between requests, or one whose next header stalls) is
+    /// kept before it is closed. Default 90 s, kube-apiserver's `IdleTimeout` (HTTP/1.1
+    /// and HTTP/2).
+    pub fn idle_timeout(mut self, d: Duration) -> Self {
+        self.connections.idle_timeout = d;
+        self
+    }
+
+    /// The most connections served at once (default 5,000); a connection
+    /// past the cap is closed as soon as it is accepted.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.connections.max_connections = n;
         self
     }
 
@@ -197,7 +223,12 @@ impl Builder {
             addr.ip().to_string()
         };
         let url = format!("{scheme}://{host}:{}", addr.port());
-        let task = tokio::spawn(accept_loop(listener, tls, state.clone()));
+        let task = tokio::spawn(accept_loop(
+            listener,
+            tls,
+            state.clone(),
+            self.connections.clone(),
+        ));
         Ok(TestServer {
             url,
             addr,

@@ -321,3 +321,97 @@ async fn a_future_resource_version_gets_504_after_the_wait() {
     })
     .await;
 }
+
+/// Reads from `s` until the server closes it (EOF or reset); how long
+/// that took. Whatever the server sent first (a response) is skipped.
+async fn closed_after(mut s: tokio::net::TcpStream, start: std::time::Instant) -> Duration {
+    use tokio::io::AsyncReadExt as _;
+    let mut buf = [0u8; 1024];
+    loop {
+        match s.read(&mut buf).await {
+            Ok(0) | Err(_) => return start.elapsed(),
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Item 6: connections that never send a complete header are closed after
+/// the header timeout, idle keep-alive connections after the idle timeout
+/// (both injected short here), and a connection with a request in flight
+/// (a watch) is kept.
+#[tokio::test]
+async fn idle_and_half_sent_connections_are_reaped() {
+    use tokio::io::AsyncWriteExt as _;
+    within(async {
+        let s = TestServer::builder()
+            .plain_http()
+            .no_auth()
+            .header_timeout(Duration::from_millis(400))
+            .idle_timeout(Duration::from_millis(800))
+            .start()
+            .await
+            .unwrap();
+        let start = std::time::Instant::now();
+        let mut conns = Vec::new();
+        for i in 0..20 {
+            let mut c = tokio::net::TcpStream::connect(s.addr()).await.unwrap();
+            if i % 2 == 1 {
+                // Half a request header, never finished.
+                c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+                    .await
+                    .unwrap();
+            }
+            conns.push(tokio::spawn(closed_after(c, start)));
+        }
+        // A keep-alive connection that made one request, then went quiet.
+        let mut kept = tokio::net::TcpStream::connect(s.addr()).await.unwrap();
+        kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let idle = tokio::spawn(closed_after(kept, start));
+        // A watch in flight for longer than both timeouts stays open.
+        let c = client::Client::new(&s);
+        let mut w = c.watch(&format!("{CMS}?watch=true")).await;
+        for conn in conns {
+            let took = conn.await.unwrap();
+            assert!(took >= Duration::from_millis(400), "closed early: {took:?}");
+            println!("header timeout 400 ms: closed after {took:?}");
+        }
+        let took = idle.await.unwrap();
+        assert!(took >= Duration::from_millis(800), "closed early: {took:?}");
+        println!("idle timeout 800 ms: closed after {took:?}");
+        c.post(CMS, &cm("after")).await;
+        let ev = w.next().await.expect("the watch outlived the idle timeout");
+        assert_eq!(ev["type"], "ADDED");
+    })
+    .await;
+}
+
+/// Item 6: past the connection cap, new connections are closed at once and
+/// the server keeps serving the ones it has; a freed place is reused.
+#[tokio::test]
+async fn connections_past_the_cap_are_refused_without_harm() {
+    within(async {
+        let s = TestServer::builder()
+            .plain_http()
+            .no_auth()
+            .max_connections(5)
+            .start()
+            .await
+            .unwrap();
+        let mut held = Vec::new();
+        for _ in 0..5 {
+            held.push(tokio::net::TcpStream::connect(s.addr()).await.unwrap());
+        }
+        // Let the server accept all five before the sixth knocks.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let extra = tokio::net::TcpStream::connect(s.addr()).await.unwrap();
+        let took = closed_after(extra, std::time::Instant::now()).await;
+        println!("sixth connection closed after {took:?}");
+        held.pop();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let c = client::Client::new(&s);
+        assert_eq!(c.get("/healthz").await.status, 200);
+    })
+    .await;
+}
