@@ -84,6 +84,9 @@ pub(crate) const MAX_OBJECT_BYTES: usize = 1024 * 1024 * 3 / 2;
 /// the object count alone does not bound.
 pub(crate) const DEFAULT_HISTORY_BYTES: usize = 64 * 1024 * 1024;
 
+/// How many objects a list reads under the store's lock at a time.
+pub(crate) const PAGE_BATCH: usize = 256;
+
 /// The message of the 413 for an object over [`MAX_OBJECT_BYTES`]: etcd's
 /// answer, which kube-apiserver passes on.
 const TOO_LARGE: &str = "etcdserver: request is too large";
@@ -267,9 +270,15 @@ impl Store {
     /// (`None`: now), starting after `after`, at most `limit` items that
     /// satisfy `keep`. Returns the page and whether more items remain.
     ///
+    /// The store's lock is held for one batch of [`PAGE_BATCH`] objects at
+    /// a time, never for the whole table, and `keep` (parsing, selectors)
+    /// runs without it: a list of a big store, or with a costly selector,
+    /// does not hold up writes.
+    ///
     /// # Errors
     /// 410 Expired-style `ApiError::expired_continue` is the caller's job:
-    /// this returns `Err(current_rv)` when `at` is older than the history.
+    /// this returns `Err(current_rv)` when `at` is older than the history
+    /// (or the history moved past it while the list was read).
     pub(crate) fn page(
         &self,
         resource: &str,
@@ -279,18 +288,57 @@ impl Store {
         limit: Option<usize>,
         mut keep: impl FnMut(&Bytes) -> bool,
     ) -> Result<(Page, Option<ObjectKey>), u64> {
+        let snap = {
+            let inner = self.lock();
+            let snap = at.unwrap_or(inner.rv);
+            if snap < inner.compacted || snap > inner.rv {
+                return Err(inner.rv);
+            }
+            snap
+        };
+        let mut items: Vec<(ObjectKey, Bytes)> = Vec::new();
+        let mut cursor = after.cloned();
+        loop {
+            let (batch, exhausted) =
+                self.batch_at(resource, namespace, snap, cursor.as_ref(), PAGE_BATCH)?;
+            for (key, value) in batch {
+                cursor = Some(key.clone());
+                if !keep(&value) {
+                    continue;
+                }
+                if limit.is_some_and(|l| items.len() >= l) {
+                    let more = items.last().map(|(k, _)| k.clone());
+                    return Ok((Page { rv: snap, items }, more));
+                }
+                items.push((key, value));
+            }
+            if exhausted {
+                return Ok((Page { rv: snap, items }, None));
+            }
+        }
+    }
+
+    /// Up to `max` objects of `resource` as they were at revision `snap`,
+    /// in key order after `after`, and whether the table ends there. Holds
+    /// the lock for the batch only.
+    fn batch_at(
+        &self,
+        resource: &str,
+        namespace: Option<&str>,
+        snap: u64,
+        after: Option<&ObjectKey>,
+        max: usize,
+    ) -> Result<(Vec<(ObjectKey, Bytes)>, bool), u64> {
         let inner = self.lock();
-        let snap = at.unwrap_or(inner.rv);
-        if snap < inner.compacted || snap > inner.rv {
+        if snap < inner.compacted {
             return Err(inner.rv);
         }
         // State at `snap` of keys touched since: the first later event's prev.
-        let mut overlay: BTreeMap<ObjectKey, Option<Bytes>> = BTreeMap::new();
-        if snap < inner.rv {
-            for ev in inner.history.iter().filter(|e| e.rv > snap) {
-                if &*ev.resource == resource && !overlay.contains_key(&ev.key) {
-                    overlay.insert(ev.key.clone(), ev.prev.clone());
-                }
+        let mut overlay: BTreeMap<&ObjectKey, Option<&Bytes>> = BTreeMap::new();
+        let since = inner.history.partition_point(|e| e.rv <= snap);
+        for ev in inner.history.iter().skip(since) {
+            if &*ev.resource == resource {
+                overlay.entry(&ev.key).or_insert(ev.prev.as_ref());
             }
         }
         let lower = match after {
@@ -300,7 +348,6 @@ impl Store {
                 None => Bound::Unbounded,
             },
         };
-        let in_ns = |k: &ObjectKey| namespace.is_none_or(|ns| k.0 == ns);
         let empty = BTreeMap::new();
         let table = inner.tables.get(resource).unwrap_or(&empty);
         let mut cur = table
@@ -308,15 +355,14 @@ impl Store {
             .map(|(k, v)| (k, Some(&v.json)))
             .peekable();
         let mut ov = overlay
-            .range((lower, Bound::Unbounded))
-            .map(|(k, v)| (k, v.as_ref()))
+            .range::<ObjectKey, _>((lower.as_ref(), Bound::Unbounded))
+            .map(|(k, v)| (*k, *v))
             .peekable();
-        let mut items = Vec::new();
-        let mut more = None;
+        let mut batch = Vec::new();
         loop {
             // Merge the two ordered streams; the overlay wins on equal keys.
             let next = match (cur.peek(), ov.peek()) {
-                (None, None) => break,
+                (None, None) => return Ok((batch, true)),
                 (Some(_), None) => cur.next(),
                 (None, Some(_)) => ov.next(),
                 (Some((a, _)), Some((b, _))) => {
@@ -330,26 +376,23 @@ impl Store {
                     }
                 }
             };
-            let Some((key, value)) = next else { break };
+            let Some((key, value)) = next else {
+                return Ok((batch, true));
+            };
             if let Some(ns) = namespace
                 && key.0.as_str() > ns
             {
-                break;
+                return Ok((batch, true));
             }
-            if !in_ns(key) {
+            if namespace.is_some_and(|ns| key.0 != ns) {
                 continue;
             }
             let Some(value) = value else { continue };
-            if !keep(value) {
-                continue;
+            batch.push((key.clone(), value.clone()));
+            if batch.len() >= max {
+                return Ok((batch, false));
             }
-            if limit.is_some_and(|l| items.len() >= l) {
-                more = items.last().map(|(k, _): &(ObjectKey, Bytes)| k.clone());
-                break;
-            }
-            items.push((key.clone(), value.clone()));
         }
-        Ok((Page { rv: snap, items }, more))
     }
 
     /// Events for `resource` with `rv > after`, or `Err(compacted)` when the
@@ -489,6 +532,39 @@ mod tests {
         let fits = Bytes::from(vec![b'x'; MAX_OBJECT_BYTES]);
         s.write("r", &key("", "a"), |_, _| Ok((WriteOutcome::Put(fits), ())))
             .unwrap();
+    }
+
+    #[test]
+    fn a_list_does_not_hold_the_lock_while_it_filters() {
+        // `keep` writes to the store: with the lock held across the whole
+        // list this would deadlock; the page still shows the snapshot.
+        let s = Store::new(100_000);
+        for i in 0..1000 {
+            put(&s, &key("a", &format!("{i:04}")), "old");
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let s2 = s.clone();
+        std::thread::spawn(move || {
+            let mut n = 0;
+            let page = s2.page("r", None, None, None, None, |_| {
+                n += 1;
+                put(&s2, &key("a", &format!("{:04}", 1999 - n)), "new");
+                put(&s2, &key("a", "0000"), "changed");
+                true
+            });
+            let _ = tx.send(page);
+        });
+        let (page, more) = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the list held the lock while filtering")
+            .unwrap();
+        assert!(more.is_none());
+        assert_eq!(
+            page.items.len(),
+            1000,
+            "objects created meanwhile are not in the snapshot"
+        );
+        assert!(page.items.iter().all(|(_, b)| b == &Bytes::from("old")));
     }
 
     #[test]

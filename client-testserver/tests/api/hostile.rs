@@ -415,3 +415,70 @@ async fn connections_past_the_cap_are_refused_without_harm() {
     })
     .await;
 }
+
+/// Sorted latencies: (median, p99, max).
+fn percentiles(mut lat: Vec<Duration>) -> (Duration, Duration, Duration) {
+    lat.sort();
+    let n = lat.len();
+    (lat[n / 2], lat[(n * 99 / 100).min(n - 1)], lat[n - 1])
+}
+
+/// Item 3, the figure: create latency with 100k ConfigMaps stored, alone
+/// and during two concurrent filtered lists. Run by hand:
+/// `cargo test -p client-testserver --release --test api -- --ignored
+/// --nocapture create_latency` (or without `--release`, slower).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, run by hand"]
+async fn create_latency_during_filtered_lists() {
+    let (s, c) = server().await;
+    let store = s.store();
+    for i in 0..100_000 {
+        store
+            .insert(
+                "v1",
+                "configmaps",
+                json!({"metadata": {"name": format!("seed{i}"), "namespace": "default", "labels": {"app": "seed"}}, "data": {"k": "v"}}),
+            )
+            .unwrap();
+    }
+    async fn creates(c: &client::Client, prefix: &str) -> Vec<Duration> {
+        let mut lat = Vec::new();
+        for i in 0..200 {
+            let t = std::time::Instant::now();
+            let r = c.post(CMS, &cm(&format!("{prefix}{i}"))).await;
+            assert_eq!(r.status, 201);
+            lat.push(t.elapsed());
+        }
+        lat
+    }
+    let alone = percentiles(creates(&c, "alone").await);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut lists = Vec::new();
+    for _ in 0..2 {
+        let (c, stop) = (client::Client::new(&s), stop.clone());
+        lists.push(tokio::spawn(async move {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let r = c.get(&format!("{CMS}?labelSelector=app%3Dnone")).await;
+                assert_eq!(r.status, 200);
+                n += 1;
+            }
+            n
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let loaded = percentiles(creates(&c, "loaded").await);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut listed = 0;
+    for l in lists {
+        listed += l.await.unwrap();
+    }
+    println!(
+        "create with 100k objects, alone: median {:?} p99 {:?} max {:?}",
+        alone.0, alone.1, alone.2
+    );
+    println!(
+        "create during 2 filtered lists ({listed} lists done): median {:?} p99 {:?} max {:?}",
+        loaded.0, loaded.1, loaded.2
+    );
+}
