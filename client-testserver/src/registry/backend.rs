@@ -137,6 +137,25 @@ pub(crate) fn check_api_version(
     Ok(())
 }
 
+/// Strict decoding of a body into the kind's Go type (ObjectMeta for every
+/// kind, plus the kind's `typed_shape`), as kube-apiserver decodes a
+/// create, update or apply body.
+///
+/// # Errors
+/// 400 BadRequest with the decoder's message.
+pub(crate) fn check_typed(
+    kind: &ResourceKind,
+    version: &str,
+    body: &Value,
+) -> Result<(), ApiError> {
+    crate::meta::typed::check(body, &kind.kind, kind.hooks.typed_shape()).map_err(|e| {
+        ApiError::bad_request(format!(
+            "{k} in version \"{version}\" cannot be handled as a {k}: {e}",
+            k = kind.kind
+        ))
+    })
+}
+
 /// The decode error of an object of kind `got` read into `kind`'s type, in
 /// apimachinery's conversion wording (the internal package is the group's
 /// first label, `core` for the legacy group).
@@ -149,12 +168,14 @@ fn unknown_conversion(kind: &ResourceKind, version: &str, got: &str) -> String {
     )
 }
 
-/// A patched object must still be the kind and version it was: kube-apiserver
-/// decodes the patched JSON into the stored type, and a failure is a 422
-/// naming the field `patch` with the patched object as its value.
+/// A patched object must still decode into the stored type: the same kind
+/// and version, and values that fit the kind's Go type ([`check_typed`]).
+/// kube-apiserver decodes the patched JSON, and a failure is a 422 naming
+/// the field `patch` with the patched object as its value.
 ///
 /// # Errors
-/// 422 Invalid when `kind` or `apiVersion` changed or went missing.
+/// 422 Invalid when `kind` or `apiVersion` changed or went missing, or a
+/// value does not fit its type.
 pub(crate) fn check_patched_type(
     kind: &ResourceKind,
     version: &str,
@@ -172,7 +193,10 @@ pub(crate) fn check_patched_type(
         ),
         (None | Some(""), _) => format!("Object 'apiVersion' is missing in '{patched}'"),
         (_, Some(k)) if k != kind.kind => unknown_conversion(kind, version, k),
-        _ => return Ok(()),
+        _ => match crate::meta::typed::check(patched, &kind.kind, kind.hooks.typed_shape()) {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        },
     };
     let value = serde_json::to_string(&patched.to_string()).unwrap_or_default();
     // With no kind and no name, the message is apimachinery's

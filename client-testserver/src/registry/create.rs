@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use crate::error::ApiError;
 use crate::meta::names;
 use crate::registry::Backend;
-use crate::registry::backend::{check_api_version, encode, key_of, meta, require_object, str_at};
+use crate::registry::backend::{
+    check_api_version, check_typed, encode, key_of, meta, require_object, str_at,
+};
 use crate::registry::kind::ResourceKind;
 use crate::registry::writer::Writer;
 use crate::storage::store::WriteOutcome;
@@ -69,6 +71,7 @@ impl Backend {
             ));
         }
         check_api_version(kind, version, &body)?;
+        check_typed(kind, version, &body)?;
         self.admit_create(kind, ns, &body)?;
         body = self.present(kind, version, body);
         let url_ns = if kind.namespaced { ns } else { None };

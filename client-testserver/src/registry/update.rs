@@ -10,8 +10,8 @@ use crate::error::ApiError;
 use crate::meta::names;
 use crate::registry::Backend;
 use crate::registry::backend::{
-    Part, PatchType, check_api_version, check_patched_type, encode, key_of, meta, parse,
-    require_object, str_at,
+    Part, PatchType, check_api_version, check_patched_type, check_typed, encode, key_of, meta,
+    parse, require_object, str_at,
 };
 use crate::registry::kind::ResourceKind;
 use crate::registry::writer::Writer;
@@ -48,6 +48,7 @@ impl Backend {
     ) -> Result<Value, ApiError> {
         require_object(&body)?;
         check_api_version(kind, version, &body)?;
+        check_typed(kind, version, &body)?;
         let body = self.present(kind, version, body);
         if let Some(b) = str_at(&body, "/metadata/name")
             && b != name

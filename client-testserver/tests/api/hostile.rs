@@ -482,3 +482,81 @@ async fn create_latency_during_filtered_lists() {
         loaded.0, loaded.1, loaded.2
     );
 }
+
+/// Item 5: bodies and patched objects are decoded strictly against the
+/// kind's Go type (ObjectMeta for every kind, custom resources too), with
+/// kube-apiserver's decode message; ConfigMap and Secret keys are checked.
+#[tokio::test]
+async fn wrongly_typed_bodies_are_refused_not_stored() {
+    within(async {
+        let (_s, c) = crd_server().await;
+        let bad = json!({"metadata": {"name": "a"}, "data": [1, 2]});
+        assert_status(
+            &c.post(CMS, &bad).await,
+            400,
+            "BadRequest",
+            "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal array into Go struct field ConfigMap.data of type map[string]string",
+        );
+        let r = c
+            .post(CMS, &json!({"metadata": {"name": "a", "finalizers": [1, {}]}}))
+            .await;
+        assert_status(
+            &r,
+            400,
+            "BadRequest",
+            "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.finalizers of type string",
+        );
+        let r = c
+            .post("/api/v1/namespaces", &json!({"metadata": {"name": "n", "finalizers": [1, {}]}}))
+            .await;
+        assert_eq!(r.status, 400, "{}", r.text());
+        // Custom resources: ObjectMeta too.
+        let mut ct = crontab("x");
+        ct["metadata"]["labels"] = json!({"a": 1});
+        let r = c.post(CTS, &ct).await;
+        assert_status(
+            &r,
+            400,
+            "BadRequest",
+            "CronTab in version \"v1\" cannot be handled as a CronTab: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string",
+        );
+        // A numeric resourceVersion does not turn a PUT unconditional.
+        let created = c.post(CMS, &cm("a")).await.json();
+        let mut put = created.clone();
+        put["metadata"]["resourceVersion"] = json!(1);
+        put["data"] = json!({"k": "changed"});
+        let r = c.put(&format!("{CMS}/a"), &put).await;
+        assert_eq!(r.status, 400, "{}", r.text());
+        // A merge patch that would store the wrong type: 422 on `patch`.
+        let r = c
+            .patch(&format!("{CMS}/a"), "application/merge-patch+json", &json!({"data": [1, 2]}))
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+        let msg = r.json()["message"].as_str().unwrap().to_string();
+        assert!(
+            msg.ends_with(": json: cannot unmarshal array into Go struct field ConfigMap.data of type map[string]string"),
+            "{msg}"
+        );
+        // Nothing wrong was stored: a typed list still decodes.
+        let list = c.get(CMS).await.json();
+        assert_eq!(list["items"][0]["data"], json!({"k": "v"}));
+        // Data keys.
+        let r = c
+            .post(CMS, &json!({"metadata": {"name": "keys"}, "data": {"a b": "x"}}))
+            .await;
+        assert_status(
+            &r,
+            422,
+            "Invalid",
+            "ConfigMap \"keys\" is invalid: data[a b]: Invalid value: \"a b\": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+        );
+        let r = c
+            .post(
+                "/api/v1/namespaces/default/secrets",
+                &json!({"metadata": {"name": "s"}, "stringData": {"..x": "y"}}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.text());
+    })
+    .await;
+}
