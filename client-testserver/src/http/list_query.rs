@@ -208,6 +208,59 @@ mod tests {
     use super::*;
 
     #[test]
+    fn bounded_random_queries_decode_or_fail_typed() {
+        // A bounded property test (seeded): any query string decodes, or
+        // fails with a 400 (decode) or 422 (validation), never a panic.
+        let keys = [
+            "watch",
+            "limit",
+            "timeoutSeconds",
+            "resourceVersion",
+            "resourceVersionMatch",
+            "continue",
+            "sendInitialEvents",
+            "allowWatchBookmarks",
+            "x",
+        ];
+        let values = [
+            "",
+            "0",
+            "1",
+            "-1",
+            "abc",
+            "1.5",
+            "Exact",
+            "NotOlderThan",
+            "true",
+            "99999999999999999999",
+        ];
+        let mut rng = fastrand::Rng::with_seed(5);
+        for _ in 0..3000 {
+            let raw: Vec<String> = (0..rng.usize(0..6))
+                .map(|_| {
+                    format!(
+                        "{}={}",
+                        keys[rng.usize(0..keys.len())],
+                        values[rng.usize(0..values.len())]
+                    )
+                })
+                .collect();
+            let q = Query::parse(&raw.join("&"));
+            match ListQuery::decode(&q) {
+                Ok(lq) => {
+                    if let Err(e) = lq.validate() {
+                        assert_eq!(e.code, 422);
+                    }
+                    if let Err(e) = lq.revision() {
+                        assert_eq!(e.code, 400);
+                    }
+                }
+                Err(e) => assert_eq!(e.code, 400),
+            }
+        }
+    }
+
+    #[test]
     fn go_conversions() {
         assert_eq!(query_bool(None), None);
         for t in ["", "true", "yes", "1", "TRUE"] {

@@ -111,6 +111,33 @@ mod tests {
     }
 
     #[test]
+    fn bounded_random_input_never_panics_and_counts_unquoted_brackets() {
+        // A bounded property test (seeded): over random YAML-ish text the
+        // check never panics, and for text without quotes, comments or
+        // dashes it refuses exactly when the bracket depth passes the limit.
+        let alphabet = b"[]{}'\"#-: \n\\ax";
+        let mut rng = fastrand::Rng::with_seed(11);
+        for _ in 0..2000 {
+            let len = rng.usize(0..300);
+            let text: Vec<u8> = (0..len)
+                .map(|_| alphabet[rng.usize(0..alphabet.len())])
+                .collect();
+            let _ = check(&text);
+        }
+        for _ in 0..200 {
+            let depth = rng.usize(MAX_DEPTH - 5..MAX_DEPTH + 5);
+            let mut text = Vec::new();
+            for _ in 0..depth {
+                text.push(if rng.bool() { b'[' } else { b'{' });
+                if rng.bool() {
+                    text.extend_from_slice(b"a: ");
+                }
+            }
+            assert_eq!(check(&text).is_err(), depth > MAX_DEPTH, "{depth}");
+        }
+    }
+
+    #[test]
     fn brackets_in_quotes_and_comments_do_not_count() {
         let text = "[".repeat(MAX_DEPTH + 1);
         for doc in [
