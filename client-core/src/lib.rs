@@ -84,6 +84,22 @@ pub mod bench_internals {
     };
 }
 
+/// Entry points for the fuzz targets in `fuzz/` (feature `fuzzing`). Not
+/// public API: names here change without notice.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Parses `stdout` as an exec plugin's ExecCredential (API version
+    /// `client.authentication.k8s.io/v1`), as the client does after the
+    /// plugin exits.
+    ///
+    /// # Errors
+    /// The client's error message.
+    pub fn exec_credential(stdout: &[u8]) -> Result<(), String> {
+        crate::auth::parse_exec_credential_for_fuzzing(stdout)
+    }
+}
+
 #[cfg(feature = "derive")]
 pub use client_derive::{Clientset, Resource};
 

@@ -8,6 +8,7 @@ mod concurrency;
 mod crd;
 mod crud;
 mod faults;
+mod hostile;
 mod kubectl;
 mod list;
 mod namespaces;
