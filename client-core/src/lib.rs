@@ -67,7 +67,7 @@ pub use meta::{
 };
 pub use pages::Pages;
 pub use request::Request;
-pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
+pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope, Writable};
 pub use secret_string::SecretString;
 pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
 pub use watch::{FrameError, WatchStream};
