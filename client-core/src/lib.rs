@@ -44,6 +44,7 @@ mod test_fixtures;
 mod test_pki;
 mod tls;
 mod typed;
+pub mod wait;
 mod watch;
 pub mod watcher;
 
@@ -71,6 +72,37 @@ pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope, Wr
 pub use secret_string::SecretString;
 pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
 pub use watch::{FrameError, WatchStream};
+
+/// The stream traits, so that reading a watch, a [`watcher::Watcher`] or
+/// [`Pages`] needs no other crate: `use client_core::StreamExt;` brings
+/// `next()`, and `TryStreamExt` brings `try_next()` and `try_collect()`.
+///
+/// ```
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+/// # let server = client_testserver::TestServer::start().await?;
+/// # let client = server.rest_client()?;
+/// use client_core::api::ConfigMap;
+/// use client_core::{BuiltinClientset, CreateOptions, ListOptions, ObjectMeta, WatchEvent};
+/// use client_core::{StreamExt, TryStreamExt};
+///
+/// let configmaps = BuiltinClientset::new(client).core_v1().configmaps("default");
+/// let mut events = configmaps.watch(&ListOptions::default()).await?;
+/// let cm = ConfigMap { metadata: ObjectMeta::named("a"), ..ConfigMap::default() };
+/// configmaps.create(&cm, &CreateOptions::default()).await?;
+/// // `next()` from StreamExt:
+/// let first = events.next().await.transpose()?;
+/// assert!(matches!(first, Some(WatchEvent::Added(cm)) if cm.metadata.name.as_deref() == Some("a")));
+/// // `try_collect()` from TryStreamExt, over the pages of a list:
+/// let pages: Vec<_> = configmaps.list_pages(&ListOptions::default().limit(1)).try_collect().await?;
+/// assert_eq!(pages.iter().map(|page| page.items.len()).sum::<usize>(), 1);
+/// # Ok(()) }
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+/// #     .block_on(async { tokio::time::timeout(std::time::Duration::from_secs(60), demo()).await })
+/// #     .unwrap().unwrap();
+/// ```
+pub use futures_core::Stream;
+#[doc(no_inline)]
+pub use futures_util::{StreamExt, TryStreamExt};
 
 /// The watch framing, for benchmarks (feature `bench-internals`). Not public
 /// API: names here change without notice.
