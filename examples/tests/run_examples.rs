@@ -45,7 +45,18 @@ fn run(name: &str) -> String {
 /// Both pipes are drained on threads while the example runs, so a chatty
 /// example cannot block on a full pipe and be mistaken for a hang.
 fn run_with_args(name: &str, args: &[&str]) -> String {
-    let mut child = Command::new(example_binary(name))
+    run_with_env(name, args, None).0
+}
+
+/// Runs an example with arguments and `RUST_LOG` set to `rust_log` (removed
+/// when `None`), a hard timeout; returns its stdout and stderr.
+fn run_with_env(name: &str, args: &[&str], rust_log: Option<&str>) -> (String, String) {
+    let mut command = Command::new(example_binary(name));
+    match rust_log {
+        Some(filter) => command.env("RUST_LOG", filter),
+        None => command.env_remove("RUST_LOG"),
+    };
+    let mut child = command
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -90,7 +101,35 @@ fn run_with_args(name: &str, args: &[&str]) -> String {
         status.success(),
         "{name} failed ({status}):\n{stdout}\n{stderr}"
     );
-    stdout
+    (stdout, stderr)
+}
+
+/// Every example installs a tracing subscriber: `RUST_LOG` shows the
+/// client's `request` span with its documented fields; without it, stderr
+/// stays quiet.
+#[test]
+fn rust_log_shows_the_request_spans() {
+    let (_, quiet) = run_with_env("configmaps", &[], None);
+    assert!(!quiet.contains("request{"), "{quiet}");
+    let (stdout, logs) = run_with_env("configmaps", &[], Some("client_core=debug"));
+    assert!(
+        logs.contains("request{verb=POST path=/api/v1/namespaces/default/configmaps"),
+        "{logs}"
+    );
+    for field in ["status=201", "retries=0", "latency_ms="] {
+        assert!(logs.contains(field), "{field} missing in {logs}");
+    }
+    assert!(!stdout.contains("request{"), "logs go to stderr: {stdout}");
+    let examples = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples")).unwrap();
+    for entry in examples {
+        let path = entry.unwrap().path();
+        let source = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            source.contains("examples::init_tracing();"),
+            "{} installs no tracing subscriber",
+            path.display()
+        );
+    }
 }
 
 #[test]
