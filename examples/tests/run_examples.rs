@@ -6,8 +6,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+mod support;
 
 /// A hard limit for one example: one hang must not eat CI.
 const LIMIT: Duration = Duration::from_secs(90);
@@ -41,9 +43,6 @@ fn run(name: &str) -> String {
 }
 
 /// Runs an example with arguments, a hard timeout, and returns its stdout.
-///
-/// Both pipes are drained on threads while the example runs, so a chatty
-/// example cannot block on a full pipe and be mistaken for a hang.
 fn run_with_args(name: &str, args: &[&str]) -> String {
     run_with_env(name, args, None).0
 }
@@ -56,47 +55,11 @@ fn run_with_env(name: &str, args: &[&str], rust_log: Option<&str>) -> (String, S
         Some(filter) => command.env("RUST_LOG", filter),
         None => command.env_remove("RUST_LOG"),
     };
-    let mut child = command
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("example starts");
-    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_string(&mut text);
-            }
-            text
-        })
-    };
-    let stdout = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
-    );
-    let stderr = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
-    );
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{name} did not finish within {LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let stdout = stdout.join().expect("stdout reader");
-    let stderr = stderr.join().expect("stderr reader");
+    let support::Finished {
+        status,
+        stdout,
+        stderr,
+    } = support::run_bounded(command.args(args), LIMIT, name);
     assert!(
         status.success(),
         "{name} failed ({status}):\n{stdout}\n{stderr}"
