@@ -1,28 +1,4 @@
-//! `client-core`: the REST client core of a typed Kubernetes client.
-//!
-//! What client-go calls `rest.RESTClient`, in idiomatic Rust: configuration
-//! from kubeconfig, in-cluster or explicit settings; TLS and authentication;
-//! a request value that knows Kubernetes' URL grammar; typed decoding;
-//! `Status` errors; rate limiting, retries, watch streams and paging; and the
-//! API types (object metadata, options, patches, built-in kinds).
-//!
-//! The layers, bottom up:
-//! - [`Config`] says where the server is and who we are;
-//! - a [`Request`] is one call as a plain value (no client, no I/O), and
-//!   [`RestClient`], the one shared HTTP client, executes it;
-//! - [`TypedClient`] implements every verb once for any [`Resource`];
-//! - [`watcher::Watcher`] (from `watcher()` on a typed client) lists and
-//!   watches, resuming, re-listing and reconnecting by itself;
-//! - `#[derive(Resource)]` and `#[derive(Clientset)]` generate thin typed
-//!   clients that forward to it.
-//!
-//! Each public item has one path: the client and apimachinery's `meta/v1`
-//! vocabulary (`ObjectMeta`, `List`, options, `Status`, `WatchEvent`, ...)
-//! at the root, Kubernetes kinds in [`api`], the watcher's types in
-//! [`watcher`], configuration details in [`config`]. Two deliberate
-//! exceptions: [`config`]'s main types are also at the root, and
-//! [`resource`] stays public for `default_plural` until the naming rules
-//! get their own crate.
+#![doc = include_str!("../docs/front_page.md")]
 #![forbid(unsafe_code)]
 
 pub mod api;
@@ -73,33 +49,9 @@ pub use secret_string::SecretString;
 pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
 pub use watch::{FrameError, WatchStream};
 
-/// The stream traits, so that reading a watch, a [`watcher::Watcher`] or
-/// [`Pages`] needs no other crate: `use client_core::StreamExt;` brings
-/// `next()`, and `TryStreamExt` brings `try_next()` and `try_collect()`.
-///
-/// ```
-/// # async fn demo() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-/// # let server = client_testserver::TestServer::start().await?;
-/// # let client = server.rest_client()?;
-/// use client_core::api::ConfigMap;
-/// use client_core::{BuiltinClientset, CreateOptions, ListOptions, ObjectMeta, WatchEvent};
-/// use client_core::{StreamExt, TryStreamExt};
-///
-/// let configmaps = BuiltinClientset::new(client).core_v1().configmaps("default");
-/// let mut events = configmaps.watch(&ListOptions::default()).await?;
-/// let cm = ConfigMap { metadata: ObjectMeta::named("a"), ..ConfigMap::default() };
-/// configmaps.create(&cm, &CreateOptions::default()).await?;
-/// // `next()` from StreamExt:
-/// let first = events.next().await.transpose()?;
-/// assert!(matches!(first, Some(WatchEvent::Added(cm)) if cm.metadata.name.as_deref() == Some("a")));
-/// // `try_collect()` from TryStreamExt, over the pages of a list:
-/// let pages: Vec<_> = configmaps.list_pages(&ListOptions::default().limit(1)).try_collect().await?;
-/// assert_eq!(pages.iter().map(|page| page.items.len()).sum::<usize>(), 1);
-/// # Ok(()) }
-/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
-/// #     .block_on(async { tokio::time::timeout(std::time::Duration::from_secs(60), demo()).await })
-/// #     .unwrap().unwrap();
-/// ```
+// The stream traits, so that reading a watch, a watcher or pages needs no
+// other crate (front page: "Reading watches and pages").
+#[doc(no_inline)]
 pub use futures_core::Stream;
 #[doc(no_inline)]
 pub use futures_util::{StreamExt, TryStreamExt};

@@ -55,21 +55,21 @@ fn blocks<'a>(text: &'a str, lang: &str) -> Vec<&'a str> {
     out
 }
 
-/// The README section `## title`, up to the next `## `.
-fn section<'a>(readme: &'a str, title: &str) -> &'a str {
-    let heading = format!("\n## {title}\n");
-    let start = readme.find(&heading).expect("the section exists") + heading.len();
-    let len = readme[start..]
-        .find("\n## ")
-        .unwrap_or(readme.len() - start);
-    &readme[start..start + len]
+/// The section `{marks} title` of a Markdown text, up to the next heading of
+/// the same level (`marks` is `#` or `##`).
+fn section<'a>(text: &'a str, marks: &str, title: &str) -> &'a str {
+    let heading = format!("\n{marks} {title}\n");
+    let start = text.find(&heading).expect("the section exists") + heading.len();
+    let next = format!("\n{marks} ");
+    let len = text[start..].find(&next).unwrap_or(text.len() - start);
+    &text[start..start + len]
 }
 
 #[test]
 fn the_readme_snippet_builds_as_a_fresh_crate() {
     let root = workspace_root();
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let text = section(&readme, "Use it in your crate");
+    let text = section(&readme, "##", "Use it in your crate");
     let (toml, rust) = (blocks(text, "toml"), blocks(text, "rust"));
     assert_eq!(
         (toml.len(), rust.len()),
@@ -125,5 +125,16 @@ fn the_readme_snippet_builds_as_a_fresh_crate() {
         built.status,
         built.stderr
     );
+    // The crate docs' short version says the same.
+    let front = std::fs::read_to_string(root.join("client-core/docs/front_page.md")).unwrap();
+    let short = blocks(section(&front, "#", "Install"), "toml");
+    assert_eq!(short.len(), 1);
+    for line in short[0].lines().filter(|l| l.contains(" = ")) {
+        let dependency = line.split(" #").next().unwrap_or(line).trim_end();
+        assert!(
+            toml[0].lines().any(|l| l.trim_end() == dependency),
+            "client-core's front page says `{dependency}`, the README does not"
+        );
+    }
     eprintln!("README snippet built in {:?}", started.elapsed());
 }
