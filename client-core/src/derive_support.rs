@@ -83,7 +83,7 @@ pub mod __private {
     };
     pub use crate::schema::{CrdError, CrdSchema, crd_yaml};
 
-    use crate::resource::{Resource, Scope};
+    use crate::resource::{Cluster, Namespaced, Resource, Scope};
 
     /// The `CustomResourceDefinition` serving `K`: one version, served and
     /// stored, with a permissive schema. Generic code, so each derive only
@@ -92,15 +92,17 @@ pub mod __private {
         crd_with_versions::<K>(vec![crd_version::<K>(info, None)])
     }
 
-    /// What a Clientset getter needs from a derived kind, whatever its scope.
+    /// What a Clientset getter needs from a kind, whatever its scope.
     ///
     /// A Clientset cannot see whether a kind is namespaced, so its getters go
-    /// through this trait, which every derived kind implements for both
-    /// scopes; the scope itself is checked by a `const` assertion with a
-    /// message that says where to list the kind. (Going through
-    /// [`NamespacedResourceClient`](crate::NamespacedResourceClient) would add
-    /// a second error naming that trait.) For the wrong scope the clients
-    /// returned are placeholders that never run: the assertion fails first.
+    /// through this trait, implemented for every kind that implements
+    /// [`NamespacedResourceClient`](crate::NamespacedResourceClient) or
+    /// [`ClusterResourceClient`](crate::ClusterResourceClient) (derived or
+    /// written by hand), whichever its scope asks for. The scope of the list
+    /// the kind is in is checked by a `const` assertion whose message says
+    /// where to list it; a bound on the scope's trait would add a second
+    /// error naming that trait. For the wrong list the clients returned are
+    /// placeholders that never run: the assertion fails first.
     #[diagnostic::on_unimplemented(
         message = "`{Self}` has no typed client: a Clientset lists kinds with #[derive(Resource)]",
         label = "not a derived resource"
@@ -119,6 +121,71 @@ pub mod __private {
         fn clientset_getter_all(client: &RestClient) -> Self::AllNamespacesClient;
         /// The typed client of a cluster-scoped kind.
         fn clientset_cluster_getter(client: &RestClient) -> Self::Client;
+    }
+
+    /// The clients of `K` as its scope's trait gives them: the one blanket
+    /// impl of [`ClientsetMember`] dispatches on `K::Scope` through it.
+    pub trait ScopeClients<K> {
+        /// The typed client.
+        type Client;
+        /// The all-namespaces client (the typed client for a cluster-scoped kind).
+        type AllNamespacesClient;
+        /// See [`ClientsetMember::clientset_getter`].
+        fn getter(client: &RestClient, namespace: &str) -> Self::Client;
+        /// See [`ClientsetMember::clientset_getter_all`].
+        fn getter_all(client: &RestClient) -> Self::AllNamespacesClient;
+        /// See [`ClientsetMember::clientset_cluster_getter`].
+        fn cluster_getter(client: &RestClient) -> Self::Client;
+    }
+
+    impl<K: crate::NamespacedResourceClient> ScopeClients<K> for Namespaced {
+        type Client = K::Client;
+        type AllNamespacesClient = K::AllNamespacesClient;
+        fn getter(client: &RestClient, namespace: &str) -> K::Client {
+            K::client(client, namespace)
+        }
+        fn getter_all(client: &RestClient) -> K::AllNamespacesClient {
+            K::all_namespaces(client)
+        }
+        // Only reachable from a Clientset that lists a namespaced kind as
+        // cluster-scoped, which its scope assertion rejects.
+        fn cluster_getter(client: &RestClient) -> K::Client {
+            K::client(client, "")
+        }
+    }
+
+    impl<K: crate::ClusterResourceClient> ScopeClients<K> for Cluster {
+        type Client = K::Client;
+        // Only reachable from a Clientset that lists a cluster-scoped kind as
+        // namespaced, which its scope assertion rejects.
+        type AllNamespacesClient = K::Client;
+        fn getter(client: &RestClient, _namespace: &str) -> K::Client {
+            K::client(client)
+        }
+        fn getter_all(client: &RestClient) -> K::Client {
+            K::client(client)
+        }
+        fn cluster_getter(client: &RestClient) -> K::Client {
+            K::client(client)
+        }
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl<K: Resource> ClientsetMember for K
+    where
+        K::Scope: ScopeClients<K>,
+    {
+        type Client = <K::Scope as ScopeClients<K>>::Client;
+        type AllNamespacesClient = <K::Scope as ScopeClients<K>>::AllNamespacesClient;
+        fn clientset_getter(client: &RestClient, namespace: &str) -> Self::Client {
+            <K::Scope as ScopeClients<K>>::getter(client, namespace)
+        }
+        fn clientset_getter_all(client: &RestClient) -> Self::AllNamespacesClient {
+            <K::Scope as ScopeClients<K>>::getter_all(client)
+        }
+        fn clientset_cluster_getter(client: &RestClient) -> Self::Client {
+            <K::Scope as ScopeClients<K>>::cluster_getter(client)
+        }
     }
 
     /// A message assembled in a `const` context (no allocation), so that a

@@ -483,18 +483,6 @@ pub fn expand(model: &ResourceModel, with_custom: bool) -> TokenStream {
             quote! {
                 #[automatically_derived]
                 #[diagnostic::do_not_recommend]
-                impl #k::__private::ClientsetMember for #t {
-                    type Client = #client;
-                    type AllNamespacesClient = #all;
-                    fn clientset_getter(client: &#k::__private::RestClient, namespace: &str) -> #client { Self::client(client, namespace) }
-                    fn clientset_getter_all(client: &#k::__private::RestClient) -> #all { Self::all_namespaces(client) }
-                    // Only reachable from a Clientset that lists this kind
-                    // as cluster-scoped, which its scope assertion rejects.
-                    fn clientset_cluster_getter(client: &#k::__private::RestClient) -> #client { Self::client(client, "") }
-                }
-
-                #[automatically_derived]
-                #[diagnostic::do_not_recommend]
                 impl #k::NamespacedResourceClient for #t {
                     type Client = #client;
                     type AllNamespacesClient = #all;
@@ -516,18 +504,6 @@ pub fn expand(model: &ResourceModel, with_custom: bool) -> TokenStream {
                 }
             },
             quote! {
-                #[automatically_derived]
-                #[diagnostic::do_not_recommend]
-                impl #k::__private::ClientsetMember for #t {
-                    type Client = #client;
-                    // Only reachable from a Clientset that lists this kind as
-                    // namespaced, which its scope assertion rejects.
-                    type AllNamespacesClient = #client;
-                    fn clientset_getter(client: &#k::__private::RestClient, _namespace: &str) -> #client { Self::client(client) }
-                    fn clientset_getter_all(client: &#k::__private::RestClient) -> #client { Self::client(client) }
-                    fn clientset_cluster_getter(client: &#k::__private::RestClient) -> #client { Self::client(client) }
-                }
-
                 #[automatically_derived]
                 #[diagnostic::do_not_recommend]
                 impl #k::ClusterResourceClient for #t {
