@@ -91,6 +91,11 @@ pub trait Resource: Serialize + DeserializeOwned + Send + Sync + 'static {
     const CATEGORIES: &'static [&'static str];
     /// [`Namespaced`] or [`Cluster`].
     type Scope: Scope;
+    /// `true` only for [`PartialObjectMetadata<K>`](crate::PartialObjectMetadata):
+    /// its gets, lists and watches ask the server for the metadata-only
+    /// representation (`Accept: application/json;as=PartialObjectMetadata...`).
+    /// Leave the default.
+    const METADATA_ONLY: bool = false;
 
     /// The object's metadata.
     fn metadata(&self) -> &ObjectMeta;

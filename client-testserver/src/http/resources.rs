@@ -9,6 +9,7 @@ use http::{HeaderValue, Method, Response, header};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
+use crate::http::accept::{PartialAs, wants_partial_metadata};
 use crate::http::faults::FaultAction;
 use crate::http::handlers::{
     Failure, Req, Resp, bytes_response, decode_body, json_response, media_type,
@@ -16,6 +17,7 @@ use crate::http::handlers::{
 use crate::http::router::ResourcePath;
 use crate::http::state::State;
 use crate::http::watch::{self, WatchParams, WatchTarget};
+use crate::output::partial;
 use crate::registry::backend::{Deleted, Part, PatchType, parse};
 use crate::registry::kind::ResourceKind;
 use crate::registry::read::{ListOptions, ListRequest};
@@ -211,6 +213,13 @@ fn get(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
             &backend.get_scale(&c.kind, c.ns(), name)?,
         ));
     }
+    if let Some((asked, version)) = wants_partial_metadata(&c.req.accept) {
+        if asked == PartialAs::List {
+            return Err(partial::not_acceptable(asked));
+        }
+        let obj = c.present(backend.get(&c.kind, c.ns(), name)?);
+        return Ok(json_response(200, &partial::object(&obj, version)));
+    }
     match c.table() {
         None => {
             let raw = backend.get_raw(&c.kind, c.ns(), name)?;
@@ -258,7 +267,10 @@ fn watch_collection(c: &Call<'_>) -> Result<Resp, ApiError> {
             .map(Duration::from_secs),
         bookmark_interval: c.state.settings.bookmark_interval,
         drop_after: c.drop_watch_after,
-        transform: crate::output::watch_transform(&c.kind, &c.req.accept, q.get("includeObject")),
+        transform: match partial::watch_transform(&c.req.accept)? {
+            Some(t) => Some(t),
+            None => crate::output::watch_transform(&c.kind, &c.req.accept, q.get("includeObject")),
+        },
     };
     let target = WatchTarget {
         kind: c.kind.clone(),
@@ -510,6 +522,14 @@ fn list(c: &Call<'_>) -> Result<Resp, ApiError> {
         },
     )?;
     let cont = page.continue_token;
+    if let Some((asked, meta_version)) = wants_partial_metadata(&req.accept) {
+        if asked == PartialAs::Object {
+            return Err(partial::not_acceptable(asked));
+        }
+        let rv = page.rv.to_string();
+        let body = partial::list_from_stored(&page.items, meta_version, &rv, cont.as_deref());
+        return Ok(bytes_response(200, body));
+    }
     if let Some(t) = crate::output::table_for(kind, &req.accept, req.query.get("includeObject")) {
         let objs: Vec<Value> = page
             .items

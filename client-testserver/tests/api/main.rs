@@ -12,6 +12,7 @@ mod kubectl;
 mod list;
 mod namespaces;
 mod openapi;
+mod partial_metadata;
 mod schema;
 mod table;
 mod tls;
