@@ -1,28 +1,4 @@
-//! `client-core`: the REST client core of a typed Kubernetes client.
-//!
-//! What client-go calls `rest.RESTClient`, in idiomatic Rust: configuration
-//! from kubeconfig, in-cluster or explicit settings; TLS and authentication;
-//! a request value that knows Kubernetes' URL grammar; typed decoding;
-//! `Status` errors; rate limiting, retries, watch streams and paging; and the
-//! API types (object metadata, options, patches, built-in kinds).
-//!
-//! The layers, bottom up:
-//! - [`Config`] says where the server is and who we are;
-//! - a [`Request`] is one call as a plain value (no client, no I/O), and
-//!   [`RestClient`], the one shared HTTP client, executes it;
-//! - [`TypedClient`] implements every verb once for any [`Resource`];
-//! - [`watcher::Watcher`] (from `watcher()` on a typed client) lists and
-//!   watches, resuming, re-listing and reconnecting by itself;
-//! - `#[derive(Resource)]` and `#[derive(Clientset)]` generate thin typed
-//!   clients that forward to it.
-//!
-//! Each public item has one path: the client and apimachinery's `meta/v1`
-//! vocabulary (`ObjectMeta`, `List`, options, `Status`, `WatchEvent`, ...)
-//! at the root, Kubernetes kinds in [`api`], the watcher's types in
-//! [`watcher`], configuration details in [`config`]. Two deliberate
-//! exceptions: [`config`]'s main types are also at the root, and
-//! [`resource`] stays public for `default_plural` until the naming rules
-//! get their own crate.
+#![doc = include_str!("../docs/front_page.md")]
 #![forbid(unsafe_code)]
 
 pub mod api;
@@ -45,6 +21,7 @@ mod test_fixtures;
 mod test_pki;
 mod tls;
 mod typed;
+pub mod wait;
 mod watch;
 pub mod watcher;
 
@@ -69,10 +46,17 @@ pub use meta::{
 };
 pub use pages::Pages;
 pub use request::Request;
-pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope};
+pub use resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope, Writable};
 pub use secret_string::SecretString;
 pub use typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
 pub use watch::{FrameError, WatchStream};
+
+// The stream traits, so that reading a watch, a watcher or pages needs no
+// other crate (front page: "Reading watches and pages").
+#[doc(no_inline)]
+pub use futures_core::Stream;
+#[doc(no_inline)]
+pub use futures_util::{StreamExt, TryStreamExt};
 
 /// The watch framing, for benchmarks (feature `bench-internals`). Not public
 /// API: names here change without notice.

@@ -103,14 +103,41 @@ pub trait Resource: Serialize + DeserializeOwned + Send + Sync + 'static {
     fn metadata_mut(&mut self) -> &mut ObjectMeta;
 }
 
+/// A resource whose typed client writes: every kind but a `readonly` one.
+///
+/// `#[derive(Resource)]` implements it unless the kind is `readonly`; a
+/// `readonly` kind's client has `get`, `list` and `watch` only, and calling a
+/// write method on it is a compile error that says so and what to do instead.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is `readonly`: its client has `get`, `list` and `watch` only",
+    label = "a write to a `readonly` kind",
+    note = "to write `{Self}` objects, remove `readonly` from its `#[resource(..)]`, \
+            or send the write through a `DynamicClient` (`DynamicClient::new(client, &ApiResource::of::<{Self}>(), ..)`)"
+)]
+pub trait Writable: Resource {}
+
 /// A resource served with the `status` subresource (`+genclient` without `noStatus`).
 ///
 /// Unlocks `update_status`, `patch_status` and `apply_status` on typed clients.
+/// Without it, calling one of them is a compile error that says to add
+/// `status` to `#[resource(..)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no `status` subresource, so its client has no `update_status`, `patch_status` or `apply_status`",
+    label = "needs the `status` subresource",
+    note = "add `status` to the `#[resource(..)]` of `{Self}` (it needs a `status` field), or change the whole object with `update`, `patch` or `apply`"
+)]
 pub trait HasStatus: Resource {}
 
 /// A resource served with the `scale` subresource.
 ///
 /// Unlocks `get_scale`, `update_scale` and `patch_scale` on typed clients.
+/// Without it, calling one of them is a compile error that says to add
+/// `scale(..)` to `#[resource(..)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no `scale` subresource, so its client has no `get_scale`, `update_scale` or `patch_scale`",
+    label = "needs the `scale` subresource",
+    note = "add `scale(spec_replicas_path = \".spec.replicas\", status_replicas_path = \".status.replicas\")` to the `#[resource(..)]` of `{Self}`, with the paths of its replica counts"
+)]
 pub trait HasScale: Resource {}
 
 /// The plural that client-gen (gengo) derives from a kind, lowercased.

@@ -15,28 +15,36 @@ fn checks(k: &syn::Path, gv: &GroupVersionModel, g: &GetterModel) -> TokenStream
     let path = &g.path;
     let name = g.type_name();
     let (group, version, plural) = (&gv.group.value, &gv.version.value, &g.plural.value);
-    let group_shown = if group.is_empty() {
-        "the core group \"\"".to_owned()
-    } else {
-        format!("group `{group}`")
-    };
-    let group_msg = format!(
-        "`{name}` is listed under {group_shown}, but its `Resource::GROUP` is another group: \
-         move it to the #[clientset(..)] of its own group"
-    );
-    let version_msg = format!(
-        "`{name}` is listed under version `{version}`, but its `Resource::VERSION` is another version: \
-         move it to the #[clientset(..)] of its own version"
-    );
     let plural_msg = format!(
         "the getter `{plural}` assumes `{name}`'s plural is \"{plural}\", but its `Resource::PLURAL` differs: \
          write `{name} = \"<its plural>\"` in `resources(..)`"
     );
+    let namespaced = g.namespaced;
+    let scope_msg = if namespaced {
+        format!(
+            "`{name}` is cluster-scoped, so its getter takes no namespace: \
+             list it in `cluster_resources(..)`, not `resources(..)`"
+        )
+    } else {
+        format!(
+            "`{name}` is namespaced, so its getter takes a namespace: \
+             list it in `resources(..)`, not `cluster_resources(..)`"
+        )
+    };
     let span = path.span();
+    // Group and version in one check, so a kind under the wrong group-version
+    // is one error that names where it belongs (a message built in const).
     quote_spanned! {span=>
-        const _: () = ::core::assert!(#k::__private::str_eq(<#path as #k::Resource>::GROUP, #group), #group_msg);
-        const _: () = ::core::assert!(#k::__private::str_eq(<#path as #k::Resource>::VERSION, #version), #version_msg);
+        const _: () = if let ::core::option::Option::Some(message) =
+            #k::__private::misplaced::<#path>(#name, #group, #version)
+        {
+            ::core::panic!("{}", message.as_str())
+        };
         const _: () = ::core::assert!(#k::__private::str_eq(<#path as #k::Resource>::PLURAL, #plural), #plural_msg);
+        const _: () = ::core::assert!(
+            <<#path as #k::Resource>::Scope as #k::Scope>::NAMESPACED == #namespaced,
+            #scope_msg
+        );
     }
 }
 
@@ -44,17 +52,17 @@ fn getter_fns(k: &syn::Path, g: &GetterModel) -> TokenStream {
     let path = &g.path;
     let name = g.type_name();
     let getter = Ident::new(&g.plural.value, g.plural.span);
+    let sp = path.span();
+    let tr = quote_spanned!(sp=> <#path as #k::__private::ClientsetMember>);
+    let ty = quote_spanned!(sp=> #tr::Client);
     if g.namespaced {
         let all = format_ident!("{}_all", getter);
         let doc = format!("The typed client for `{name}` objects in `namespace`.");
         let all_doc =
             format!("The client for `{name}` objects in every namespace (`list` and `watch`).");
-        let sp = path.span();
-        let tr = quote_spanned!(sp=> <#path as #k::NamespacedResourceClient>);
-        let ty = quote_spanned!(sp=> #tr::Client);
         let all_ty = quote_spanned!(sp=> #tr::AllNamespacesClient);
-        let body = quote_spanned!(sp=> #tr::client(&self.0, namespace));
-        let all_body = quote_spanned!(sp=> #tr::all_namespaces(&self.0));
+        let body = quote_spanned!(sp=> #tr::clientset_getter(&self.0, namespace));
+        let all_body = quote_spanned!(sp=> #tr::clientset_getter_all(&self.0));
         quote! {
             #[doc = #doc]
             pub fn #getter(&self, namespace: &str) -> #ty { #body }
@@ -63,10 +71,7 @@ fn getter_fns(k: &syn::Path, g: &GetterModel) -> TokenStream {
         }
     } else {
         let doc = format!("The typed client for the cluster-scoped `{name}`.");
-        let sp = path.span();
-        let tr = quote_spanned!(sp=> <#path as #k::ClusterResourceClient>);
-        let ty = quote_spanned!(sp=> #tr::Client);
-        let body = quote_spanned!(sp=> #tr::client(&self.0));
+        let body = quote_spanned!(sp=> #tr::clientset_cluster_getter(&self.0));
         quote! {
             #[doc = #doc]
             pub fn #getter(&self) -> #ty { #body }

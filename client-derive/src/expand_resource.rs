@@ -40,91 +40,221 @@ fn verb_doc(verb: Verb) -> &'static str {
     }
 }
 
+/// The signature and forwarding call of one method of a typed client.
+struct Method {
+    sig: TokenStream,
+    call: TokenStream,
+}
+
+/// A standard verb's method, without the extras `list` and `watch` bring.
+fn verb_parts(model: &ResourceModel, verb: Verb) -> Method {
+    let k = &model.krate;
+    let t = &model.ident;
+    let p = quote!(#k::__private);
+    let (sig, call) = match verb {
+        Verb::Create => (
+            quote!(pub fn create(&self, obj: &#t, opts: &#p::CreateOptions) -> #p::ApiFuture<#t>),
+            quote!(self.0.create(obj, opts)),
+        ),
+        Verb::Get => (
+            quote!(pub fn get(&self, name: &str, opts: &#p::GetOptions) -> #p::ApiFuture<#t>),
+            quote!(self.0.get(name, opts)),
+        ),
+        Verb::List => (
+            quote!(pub fn list(&self, opts: &#p::ListOptions) -> #p::ApiFuture<#p::List<#t>>),
+            quote!(self.0.list(opts)),
+        ),
+        Verb::Watch => (
+            quote!(pub fn watch(&self, opts: &#p::ListOptions) -> #p::ApiFuture<#p::WatchStream<#t>>),
+            quote!(self.0.watch(opts)),
+        ),
+        Verb::Update => (
+            quote!(pub fn update(&self, obj: &#t, opts: &#p::UpdateOptions) -> #p::ApiFuture<#t>),
+            quote!(self.0.update(obj, opts)),
+        ),
+        Verb::UpdateStatus => (
+            quote!(pub fn update_status(&self, obj: &#t, opts: &#p::UpdateOptions) -> #p::ApiFuture<#t>),
+            quote!(self.0.update_status(obj, opts)),
+        ),
+        Verb::Patch => (
+            quote!(pub fn patch<P: #p::Serialize>(&self, name: &str, patch: &#p::Patch<P>, opts: &#p::PatchOptions) -> #p::ApiFuture<#t>),
+            quote!(self.0.patch(name, patch, opts)),
+        ),
+        Verb::PatchStatus => (
+            quote!(pub fn patch_status<P: #p::Serialize>(&self, name: &str, patch: &#p::Patch<P>, opts: &#p::PatchOptions) -> #p::ApiFuture<#t>),
+            quote!(self.0.patch_status(name, patch, opts)),
+        ),
+        Verb::Apply => (
+            quote!(pub fn apply<P: #p::Serialize>(&self, name: &str, obj: &P, opts: &#p::ApplyOptions) -> #p::ApiFuture<#t>),
+            quote!(self.0.apply(name, obj, opts)),
+        ),
+        Verb::ApplyStatus => (
+            quote!(pub fn apply_status<P: #p::Serialize>(&self, name: &str, obj: &P, opts: &#p::ApplyOptions) -> #p::ApiFuture<#t>),
+            quote!(self.0.apply_status(name, obj, opts)),
+        ),
+        Verb::Delete => (
+            quote!(pub fn delete(&self, name: &str, opts: &#p::DeleteOptions) -> #p::ApiFuture<#p::DeleteOutcome<#t>>),
+            quote!(self.0.delete(name, opts)),
+        ),
+        Verb::DeleteCollection => (
+            quote!(pub fn delete_collection(&self, opts: &#p::DeleteOptions, list_opts: &#p::ListOptions) -> #p::ApiFuture<#p::List<#t>>),
+            quote!(self.0.delete_collection(opts, list_opts)),
+        ),
+    };
+    Method { sig, call }
+}
+
 /// The forwarding method for one standard verb.
 fn verb_method(model: &ResourceModel, verb: Verb) -> TokenStream {
     let k = &model.krate;
     let t = &model.ident;
     let doc = verb_doc(verb);
-    let body = match verb {
-        Verb::Create => quote! {
-            pub fn create(&self, obj: &#t, opts: &#k::__private::CreateOptions) -> #k::__private::ApiFuture<#t> { self.0.create(obj, opts) }
-        },
-        Verb::Get => quote! {
-            pub fn get(&self, name: &str, opts: &#k::__private::GetOptions) -> #k::__private::ApiFuture<#t> { self.0.get(name, opts) }
-        },
+    let Method { sig, call } = verb_parts(model, verb);
+    let extra = match verb {
         Verb::List => quote! {
-            pub fn list(&self, opts: &#k::__private::ListOptions) -> #k::__private::ApiFuture<#k::__private::List<#t>> { self.0.list(opts) }
             /// Lists objects page by page, following `continue` tokens: a stream of lists.
             #[inline]
             pub fn list_pages(&self, opts: &#k::__private::ListOptions) -> #k::__private::Pages<#t> { self.0.list_pages(opts) }
         },
         Verb::Watch if model.verbs.has(Verb::List) => quote! {
-            pub fn watch(&self, opts: &#k::__private::ListOptions) -> #k::__private::ApiFuture<#k::__private::WatchStream<#t>> { self.0.watch(opts) }
             /// A list-then-watch stream that resumes, re-lists after 410 and never loses an event.
             #[inline]
             pub fn watcher(&self, config: #k::__private::WatcherConfig) -> #k::__private::Watcher<#t> { self.0.watcher(config) }
         },
-        Verb::Watch => quote! {
-            pub fn watch(&self, opts: &#k::__private::ListOptions) -> #k::__private::ApiFuture<#k::__private::WatchStream<#t>> { self.0.watch(opts) }
-        },
-        Verb::Update => quote! {
-            pub fn update(&self, obj: &#t, opts: &#k::__private::UpdateOptions) -> #k::__private::ApiFuture<#t> { self.0.update(obj, opts) }
-        },
-        Verb::UpdateStatus => quote! {
-            pub fn update_status(&self, obj: &#t, opts: &#k::__private::UpdateOptions) -> #k::__private::ApiFuture<#t> { self.0.update_status(obj, opts) }
-        },
-        Verb::Patch => quote! {
-            pub fn patch<P: #k::__private::Serialize>(&self, name: &str, patch: &#k::__private::Patch<P>, opts: &#k::__private::PatchOptions) -> #k::__private::ApiFuture<#t> { self.0.patch(name, patch, opts) }
-        },
-        Verb::PatchStatus => quote! {
-            pub fn patch_status<P: #k::__private::Serialize>(&self, name: &str, patch: &#k::__private::Patch<P>, opts: &#k::__private::PatchOptions) -> #k::__private::ApiFuture<#t> { self.0.patch_status(name, patch, opts) }
-        },
-        Verb::Apply => quote! {
-            pub fn apply<P: #k::__private::Serialize>(&self, name: &str, obj: &P, opts: &#k::__private::ApplyOptions) -> #k::__private::ApiFuture<#t> { self.0.apply(name, obj, opts) }
-        },
-        Verb::ApplyStatus => quote! {
-            pub fn apply_status<P: #k::__private::Serialize>(&self, name: &str, obj: &P, opts: &#k::__private::ApplyOptions) -> #k::__private::ApiFuture<#t> { self.0.apply_status(name, obj, opts) }
-        },
-        Verb::Delete => quote! {
-            pub fn delete(&self, name: &str, opts: &#k::__private::DeleteOptions) -> #k::__private::ApiFuture<#k::__private::DeleteOutcome<#t>> { self.0.delete(name, opts) }
-        },
-        Verb::DeleteCollection => quote! {
-            pub fn delete_collection(&self, opts: &#k::__private::DeleteOptions, list_opts: &#k::__private::ListOptions) -> #k::__private::ApiFuture<#k::__private::List<#t>> { self.0.delete_collection(opts, list_opts) }
-        },
+        _ => TokenStream::new(),
     };
     quote! {
         #[doc = #doc]
         #[inline]
-        #body
+        #sig { #call }
+        #extra
     }
+}
+
+/// The `scale` subresource's methods: `get_scale`, `update_scale`, `patch_scale`,
+/// each with the standard verb whose rules it follows.
+fn scale_parts(model: &ResourceModel) -> [(Verb, &'static str, Method); 3] {
+    let p = {
+        let k = &model.krate;
+        quote!(#k::__private)
+    };
+    [
+        (
+            Verb::Get,
+            "Reads the `scale` subresource of the object called `name`.",
+            Method {
+                sig: quote!(pub fn get_scale(&self, name: &str, opts: &#p::GetOptions) -> #p::ApiFuture<#p::Scale>),
+                call: quote!(self.0.get_scale(name, opts)),
+            },
+        ),
+        (
+            Verb::Update,
+            "Replaces the `scale` subresource of the object called `name`.",
+            Method {
+                sig: quote!(pub fn update_scale(&self, name: &str, scale: &#p::Scale, opts: &#p::UpdateOptions) -> #p::ApiFuture<#p::Scale>),
+                call: quote!(self.0.update_scale(name, scale, opts)),
+            },
+        ),
+        (
+            Verb::Patch,
+            "Patches the `scale` subresource of the object called `name`.",
+            Method {
+                sig: quote!(pub fn patch_scale<P: #p::Serialize>(&self, name: &str, patch: &#p::Patch<P>, opts: &#p::PatchOptions) -> #p::ApiFuture<#p::Scale>),
+                call: quote!(self.0.patch_scale(name, patch, opts)),
+            },
+        ),
+    ]
 }
 
 fn scale_methods(model: &ResourceModel) -> TokenStream {
     if model.scale.is_none() {
         return TokenStream::new();
     }
+    scale_parts(model)
+        .into_iter()
+        .filter(|(verb, _, _)| model.verbs.has(*verb))
+        .map(|(_, doc, Method { sig, call })| {
+            quote! {
+                #[doc = #doc]
+                #[inline]
+                #sig { #call }
+            }
+        })
+        .collect()
+}
+
+/// Why a method the verb rules allow is missing: the trait whose absence the
+/// compiler reports (its `#[diagnostic::on_unimplemented]` says what to write
+/// instead) and the span its "required by this bound" note points at.
+fn gate(model: &ResourceModel, verb: Verb, subresource: Option<&str>) -> Option<TokenStream> {
     let k = &model.krate;
+    let t = &model.ident;
+    let missing = match subresource {
+        Some("status") if !model.status => Some(quote!(#k::HasStatus)),
+        Some("scale") if model.scale.is_none() => Some(quote!(#k::HasScale)),
+        _ => None,
+    };
+    if let Some(bound) = missing {
+        return Some(quote!(#t: #bound));
+    }
+    let readonly = model.readonly?;
+    // Spanned on `readonly`, so "required by this bound" points at it.
+    let bound = respan(quote!(#k::Writable), readonly);
+    (!verb.is_read()).then(|| quote!(#t: #bound))
+}
+
+/// `tokens` with every span set to `span`.
+fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(g) = &tree {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tree = proc_macro2::TokenTree::Group(group);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
+}
+
+/// Hidden stand-ins for the methods that `readonly`, a missing `status` or a
+/// missing `scale(..)` remove, while the verb rules would allow them. Each
+/// carries a bound the kind can never meet, so a call is one error that says
+/// why and what to write instead, rather than "no method named ...".
+///
+/// The bound is higher-ranked (`for<'__gate>`): a plain `where Kind: Trait`
+/// that does not hold is an error where it is written (trivial bounds are
+/// unstable); a higher-ranked one is checked only where the method is used.
+/// The stub's body is the real forward, type-checked under that bound.
+fn gated_stubs(model: &ResourceModel) -> TokenStream {
     let mut out = TokenStream::new();
-    if model.verbs.has(Verb::Get) {
+    let mut stub = |bound: TokenStream, Method { sig, call }: Method| {
         out.extend(quote! {
-            /// Reads the `scale` subresource of the object called `name`.
+            #[doc(hidden)]
             #[inline]
-            pub fn get_scale(&self, name: &str, opts: &#k::__private::GetOptions) -> #k::__private::ApiFuture<#k::__private::Scale> { self.0.get_scale(name, opts) }
+            #sig where for<'__gate> #bound { #call }
         });
+    };
+    for verb in model.rule_verbs.iter() {
+        if model.verbs.has(verb) {
+            continue;
+        }
+        let subresource = verb.needs_status().then_some("status");
+        if let Some(bound) = gate(model, verb, subresource) {
+            stub(bound, verb_parts(model, verb));
+        }
     }
-    if model.verbs.has(Verb::Update) {
-        out.extend(quote! {
-            /// Replaces the `scale` subresource of the object called `name`.
-            #[inline]
-            pub fn update_scale(&self, name: &str, scale: &#k::__private::Scale, opts: &#k::__private::UpdateOptions) -> #k::__private::ApiFuture<#k::__private::Scale> { self.0.update_scale(name, scale, opts) }
-        });
-    }
-    if model.verbs.has(Verb::Patch) {
-        out.extend(quote! {
-            /// Patches the `scale` subresource of the object called `name`.
-            #[inline]
-            pub fn patch_scale<P: #k::__private::Serialize>(&self, name: &str, patch: &#k::__private::Patch<P>, opts: &#k::__private::PatchOptions) -> #k::__private::ApiFuture<#k::__private::Scale> { self.0.patch_scale(name, patch, opts) }
-        });
+    for (verb, _, method) in scale_parts(model) {
+        let removed = model.scale.is_none() || !model.verbs.has(verb);
+        if removed
+            && model.rule_verbs.has(verb)
+            && let Some(bound) = gate(model, verb, Some("scale"))
+        {
+            stub(bound, method);
+        }
     }
     out
 }
@@ -269,17 +399,23 @@ pub fn expand(model: &ResourceModel, with_custom: bool) -> TokenStream {
             fn metadata_mut(&mut self) -> &mut #k::__private::ObjectMeta { #meta_mut }
         }
     };
+    // `do_not_recommend`: when another kind lacks the subresource, the error
+    // says what to add to it, not "the trait is implemented for `CronTab`".
     if model.status {
-        out.extend(quote!(#[automatically_derived] impl #k::HasStatus for #t {}));
+        out.extend(quote!(#[automatically_derived] #[diagnostic::do_not_recommend] impl #k::HasStatus for #t {}));
     }
     if model.scale.is_some() {
-        out.extend(quote!(#[automatically_derived] impl #k::HasScale for #t {}));
+        out.extend(quote!(#[automatically_derived] #[diagnostic::do_not_recommend] impl #k::HasScale for #t {}));
+    }
+    if model.readonly.is_none() {
+        out.extend(quote!(#[automatically_derived] #[diagnostic::do_not_recommend] impl #k::Writable for #t {}));
     }
 
     let client = format_ident!("{}Client", t);
     let all = format_ident!("{}AllNamespacesClient", t);
     let verbs: TokenStream = model.verbs.iter().map(|v| verb_method(model, v)).collect();
     let scale = scale_methods(model);
+    let stubs = gated_stubs(model);
     let custom: TokenStream = if with_custom {
         model
             .methods
@@ -401,6 +537,7 @@ pub fn expand(model: &ResourceModel, with_custom: bool) -> TokenStream {
             pub fn rest_client(&self) -> &#k::__private::RestClient { self.0.rest_client() }
             #verbs
             #scale
+            #stubs
             #custom
         }
 

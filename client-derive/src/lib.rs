@@ -83,9 +83,13 @@ use syn::DeriveInput;
 ///
 /// The verbs: `create`, `get`, `list` (with `list_pages`), `watch`, `update`,
 /// `update_status`, `patch`, `patch_status`, `apply`, `apply_status`,
-/// `delete`, `delete_collection`. A verb the attributes remove does not
-/// exist: calling it is "no method named `create` found for struct
-/// `CronTabClient`" at compile time.
+/// `delete`, `delete_collection`. A verb that `only_verbs`, `skip_verbs` or
+/// `no_verbs` removes does not exist. A method that `readonly`, a missing
+/// `status` or a missing `scale(..)` removes is a hidden stand-in bound on
+/// `Writable`, `HasStatus` or `HasScale`, which the kind does not implement:
+/// calling it is one compile error that says why and what to write instead
+/// ("`AuditRecord` is `readonly`: ...; remove `readonly` ... or send the
+/// write through a `DynamicClient`").
 ///
 /// Compile errors, each on the offending token: unknown keys and verbs (with
 /// the closest valid one suggested), duplicate keys, malformed group, version,
@@ -109,7 +113,8 @@ use syn::DeriveInput;
 ///
 /// - `impl Resource for CronTab` (constants `GROUP`, `VERSION`,
 ///   `API_VERSION`, `KIND`, `PLURAL`, `SINGULAR`, `SHORT_NAMES`,
-///   `CATEGORIES`, `type Scope`), and `HasStatus` / `HasScale` when declared;
+///   `CATEGORIES`, `type Scope`), `HasStatus` / `HasScale` when declared,
+///   and `Writable` unless `readonly`;
 /// - `CronTabClient`: `new(client, namespace)` (cluster kinds: `new(client)`),
 ///   `namespace()`, `rest_client()` and one forwarding method per allowed verb
 ///   and per `method(..)`;
@@ -240,6 +245,15 @@ mod tests {
         assert!(out.contains("my :: renamed_core :: Resource"), "{out}");
     }
 
+    /// The signature of the method `name` in `out` (up to its body), if any.
+    fn signature<'a>(out: &'a str, name: &str) -> Option<&'a str> {
+        let at = out.find(&format!("pub fn {name} "))?;
+        let before = &out[..at];
+        let attrs_start = before.rfind("} ").or_else(|| before.rfind("; "))?;
+        let end = at + out[at..].find('{')?;
+        Some(&out[attrs_start..end])
+    }
+
     #[test]
     fn verbs_follow_the_attributes() {
         let out = expand(quote::quote! {
@@ -248,26 +262,58 @@ mod tests {
         });
         assert!(out.contains("pub fn get"), "{out}");
         assert!(out.contains("pub fn list"), "{out}");
-        for absent in [
-            "pub fn watch",
-            "pub fn create",
-            "pub fn update",
-            "pub fn delete",
-            "pub fn patch",
-            "pub fn apply",
-        ] {
-            assert!(!out.contains(absent), "{absent} in {out}");
+        // A verb the rules remove does not exist; a write that `readonly`
+        // removes exists only as a hidden stand-in that can never be called.
+        assert!(!out.contains("pub fn watch"), "{out}");
+        for gated in ["create", "update", "delete", "patch", "apply"] {
+            let sig = signature(&out, gated).unwrap_or_else(|| panic!("{gated} in {out}"));
+            assert!(sig.contains("# [doc (hidden)]"), "{sig}");
+            assert!(
+                sig.contains("where for < '__gate > Thing : :: client_core :: Writable"),
+                "{sig}"
+            );
         }
+        assert!(
+            !out.contains("impl :: client_core :: Writable for Thing"),
+            "{out}"
+        );
         let out = expand(quote::quote! {
             #[resource(group = "a.io", version = "v1")]
             struct Thing { metadata: M, status: S }
         });
         assert!(out.contains("pub fn create") && out.contains("pub fn delete_collection"));
-        assert!(
-            !out.contains("update_status"),
-            "no `status`, no status verbs"
-        );
+        for ungated in ["create", "delete_collection"] {
+            let sig = signature(&out, ungated).unwrap_or_else(|| panic!("{ungated} in {out}"));
+            assert!(!sig.contains("where"), "{sig}");
+        }
+        // No `status`: the status verbs are stand-ins bound on `HasStatus`.
+        for gated in ["update_status", "patch_status", "apply_status"] {
+            let sig = signature(&out, gated).unwrap_or_else(|| panic!("{gated} in {out}"));
+            assert!(sig.contains("# [doc (hidden)]"), "{sig}");
+            assert!(
+                sig.contains("where for < '__gate > Thing : :: client_core :: HasStatus"),
+                "no `status`, no status verbs: {sig}"
+            );
+        }
+        assert!(!out.contains("impl :: client_core :: HasStatus"), "{out}");
         assert!(!out.contains("compile_error"));
+    }
+
+    #[test]
+    fn verb_rules_remove_methods_without_a_stand_in() {
+        let out = expand(quote::quote! {
+            #[resource(group = "a.io", version = "v1", only_verbs(get))]
+            struct Thing { metadata: M }
+        });
+        for absent in ["update_status", "create", "update_scale"] {
+            assert!(
+                !out.contains(&format!("pub fn {absent} ")),
+                "{absent} in {out}"
+            );
+        }
+        // `get` is allowed, so `get_scale` explains the missing `scale(..)`.
+        let sig = signature(&out, "get_scale").unwrap_or_else(|| panic!("{out}"));
+        assert!(sig.contains(":: client_core :: HasScale"), "{sig}");
     }
 
     #[test]

@@ -90,6 +90,12 @@ pub struct ResourceModel {
     pub columns: Vec<ColumnModel>,
     /// The verbs the client type offers (status verbs only when `status`).
     pub verbs: Verbs,
+    /// The verbs `only_verbs`, `skip_verbs` and `no_verbs` leave, before
+    /// `readonly` and `status` take theirs away: a method in this set but not
+    /// in `verbs` gets a gated stub that explains what is missing.
+    pub rule_verbs: Verbs,
+    /// Where `readonly` was written, if it was.
+    pub readonly: Option<proc_macro2::Span>,
     pub methods: Vec<MethodModel>,
     /// Generate `crd()` (not for the core group nor with `no_crd`).
     pub crd: bool,
@@ -114,6 +120,24 @@ pub fn crate_path(krate: &Option<Sp<syn::Path>>) -> syn::Path {
     match krate {
         Some(p) => p.value.clone(),
         None => syn::parse_quote!(::client_core),
+    }
+}
+
+/// The verbs that `only_verbs`, `skip_verbs` and `no_verbs` leave, ignoring
+/// `readonly` and `status`.
+pub fn rule_verbs(attrs: &ResourceAttrs) -> Verbs {
+    let verbs = if attrs.no_verbs.is_some() {
+        Verbs::NONE
+    } else if let Some(only) = &attrs.only_verbs {
+        only.value
+            .iter()
+            .fold(Verbs::NONE, |set, v| set.with(v.value))
+    } else {
+        Verbs::ALL
+    };
+    match &attrs.skip_verbs {
+        Some(skip) => skip.value.iter().fold(verbs, |set, v| set.without(v.value)),
+        None => verbs,
     }
 }
 
@@ -198,6 +222,8 @@ pub fn build(input: &DeriveInput, attrs: &ResourceAttrs, shape: &Shape) -> Resou
         }),
         columns: attrs.printer_columns.iter().map(column).collect(),
         verbs: allowed_verbs(attrs),
+        rule_verbs: rule_verbs(attrs),
+        readonly: attrs.readonly,
         methods: attrs
             .methods
             .iter()

@@ -38,6 +38,7 @@ pub struct RegionSpec {
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
+    examples::init_tracing();
     let target = Target::from_args().await?;
     let client = &target.client;
     target.install_crd(&Region::crd()?).await?;

@@ -14,6 +14,7 @@ use examples::{BoxError, Target};
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
+    examples::init_tracing();
     let target = Target::from_args().await?;
     let cs = BuiltinClientset::new(target.client.clone());
     let configmaps = cs.core_v1().configmaps(&target.namespace);

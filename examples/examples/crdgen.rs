@@ -25,6 +25,7 @@ use client_core::schema::crd_yaml;
 use examples::BoxError;
 
 fn main() -> Result<(), BoxError> {
+    examples::init_tracing();
     let crds = [
         quickstart::CronTab::crd()?,
         cluster_scoped::Region::crd()?,

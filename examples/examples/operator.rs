@@ -141,6 +141,7 @@ async fn wait_until(what: &str, mut check: impl FnMut() -> bool) -> Result<(), B
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
+    examples::init_tracing();
     let target = Target::from_args().await?;
     let (client, ns) = (target.client.clone(), target.namespace.clone());
     let configmaps = TypedClient::<ConfigMap>::namespaced(client.clone(), ns.clone());

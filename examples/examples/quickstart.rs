@@ -11,10 +11,9 @@ use std::time::Duration;
 use client_core::watcher::{Event, WatcherConfig};
 use client_core::{
     ApplyOptions, Clientset, CreateOptions, DeleteOptions, GetOptions, ListOptions, ObjectMeta,
-    Patch, PatchOptions, Resource, RestClient, UpdateOptions,
+    Patch, PatchOptions, Resource, RestClient, StreamExt, TryStreamExt, UpdateOptions,
 };
 use examples::{BoxError, Target};
-use futures_util::{StreamExt, TryStreamExt};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -84,6 +83,7 @@ fn crontab(name: &str, schedule: &str) -> CronTab {
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
+    examples::init_tracing();
     let target = Target::from_args().await?;
     let result = run(&target).await;
     target.cleanup().await?;
@@ -208,21 +208,27 @@ async fn run(target: &Target) -> Result<(), BoxError> {
     );
 
     // 8. Paging: 250 objects, read 100 at a time.
-    let creates = (0..250).map(|i| {
+    // Sixteen writers at a time; the client's rate limiter paces them on a cluster.
+    let mut writers = tokio::task::JoinSet::new();
+    for i in 0..250 {
+        if writers.len() == 16
+            && let Some(done) = writers.join_next().await
+        {
+            done??;
+        }
         let crontabs = crontabs.clone();
-        async move {
+        writers.spawn(async move {
             let mut obj = crontab(&format!("batch-{i:03}"), "*/5 * * * *");
             obj.metadata
                 .labels
                 .insert("batch".to_owned(), "yes".to_owned());
             obj.metadata.labels.remove("app");
             crontabs.create(&obj, &CreateOptions::default()).await
-        }
-    });
-    futures_util::stream::iter(creates)
-        .buffer_unordered(16)
-        .try_collect::<Vec<_>>()
-        .await?;
+        });
+    }
+    while let Some(done) = writers.join_next().await {
+        done??;
+    }
     let pages: Vec<_> = crontabs
         .list_pages(&ListOptions::default().labels("batch=yes").limit(100))
         .try_collect()

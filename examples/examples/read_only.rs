@@ -28,6 +28,7 @@ pub struct Record {
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
+    examples::init_tracing();
     let target = Target::from_args().await?;
     let client = &target.client;
     target.install_crd(&Record::crd()?).await?;

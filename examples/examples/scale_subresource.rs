@@ -63,6 +63,7 @@ pub struct WorkerPoolStatus {
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
+    examples::init_tracing();
     let target = Target::from_args().await?;
     let client = &target.client;
     target.install_crd(&WorkerPool::crd()?).await?;

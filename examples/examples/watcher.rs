@@ -16,13 +16,15 @@ use std::time::Duration;
 
 use client_core::api::ConfigMap;
 use client_core::watcher::{BackoffConfig, Event, WatcherConfig};
-use client_core::{BuiltinClientset, CreateOptions, DeleteOptions, ListOptions, ObjectMeta};
+use client_core::{
+    BuiltinClientset, CreateOptions, DeleteOptions, ListOptions, ObjectMeta, StreamExt,
+};
 use client_testserver::{Fault, FaultAction};
 use examples::{BoxError, Target};
-use futures_util::StreamExt;
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
+    examples::init_tracing();
     let target = Target::from_args().await?;
     let cs = BuiltinClientset::new(target.client.clone());
     let configmaps = cs.core_v1().configmaps(&target.namespace);

@@ -8,8 +8,10 @@
 use std::time::Duration;
 
 use client_core::api::{CustomResourceDefinition, Namespace};
+use client_core::watcher::WatcherConfig;
 use client_core::{
     Config, CreateOptions, DeleteOptions, GetOptions, KubeconfigOptions, RestClient, TypedClient,
+    wait,
 };
 use client_testserver::TestServer;
 
@@ -142,6 +144,23 @@ impl Target {
     }
 }
 
+/// Prints the client's tracing spans and events to stderr, filtered by
+/// `RUST_LOG` (nothing below ERROR without it). Every example calls it first.
+///
+/// `RUST_LOG=client_core=debug` prints one line per request when it ends: the
+/// `request` span with `verb`, `path`, `status`, `retries` and `latency_ms`;
+/// `RUST_LOG=trace` adds every library's events. The span and field names are
+/// listed in `client_core`'s crate documentation ("Tracing").
+pub fn init_tracing() {
+    use tracing_subscriber::fmt::format::FmtSpan;
+    // `try_init`: a second call (or a subscriber set elsewhere) is not an error.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_span_events(FmtSpan::CLOSE)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
 fn default_kubeconfig() -> std::ffi::OsString {
     let home = std::env::var_os("HOME").unwrap_or_default();
     std::path::Path::new(&home)
@@ -150,49 +169,45 @@ fn default_kubeconfig() -> std::ffi::OsString {
 }
 
 impl Target {
-    /// Installs `crd` unless a CRD of that name exists (which is left alone),
-    /// then waits until the server reports it `Established`. A CRD installed
-    /// here is removed by [`Target::cleanup`] when running against a real
-    /// cluster, whether the example succeeded or not.
+    /// Installs `crd` and waits until the server reports it `Established`,
+    /// with the library's [`client_core::wait::install_crd`]. On a real
+    /// cluster a CRD of that name that already exists is left alone (only
+    /// waited for), and a CRD installed here is removed by
+    /// [`Target::cleanup`], whether the example succeeded or not.
     ///
     /// # Errors
     /// The CRD cannot be created or read, or it is not established within 30 s.
     pub async fn install_crd(&self, crd: &CustomResourceDefinition) -> Result<(), BoxError> {
-        let crds = TypedClient::<CustomResourceDefinition>::cluster(self.client.clone());
+        const WITHIN: Duration = Duration::from_secs(30);
         let name = crd.metadata.name.clone().unwrap_or_default();
-        match crds.create(crd, &CreateOptions::default()).await {
-            Ok(_) => {
-                println!("installed CRD {name}");
-                self.installed_crds
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(name.clone());
+        if !self.is_embedded() {
+            let crds = TypedClient::<CustomResourceDefinition>::cluster(self.client.clone());
+            match crds.get(&name, &GetOptions::default()).await {
+                Ok(_) => {
+                    println!("CRD {name} already exists: leaving it alone");
+                    wait::await_condition(
+                        crds.watcher(WatcherConfig::default().named(&name)),
+                        &name,
+                        wait::conditions::is_crd_established(),
+                        WITHIN,
+                    )
+                    .await?;
+                    return Ok(());
+                }
+                Err(e) if e.is_not_found() => {}
+                Err(e) => return Err(e.into()),
             }
-            Err(e) if e.is_already_exists() => {
-                println!("CRD {name} already exists: leaving it alone");
-            }
-            Err(e) => return Err(e.into()),
         }
-        wait_established(&self.client, &name, Duration::from_secs(30)).await
-    }
-}
-
-/// Polls a CRD until the server reports it `Established` (at most `within`).
-async fn wait_established(
-    client: &RestClient,
-    name: &str,
-    within: Duration,
-) -> Result<(), BoxError> {
-    let crds = TypedClient::<CustomResourceDefinition>::cluster(client.clone());
-    let deadline = tokio::time::Instant::now() + within;
-    loop {
-        let crd = crds.get(name, &GetOptions::default()).await?;
-        if crd.is_established() {
-            return Ok(());
+        let installed = wait::install_crd(&self.client, crd, WITHIN).await?;
+        if installed.created {
+            println!("installed CRD {name}");
+            self.installed_crds
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(name);
+        } else {
+            println!("updated CRD {name}");
         }
-        if tokio::time::Instant::now() > deadline {
-            return Err(format!("CRD {name} is not established after {within:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        Ok(())
     }
 }

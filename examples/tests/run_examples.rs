@@ -6,8 +6,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+mod support;
 
 /// A hard limit for one example: one hang must not eat CI.
 const LIMIT: Duration = Duration::from_secs(90);
@@ -41,56 +43,56 @@ fn run(name: &str) -> String {
 }
 
 /// Runs an example with arguments, a hard timeout, and returns its stdout.
-///
-/// Both pipes are drained on threads while the example runs, so a chatty
-/// example cannot block on a full pipe and be mistaken for a hang.
 fn run_with_args(name: &str, args: &[&str]) -> String {
-    let mut child = Command::new(example_binary(name))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("example starts");
-    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_string(&mut text);
-            }
-            text
-        })
+    run_with_env(name, args, None).0
+}
+
+/// Runs an example with arguments and `RUST_LOG` set to `rust_log` (removed
+/// when `None`), a hard timeout; returns its stdout and stderr.
+fn run_with_env(name: &str, args: &[&str], rust_log: Option<&str>) -> (String, String) {
+    let mut command = Command::new(example_binary(name));
+    match rust_log {
+        Some(filter) => command.env("RUST_LOG", filter),
+        None => command.env_remove("RUST_LOG"),
     };
-    let stdout = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
-    );
-    let stderr = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
-    );
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{name} did not finish within {LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let stdout = stdout.join().expect("stdout reader");
-    let stderr = stderr.join().expect("stderr reader");
+    let support::Finished {
+        status,
+        stdout,
+        stderr,
+    } = support::run_bounded(command.args(args), LIMIT, name);
     assert!(
         status.success(),
         "{name} failed ({status}):\n{stdout}\n{stderr}"
     );
-    stdout
+    (stdout, stderr)
+}
+
+/// Every example installs a tracing subscriber: `RUST_LOG` shows the
+/// client's `request` span with its documented fields; without it, stderr
+/// stays quiet.
+#[test]
+fn rust_log_shows_the_request_spans() {
+    let (_, quiet) = run_with_env("configmaps", &[], None);
+    assert!(!quiet.contains("request{"), "{quiet}");
+    let (stdout, logs) = run_with_env("configmaps", &[], Some("client_core=debug"));
+    assert!(
+        logs.contains("request{verb=POST path=/api/v1/namespaces/default/configmaps"),
+        "{logs}"
+    );
+    for field in ["status=201", "retries=0", "latency_ms="] {
+        assert!(logs.contains(field), "{field} missing in {logs}");
+    }
+    assert!(!stdout.contains("request{"), "logs go to stderr: {stdout}");
+    let examples = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples")).unwrap();
+    for entry in examples {
+        let path = entry.unwrap().path();
+        let source = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            source.contains("examples::init_tracing();"),
+            "{} installs no tracing subscriber",
+            path.display()
+        );
+    }
 }
 
 #[test]

@@ -129,6 +129,13 @@ impl WatcherConfig {
         self
     }
 
+    /// Watches only the object called `name` (field selector
+    /// `metadata.name=NAME`), as [`wait::await_condition`](crate::wait::await_condition) wants.
+    #[must_use]
+    pub fn named(self, name: &str) -> Self {
+        self.fields(format!("metadata.name={name}"))
+    }
+
     /// Sets the list page size (`0` is taken as 1).
     #[must_use]
     pub fn page_size(mut self, size: u32) -> Self {

@@ -28,9 +28,19 @@ pub struct Gadget {
     pub metadata: ObjectMeta,
 }
 
+/// A documented readonly resource: its hidden write stand-ins need no docs.
+#[derive(client_core::Resource, Serialize, Deserialize)]
+#[resource(group = "docs.example.com", version = "v1", readonly, status)]
+pub struct Record {
+    /// Metadata.
+    pub metadata: ObjectMeta,
+    /// Status.
+    pub status: Option<String>,
+}
+
 /// The clientset.
 #[derive(client_core::Clientset)]
-#[clientset(group = "docs.example.com", version = "v1", resources(Widget), cluster_resources(Gadget))]
+#[clientset(group = "docs.example.com", version = "v1", resources(Widget, Record), cluster_resources(Gadget))]
 pub struct Clientset(RestClient);
 
 fn main() {}
