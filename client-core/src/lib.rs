@@ -61,9 +61,10 @@ pub use error::{Error, RequestError, RequestTarget, Result, TransportErrorKind};
 pub use meta::{
     ApplyOptions, Bookmark, BookmarkMeta, CreateOptions, DeleteOptions, FieldValidation,
     GetOptions, INITIAL_EVENTS_END_ANNOTATION, List, ListMeta, ListOptions, ManagedFieldsEntry,
-    MicroTime, ObjectMeta, OwnerReference, Patch, PatchOptions, Preconditions, PropagationPolicy,
-    QueryParams, ResourceVersionMatch, Status, StatusCause, StatusDetails, StatusReason, Time,
-    TimeParseError, TypeMeta, UpdateOptions, WatchEvent, WatchEventType, WithTypeMeta, apply_body,
+    MicroTime, ObjectMeta, ObjectMetaAccess, OwnerReference, Patch, PatchOptions, Preconditions,
+    PropagationPolicy, QueryParams, ResourceVersionMatch, Status, StatusCause, StatusDetails,
+    StatusReason, Time, TimeParseError, TypeMeta, UpdateOptions, WatchEvent, WatchEventType,
+    WithTypeMeta, apply_body,
 };
 pub use pages::Pages;
 pub use request::Request;

@@ -25,8 +25,8 @@ use crate::resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope}
 use crate::watch::WatchStream;
 use crate::watcher::{Watcher, WatcherConfig};
 use crate::{
-    ApplyOptions, CreateOptions, DeleteOptions, GetOptions, List, ListOptions, Patch, PatchOptions,
-    UpdateOptions, WithTypeMeta,
+    ApplyOptions, CreateOptions, DeleteOptions, GetOptions, List, ListOptions, ObjectMetaAccess,
+    Patch, PatchOptions, UpdateOptions, WithTypeMeta,
 };
 
 pub use self::all_namespaces::AllNamespacesClient;
@@ -163,7 +163,7 @@ impl<K: Resource> TypedClient<K> {
     /// Replaces the object (PUT); `metadata.resourceVersion` guards against lost updates.
     pub fn update(&self, obj: &K, opts: &UpdateOptions) -> ApiFuture<K> {
         let body = json_body(&WithTypeMeta(obj));
-        let name = obj.metadata().name.as_deref();
+        let name = obj.metadata().name();
         self.target
             .send(self.target.requests.update(name, None, body, opts))
     }
@@ -275,7 +275,7 @@ impl<K: HasStatus> TypedClient<K> {
     /// Replaces the object's status (PUT `.../status`); other changes are ignored by the server.
     pub fn update_status(&self, obj: &K, opts: &UpdateOptions) -> ApiFuture<K> {
         let body = json_body(&WithTypeMeta(obj));
-        let name = obj.metadata().name.as_deref();
+        let name = obj.metadata().name();
         self.target.send(
             self.target
                 .requests
