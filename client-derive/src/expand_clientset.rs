@@ -43,7 +43,7 @@ fn checks(k: &syn::Path, gv: &GroupVersionModel, g: &GetterModel) -> TokenStream
 fn getter_fns(k: &syn::Path, g: &GetterModel) -> TokenStream {
     let path = &g.path;
     let name = g.type_name();
-    let getter = Ident::new(&g.plural.value, g.plural.span);
+    let getter = Ident::new(&g.getter.value, g.getter.span);
     if g.namespaced {
         let all = format_ident!("{}_all", getter);
         let doc = format!("The typed client for `{name}` objects in `namespace`.");
@@ -243,5 +243,30 @@ mod tests {
         }
         assert!(!out.contains("clusterissuers_all"));
         assert!(!out.contains("compile_error"));
+    }
+
+    #[test]
+    fn snake_case_getters_split_the_kind_into_words() {
+        let input: syn::DeriveInput = syn::parse2(quote! {
+            #[clientset(group = "rbac.authorization.k8s.io", version = "v1", snake_case_getters,
+                        name = "rbac_authorization_v1", resources(RoleBinding), cluster_resources(ClusterRole))]
+            #[clientset(group = "", version = "v1", snake_case_getters, resources(ConfigMap, Endpoints = "endpoints"))]
+            pub struct Cs(RestClient);
+        })
+        .expect("parses");
+        let out = crate::clientset(&input).to_string();
+        for needle in [
+            "fn rbac_authorization_v1",
+            "fn role_bindings",
+            "fn role_bindings_all",
+            "fn cluster_roles",
+            "fn config_maps",
+            "fn endpoints",
+            "\"rolebindings\"",
+            "\"clusterroles\"",
+        ] {
+            assert!(out.contains(needle), "{needle} missing in {out}");
+        }
+        assert!(!out.contains("compile_error"), "{out}");
     }
 }
