@@ -33,6 +33,8 @@ pub mod config;
 mod derive_support;
 mod dynamic_client;
 mod error;
+#[cfg(feature = "k8s-openapi")]
+pub mod k8s;
 mod meta;
 mod pages;
 mod request;

@@ -46,7 +46,11 @@ fn getter_fns(k: &syn::Path, g: &GetterModel) -> TokenStream {
     let getter = Ident::new(&g.getter.value, g.getter.span);
     if g.namespaced {
         let all = format_ident!("{}_all", getter);
-        let doc = format!("The typed client for `{name}` objects in `namespace`.");
+        let doc = format!(
+            "The typed client for `{name}` objects in `namespace`.\n\n\
+             `namespace` must not be empty: client-go's empty namespace (all \
+             namespaces) is [`Self::{all}`] here (list and watch)."
+        );
         let all_doc =
             format!("The client for `{name}` objects in every namespace (`list` and `watch`).");
         let sp = path.span();
@@ -250,7 +254,7 @@ mod tests {
         let input: syn::DeriveInput = syn::parse2(quote! {
             #[clientset(group = "rbac.authorization.k8s.io", version = "v1", snake_case_getters,
                         name = "rbac_authorization_v1", resources(RoleBinding), cluster_resources(ClusterRole))]
-            #[clientset(group = "", version = "v1", snake_case_getters, resources(ConfigMap, Endpoints = "endpoints"))]
+            #[clientset(group = "", version = "v1", resources(ConfigMap, Endpoints = "endpoints"))]
             pub struct Cs(RestClient);
         })
         .expect("parses");

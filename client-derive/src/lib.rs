@@ -141,7 +141,7 @@ pub fn derive_resource(input: TokenStream) -> TokenStream {
 /// | `cluster_resources(Cluster)` | cluster-scoped kinds |
 /// | `name = ".."` | the accessor's name, when the default clashes |
 /// | `crate = "path"` | where generated code finds `client_core` (once, on any attribute) |
-/// | `snake_case_getters` | getters split the kind into words as client-go's method names do (`ClusterRole` -> `cluster_roles`, `APIService` -> `api_services`) instead of the plural (`clusterroles`); a written `Type = "plural"` is used as it is; used by the k8s-openapi clientset |
+/// | `snake_case_getters` | getters split the kind into words as client-go's method names do (`ClusterRole` -> `cluster_roles`, `APIService` -> `api_services`) instead of the plural (`clusterroles`); a written `Type = "plural"` is used as it is; once, on any attribute, for every group-version; used by the k8s-openapi clientset |
 ///
 /// Names: the accessor is the group's first DNS label (`-` as `_`) and the
 /// version (`stable_v1`, `cert_manager_v1`, `core_v1`); two groups with the

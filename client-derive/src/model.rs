@@ -298,6 +298,8 @@ pub fn clientset(input: &DeriveInput, attrs: &[ClientsetAttr]) -> ClientsetModel
         _ => None,
     };
     let krate = attrs.iter().find_map(|a| a.krate.clone());
+    // Like `crate`, said once and true for the whole clientset.
+    let snake = attrs.iter().any(|a| a.snake_case_getters.is_some());
     let group_versions = attrs
         .iter()
         .filter_map(|a| {
@@ -308,7 +310,6 @@ pub fn clientset(input: &DeriveInput, attrs: &[ClientsetAttr]) -> ClientsetModel
                     group.span,
                 )
             });
-            let snake = a.snake_case_getters.is_some();
             let mut getters = getter_models(&a.resources, true, snake);
             getters.extend(getter_models(&a.cluster_resources, false, snake));
             Some(GroupVersionModel {

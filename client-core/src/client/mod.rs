@@ -211,6 +211,22 @@ impl RestClient {
         }
     }
 
+    /// Sends `request` and returns the successful answer with its body unread,
+    /// for bodies that stream (a followed pod log). Like a watch: no default
+    /// timeout, no client-side rate limit.
+    pub(crate) async fn open_stream(
+        self,
+        request: Request,
+    ) -> Result<(RequestTarget, reqwest::Response)> {
+        let (target, response) = self.execute(request, Mode::Watch).await?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok((target, response));
+        }
+        let body = response.bytes().await.map_err(|e| transport(&target, e))?;
+        Err(error_from_answer(target, status, &body))
+    }
+
     /// Sends `request` and returns the body of a successful answer.
     pub(crate) async fn fetch_body(self, request: Request) -> Result<(RequestTarget, Bytes)> {
         let (target, response) = self.execute(request, Mode::Call).await?;
@@ -429,7 +445,7 @@ pub(crate) fn warning_text(value: &str) -> std::borrow::Cow<'_, str> {
     Cow::Owned(text)
 }
 
-fn transport(target: &RequestTarget, error: reqwest::Error) -> Error {
+pub(crate) fn transport(target: &RequestTarget, error: reqwest::Error) -> Error {
     Error::Transport {
         target: target.clone(),
         kind: classify_transport(&error),

@@ -49,7 +49,7 @@ pub use self::target::{ApiFuture, DeleteOutcome};
 /// # Ok(()) }
 /// ```
 pub struct TypedClient<K> {
-    target: ResourceTarget,
+    pub(crate) target: ResourceTarget,
     _kind: PhantomData<fn() -> K>,
 }
 
@@ -89,8 +89,9 @@ impl<K: Resource<Scope = Namespaced>> TypedClient<K> {
     /// A client for objects of `K` in `namespace`.
     ///
     /// An empty namespace is refused when a call is made
-    /// ([`RequestError::MissingNamespace`](crate::RequestError::MissingNamespace)); to list or watch across all
-    /// namespaces use [`AllNamespacesClient`].
+    /// ([`RequestError::MissingNamespace`](crate::RequestError::MissingNamespace)): unlike
+    /// client-go's `Pods("")` it does not mean all namespaces. To list or watch
+    /// across all namespaces use [`AllNamespacesClient`] (a Clientset's `*_all()` getter).
     pub fn namespaced(client: RestClient, namespace: impl Into<String>) -> Self {
         Self {
             target: target_of::<K>(client, Some(namespace.into())),
