@@ -79,6 +79,37 @@ impl ScopeOf for k8s_openapi::ClusterResourceScope {
     type Scope = Cluster;
 }
 
+/// Generic code run once per built-in kind, by [`visit_kinds`].
+///
+/// ```
+/// use client_core::k8s::{KindVisitor, visit_kinds};
+/// use client_core::{Cluster, Namespaced, Resource};
+///
+/// #[derive(Default)]
+/// struct Count { namespaced: usize, cluster: usize }
+/// impl KindVisitor for Count {
+///     fn namespaced<K: Resource<Scope = Namespaced> + Default + Clone + std::fmt::Debug>(&mut self) {
+///         self.namespaced += 1;
+///     }
+///     fn cluster<K: Resource<Scope = Cluster> + Default + Clone + std::fmt::Debug>(&mut self) {
+///         self.cluster += 1;
+///     }
+/// }
+/// let mut count = Count::default();
+/// visit_kinds(&mut count);
+/// assert_eq!(count.namespaced + count.cluster, 88);
+/// ```
+pub trait KindVisitor {
+    /// Called with a namespaced kind (`Pod`, `Deployment`).
+    fn namespaced<K: crate::Resource<Scope = Namespaced> + Default + Clone + std::fmt::Debug>(
+        &mut self,
+    );
+    /// Called with a cluster-scoped kind (`Node`, `Namespace`).
+    fn cluster<K: crate::Resource<Scope = Cluster> + Default + Clone + std::fmt::Debug>(&mut self);
+}
+
+pub use self::kinds::visit_kinds;
+
 /// One row of the table of built-in kinds, as the `Resource` impls see it
 /// (for the test that compares it with `resources.json`).
 #[cfg(test)]
@@ -125,6 +156,12 @@ macro_rules! builtin_kinds {
             $( $crate::k8s::builtin_kinds!(@sub $t, $sub); )*
         )*
 
+        /// Calls `visitor` once with each of the 88 resource kinds Kubernetes 1.33
+        /// serves, in the order of `data/kubernetes-1.33/resources.json`.
+        pub fn visit_kinds<V: $crate::k8s::KindVisitor>(visitor: &mut V) {
+            $( $crate::k8s::builtin_kinds!(@visit visitor, $t, $scope); )*
+        }
+
         #[cfg(test)]
         pub(crate) const TABLE: &[super::KindRow] = &[
             $(super::KindRow {
@@ -158,6 +195,8 @@ macro_rules! builtin_kinds {
             }
         }
     };
+    (@visit $v:ident, $t:path, namespaced) => { $v.namespaced::<$t>() };
+    (@visit $v:ident, $t:path, cluster) => { $v.cluster::<$t>() };
     (@sub $t:path, status) => { impl crate::HasStatus for $t {} };
     (@sub $t:path, scale) => { impl crate::HasScale for $t {} };
     (@list_kind $t:path, list) => { Some(<$t as k8s_openapi::ListableResource>::LIST_KIND) };
