@@ -43,7 +43,7 @@ struct RunnerStatus {
 
 #[derive(Clientset)]
 #[clientset(group = "batch.example.com", version = "v1", resources(Runner))]
-#[clientset(group = "apps", version = "v1", resources(Deployment))]
+#[clientset(api_version = "apps/v1", resources(Deployment))]
 struct Clientset(RestClient);
 
 fn runner(name: &str) -> Runner {

@@ -175,7 +175,10 @@ macro_rules! builtin_kinds {
             },)*
         ];
     };
+    // `do_not_recommend`: a kind in the wrong list gets the trait's own
+    // message, not a list of 88 kinds that implement it.
     (@scope $t:path, namespaced) => {
+        #[diagnostic::do_not_recommend]
         impl crate::NamespacedResourceClient for $t {
             type Client = crate::TypedClient<$t>;
             type AllNamespacesClient = crate::AllNamespacesClient<$t>;
@@ -188,6 +191,7 @@ macro_rules! builtin_kinds {
         }
     };
     (@scope $t:path, cluster) => {
+        #[diagnostic::do_not_recommend]
         impl crate::ClusterResourceClient for $t {
             type Client = crate::TypedClient<$t>;
             fn client(client: &crate::RestClient) -> Self::Client {
