@@ -65,7 +65,7 @@ pub trait ClusterResourceClient: Resource {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::api::CustomResourceDefinition;
-    pub use crate::api::Scale;
+    pub use crate::api::{CustomResourceDefinitionVersion, Scale};
     pub use crate::client::RestClient;
     pub use crate::pages::Pages;
     pub use crate::typed::{AllNamespacesClient, ApiFuture, DeleteOutcome, TypedClient};
@@ -77,111 +77,17 @@ pub mod __private {
     };
     pub use serde::Serialize;
 
-    use crate::api::{
-        CustomResourceColumnDefinition, CustomResourceDefinitionNames,
-        CustomResourceDefinitionSpec, CustomResourceDefinitionVersion,
-        CustomResourceSubresourceScale, CustomResourceSubresourceStatus,
-        CustomResourceSubresources, CustomResourceValidation, ResourceScope,
+    pub use crate::schema::manifest::{
+        CrdColumn, CrdInfo, CrdRule, CrdScale, CrdVersion, crd_version, crd_with_versions,
+        other_version, schema_of,
     };
-    use crate::resource::{Resource, Scope};
-
-    /// What `crd()` needs beyond the `Resource` constants, as static data.
-    #[derive(Debug)]
-    pub struct CrdInfo {
-        /// The `status` subresource is served.
-        pub status: bool,
-        /// The `scale` subresource, if served.
-        pub scale: Option<CrdScale>,
-        /// `additionalPrinterColumns`.
-        pub columns: &'static [CrdColumn],
-    }
-
-    /// `scale(..)` paths.
-    #[derive(Debug)]
-    pub struct CrdScale {
-        /// `.spec.replicas`
-        pub spec_replicas_path: &'static str,
-        /// `.status.replicas`
-        pub status_replicas_path: &'static str,
-        /// `.status.selector`
-        pub label_selector_path: Option<&'static str>,
-    }
-
-    /// One `printer_column(..)`.
-    #[derive(Debug)]
-    pub struct CrdColumn {
-        /// Header.
-        pub name: &'static str,
-        /// OpenAPI type.
-        pub type_: &'static str,
-        /// JSON path.
-        pub json_path: &'static str,
-        /// 0 = shown by default.
-        pub priority: i32,
-        /// Description.
-        pub description: Option<&'static str>,
-        /// OpenAPI format.
-        pub format: Option<&'static str>,
-    }
+    pub use crate::schema::{CrdError, CrdSchema, crd_yaml};
 
     /// The `CustomResourceDefinition` serving `K`: one version, served and
     /// stored, with a permissive schema. Generic code, so each derive only
     /// contributes its static [`CrdInfo`].
-    pub fn crd<K: Resource>(info: &CrdInfo) -> CustomResourceDefinition {
-        let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        let subresources =
-            (info.status || info.scale.is_some()).then(|| CustomResourceSubresources {
-                status: info.status.then_some(CustomResourceSubresourceStatus {}),
-                scale: info.scale.as_ref().map(|s| CustomResourceSubresourceScale {
-                    spec_replicas_path: s.spec_replicas_path.to_owned(),
-                    status_replicas_path: s.status_replicas_path.to_owned(),
-                    label_selector_path: s.label_selector_path.map(str::to_owned),
-                }),
-            });
-        CustomResourceDefinition {
-            metadata: ObjectMeta {
-                name: Some(format!("{}.{}", K::PLURAL, K::GROUP)),
-                ..ObjectMeta::default()
-            },
-            spec: CustomResourceDefinitionSpec {
-                group: K::GROUP.to_owned(),
-                names: CustomResourceDefinitionNames {
-                    plural: K::PLURAL.to_owned(),
-                    singular: Some(K::SINGULAR.to_owned()),
-                    short_names: owned(K::SHORT_NAMES),
-                    kind: K::KIND.to_owned(),
-                    list_kind: Some(format!("{}List", K::KIND)),
-                    categories: owned(K::CATEGORIES),
-                },
-                scope: if <K::Scope as Scope>::NAMESPACED {
-                    ResourceScope::Namespaced
-                } else {
-                    ResourceScope::Cluster
-                },
-                versions: vec![CustomResourceDefinitionVersion {
-                    name: K::VERSION.to_owned(),
-                    served: true,
-                    storage: true,
-                    schema: Some(CustomResourceValidation::permissive()),
-                    subresources,
-                    additional_printer_columns: info
-                        .columns
-                        .iter()
-                        .map(|c| CustomResourceColumnDefinition {
-                            name: c.name.to_owned(),
-                            type_: c.type_.to_owned(),
-                            format: c.format.map(str::to_owned),
-                            description: c.description.map(str::to_owned),
-                            priority: c.priority,
-                            json_path: c.json_path.to_owned(),
-                        })
-                        .collect(),
-                    ..CustomResourceDefinitionVersion::default()
-                }],
-                ..CustomResourceDefinitionSpec::default()
-            },
-            status: None,
-        }
+    pub fn crd<K: crate::resource::Resource>(info: &CrdInfo) -> CustomResourceDefinition {
+        crd_with_versions::<K>(vec![crd_version::<K>(info, None)])
     }
 
     /// `a == b`, usable in `const` assertions.

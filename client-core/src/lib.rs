@@ -39,6 +39,7 @@ mod meta;
 mod pages;
 mod request;
 pub mod resource;
+pub mod schema;
 mod secret_string;
 #[cfg(test)]
 mod test_fixtures;
@@ -87,3 +88,8 @@ pub mod bench_internals {
 
 #[cfg(feature = "derive")]
 pub use client_derive::{Clientset, Resource};
+
+/// schemars 1.x, with client-core's `schemars` feature: the `JsonSchema` that
+/// `#[resource(.., schema)]` turns into a CRD's structural schema.
+#[cfg(feature = "schemars")]
+pub use schemars;

@@ -50,6 +50,14 @@ pub const RESOURCE_KEYS: &[&str] = &[
     "method",
     "no_crd",
     "crate",
+    // `crd.rs`
+    "schema",
+    "validation",
+    "versions",
+    "storage",
+    "served",
+    "deprecated",
+    "deprecation_warning",
 ];
 
 const SCALE_KEYS: &[&str] = &[
@@ -153,6 +161,8 @@ pub struct ResourceAttrs {
     pub methods: Vec<MethodAttr>,
     pub no_crd: Option<Span>,
     pub krate: Option<Sp<syn::Path>>,
+    /// The keys that shape `crd()` (`crd.rs`).
+    pub crd: crate::crd::CrdAttrs,
 }
 
 /// A resource listed in `#[clientset(resources(..))]`, with an optional plural.
@@ -178,7 +188,7 @@ pub struct ClientsetAttr {
     pub span: Span,
 }
 
-fn key_of(meta: &ParseNestedMeta<'_>) -> String {
+pub(crate) fn key_of(meta: &ParseNestedMeta<'_>) -> String {
     meta.path
         .get_ident()
         .map(|i| i.to_string().trim_start_matches("r#").to_owned())
@@ -192,7 +202,13 @@ fn key_of(meta: &ParseNestedMeta<'_>) -> String {
         })
 }
 
-fn set_once<T>(errors: &mut Errors, slot: &mut Option<T>, value: T, key: &str, span: Span) {
+pub(crate) fn set_once<T>(
+    errors: &mut Errors,
+    slot: &mut Option<T>,
+    value: T,
+    key: &str,
+    span: Span,
+) {
     if slot.is_some() {
         errors.at(span, format!("duplicate `{key}`: give it once"));
     } else {
@@ -200,12 +216,12 @@ fn set_once<T>(errors: &mut Errors, slot: &mut Option<T>, value: T, key: &str, s
     }
 }
 
-fn string_value(meta: &ParseNestedMeta<'_>) -> syn::Result<Sp<String>> {
+pub(crate) fn string_value(meta: &ParseNestedMeta<'_>) -> syn::Result<Sp<String>> {
     let lit: LitStr = meta.value()?.parse()?;
     Ok(Sp::new(lit.value(), lit.span()))
 }
 
-fn flag(meta: &ParseNestedMeta<'_>, key: &str) -> syn::Result<Span> {
+pub(crate) fn flag(meta: &ParseNestedMeta<'_>, key: &str) -> syn::Result<Span> {
     if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
         return Err(meta.error(format!("`{key}` is a flag: write it alone, as `{key}`")));
     }
@@ -382,6 +398,7 @@ pub fn parse_resource_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Re
                 "printer_column" => out.printer_columns.push(parse_column(&meta, errors)?),
                 "method" => out.methods.push(parse_method(&meta, errors)?),
                 "crate" => set_once(errors, &mut out.krate, path_value(&meta)?, "crate", span),
+                _ if crate::crd::parse_key(&key, &meta, &mut out.crd, errors)? => {}
                 _ => {
                     errors.push(unknown(&meta, "resource attribute", RESOURCE_KEYS));
                     skip_value(&meta)?;

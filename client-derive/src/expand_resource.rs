@@ -204,20 +204,15 @@ fn crd_fn(model: &ResourceModel) -> TokenStream {
             }
         }
     });
-    let doc = format!(
-        "The `CustomResourceDefinition` that serves `{}` ({}.{}), with a permissive schema.",
-        model.kind, model.plural, model.group
-    );
-    quote! {
-        #[doc = #doc]
-        pub fn crd() -> #k::__private::CustomResourceDefinition {
-            #k::__private::crd::<Self>(&#k::__private::CrdInfo {
-                status: #status,
-                scale: #scale,
-                columns: &[#(#columns),*],
-            })
-        }
-    }
+    crate::crd::expand(
+        model,
+        &model.crd_attrs,
+        quote! {
+            status: #status,
+            scale: #scale,
+            columns: &[#(#columns),*],
+        },
+    )
 }
 
 /// The complete expansion for a valid (or shape-valid) resource.
@@ -410,8 +405,9 @@ pub fn expand(model: &ResourceModel, with_custom: bool) -> TokenStream {
         #[automatically_derived]
         impl #t {
             #from_type
-            #crd
         }
+
+        #crd
 
         #link
     });

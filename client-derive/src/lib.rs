@@ -15,6 +15,7 @@
 
 mod attr;
 mod check;
+mod crd;
 mod errors;
 mod expand_clientset;
 mod expand_resource;
@@ -73,6 +74,11 @@ use syn::DeriveInput;
 /// | `no_verbs` | no standard verb; constructors and `method`s remain (`+genclient:noVerbs`) | |
 /// | `method(name = "get_logs", verb = "get", subresource = "log", input = "Type", result = "Type")` | a typed subresource method; `verb` is `get`, `create`, `update` or `patch`; `input` (create/update only) and `result` default to the kind; types as strings or bare paths, resolved where the struct is; repeatable | |
 /// | `no_crd` | no `crd()` (built-in kinds; the core group never has one) | |
+/// | `schema` | `crd()` carries the structural schema generated from the type's `schemars::JsonSchema` (client-core's `schemars` feature); `crd()` and `crd_yaml()` return `Result` | permissive schema |
+/// | `validation(rule = "..", message = "..", message_expression = "..", reason = "FieldValueInvalid", field_path = ".spec.x")` | a root `x-kubernetes-validations` CEL rule; needs `schema`; repeatable (field rules: `#[schemars(extend("x-kubernetes-validations" = [..]))]`) | none |
+/// | `versions(CronTabV1alpha1, ..)` | one CRD from several types, one per version, listed on the storage version's type; group, kind and plural must match | one version |
+/// | `storage` | this version is the storage version (exactly one with `versions(..)`) | a lone version is |
+/// | `served = false`, `deprecated`, `deprecation_warning = ".."` | the version entry's flags | served, not deprecated |
 /// | `crate = "path"` | where generated code finds `client_core` (a renamed dependency, or `crate` inside client-core) | `::client_core` |
 ///
 /// The verbs: `create`, `get`, `list` (with `list_pages`), `watch`, `update`,
@@ -93,7 +99,11 @@ use syn::DeriveInput;
 /// `metadata` field or one that is neither client-core's `ObjectMeta` nor
 /// k8s-openapi's (any `ObjectMetaAccess` type; it becomes `Resource::Meta`); and
 /// `#[serde(deny_unknown_fields)]` (the wire carries `apiVersion` and
-/// `kind`, which the struct does not hold). On an error the derive still
+/// `kind`, which the struct does not hold); `validation(..)` without
+/// `schema`, an unknown `reason`, a `field_path` not starting with `.`, a
+/// tuple field of a `schema` resource (no structural form), and with
+/// `versions(..)` not exactly one `storage` version or a listed type of
+/// another group, kind or plural. On an error the derive still
 /// emits the client types, so one mistake gives one error.
 ///
 /// # Generated items, for `struct CronTab`
@@ -107,7 +117,11 @@ use syn::DeriveInput;
 /// - for namespaced kinds, `CronTabAllNamespacesClient`: `new(client)`,
 ///   `list`, `list_pages`, `watch` (those allowed);
 /// - `CronTab::client(&rest, "ns")` (cluster kinds: `CronTab::client(&rest)`),
-///   `CronTab::all_namespaces(&rest)`, and `CronTab::crd()`;
+///   `CronTab::all_namespaces(&rest)`, `CronTab::crd()` and
+///   `CronTab::crd_yaml()` (the manifest with `apiVersion` and `kind`), and
+///   the `CrdVersion` impl that `versions(..)` reads (see
+///   `docs/crd-schemas.md` for the schema attributes and controller-gen's
+///   markers);
 /// - `NamespacedResourceClient` / `ClusterResourceClient`, which link the
 ///   kind to its client types for generic code and for `#[derive(Clientset)]`.
 #[proc_macro_derive(Resource, attributes(resource))]
@@ -197,6 +211,7 @@ fn resource(input: &DeriveInput) -> proc_macro2::TokenStream {
         ok
     };
     check::attrs(input, &attrs, &shape, &mut errors);
+    crd::check(input, &attrs.crd, attrs.no_crd, &mut errors);
     let model = model::build(input, &attrs, &shape);
     let compile_errors = errors.to_compile_errors();
     let body = if !item_errors_before {

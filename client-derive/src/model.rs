@@ -95,6 +95,8 @@ pub struct ResourceModel {
     pub crd: bool,
     /// The `metadata` field's type, used to span a type mismatch on it.
     pub metadata_ty: Option<syn::Type>,
+    /// The keys that shape `crd()` (`crd.rs`).
+    pub crd_attrs: crate::crd::CrdAttrs,
 }
 
 fn val(v: &Option<Sp<String>>) -> Option<String> {
@@ -203,6 +205,7 @@ pub fn build(input: &DeriveInput, attrs: &ResourceAttrs, shape: &Shape) -> Resou
             .collect(),
         crd: attrs.no_crd.is_none() && !val(&attrs.group).unwrap_or_default().is_empty(),
         metadata_ty: shape.metadata_ty.clone(),
+        crd_attrs: attrs.crd.clone(),
         ident,
     }
 }

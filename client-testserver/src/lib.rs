@@ -46,5 +46,6 @@ pub use certs::{CertError, Certs, ClientCert};
 pub use error::ApiError;
 pub use http::faults::{Fault, FaultAction, Faults};
 pub use http::request_log::{LoggedRequest, RequestLog};
+pub use schema::structural::{CrdRefused, verify_crd};
 pub use server::{Builder, StartError, TestServer};
 pub use store_handle::StoreHandle;

@@ -10,15 +10,17 @@ use client_core::{
     Resource,
 };
 use examples::{BoxError, Target};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A region of the fleet; it belongs to no namespace.
-#[derive(Resource, Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Resource, JsonSchema, Clone, Debug, Default, Serialize, Deserialize)]
 #[resource(
     group = "fleet.example.com",
     version = "v1",
     cluster,
-    short_names("rg")
+    short_names("rg"),
+    schema
 )]
 pub struct Region {
     /// Standard object metadata.
@@ -28,7 +30,7 @@ pub struct Region {
 }
 
 /// What a [`Region`] holds.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(JsonSchema, Clone, Debug, Default, Serialize, Deserialize)]
 pub struct RegionSpec {
     /// The availability zones in the region.
     pub zones: Vec<String>,
@@ -38,7 +40,7 @@ pub struct RegionSpec {
 async fn main() -> Result<(), BoxError> {
     let target = Target::from_args().await?;
     let client = &target.client;
-    target.install_crd(&Region::crd()).await?;
+    target.install_crd(&Region::crd()?).await?;
 
     // The client takes no namespace: `Region::client(&rest, "ns")` would not compile.
     let regions = Region::client(client);

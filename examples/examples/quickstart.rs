@@ -15,17 +15,19 @@ use client_core::{
 };
 use examples::{BoxError, Target};
 use futures_util::{StreamExt, TryStreamExt};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A cron job, as the Kubernetes CRD tutorial defines it.
-#[derive(Resource, Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Resource, JsonSchema, Clone, Debug, Default, Serialize, Deserialize)]
 #[resource(
     group = "stable.example.com",
     version = "v1",
     kind = "CronTab",
     short_names("ct"),
     namespaced,
-    status
+    status,
+    schema
 )]
 pub struct CronTab {
     /// Standard object metadata.
@@ -38,7 +40,7 @@ pub struct CronTab {
 }
 
 /// The desired state of a [`CronTab`].
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(JsonSchema, Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CronTabSpec {
     /// The schedule, in cron syntax.
@@ -51,7 +53,7 @@ pub struct CronTabSpec {
 }
 
 /// The observed state of a [`CronTab`].
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(JsonSchema, Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CronTabStatus {
     /// When the job last ran.
@@ -93,7 +95,7 @@ async fn run(target: &Target) -> Result<(), BoxError> {
     let cs = Clientset::new(target.client.clone());
 
     // 1. Install the CRD that the derive describes, unless it is already there.
-    target.install_crd(&CronTab::crd()).await?;
+    target.install_crd(&CronTab::crd()?).await?;
 
     let crontabs = cs.stable_v1().crontabs(ns);
 

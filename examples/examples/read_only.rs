@@ -12,11 +12,12 @@ use client_core::{
     CreateOptions, DeleteOptions, DynamicClient, GetOptions, ListOptions, ObjectMeta, Resource,
 };
 use examples::{BoxError, Target};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// An audit record: written by the auditing system, only read by this program.
-#[derive(Resource, Clone, Debug, Default, Serialize, Deserialize)]
-#[resource(group = "audit.example.com", version = "v1", readonly)]
+#[derive(Resource, JsonSchema, Clone, Debug, Default, Serialize, Deserialize)]
+#[resource(group = "audit.example.com", version = "v1", readonly, schema)]
 pub struct Record {
     /// Standard object metadata.
     pub metadata: ObjectMeta,
@@ -29,7 +30,7 @@ pub struct Record {
 async fn main() -> Result<(), BoxError> {
     let target = Target::from_args().await?;
     let client = &target.client;
-    target.install_crd(&Record::crd()).await?;
+    target.install_crd(&Record::crd()?).await?;
 
     // Another writer stores records through the untyped client.
     let writer = DynamicClient::new(

@@ -13,10 +13,11 @@ use client_core::{
     UpdateOptions,
 };
 use examples::{BoxError, Target};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A pool of workers whose size the `scale` subresource controls.
-#[derive(Resource, Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Resource, JsonSchema, Clone, Debug, Default, Serialize, Deserialize)]
 #[resource(
     group = "workers.example.com",
     version = "v1",
@@ -31,7 +32,8 @@ use serde::{Deserialize, Serialize};
         verb = "get",
         subresource = "scale",
         result = "Scale"
-    )
+    ),
+    schema
 )]
 pub struct WorkerPool {
     /// Standard object metadata.
@@ -44,14 +46,14 @@ pub struct WorkerPool {
 }
 
 /// The desired state of a [`WorkerPool`].
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(JsonSchema, Clone, Debug, Default, Serialize, Deserialize)]
 pub struct WorkerPoolSpec {
     /// How many workers to run.
     pub replicas: i32,
 }
 
 /// The observed state of a [`WorkerPool`].
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(JsonSchema, Clone, Debug, Default, Serialize, Deserialize)]
 pub struct WorkerPoolStatus {
     /// How many workers run.
     pub replicas: i32,
@@ -63,7 +65,7 @@ pub struct WorkerPoolStatus {
 async fn main() -> Result<(), BoxError> {
     let target = Target::from_args().await?;
     let client = &target.client;
-    target.install_crd(&WorkerPool::crd()).await?;
+    target.install_crd(&WorkerPool::crd()?).await?;
 
     let pools = WorkerPool::client(client, &target.namespace);
     let pool = WorkerPool {

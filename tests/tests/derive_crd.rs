@@ -54,6 +54,8 @@ fn namespaced_crd_with_subresources_and_columns() {
     assert_eq!(
         crd,
         json!({
+            "apiVersion": "apiextensions.k8s.io/v1",
+            "kind": "CustomResourceDefinition",
             "metadata": {"name": "crontabs.stable.example.com"},
             "spec": {
                 "group": "stable.example.com",

@@ -4,17 +4,17 @@
 //! method, path and query each generated method sends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::future::Future;
-use std::time::Duration;
+mod support;
 
 use client_core::api::ConfigMap;
 use client_core::{
     CreateOptions, DeleteOptions, GetOptions, ListOptions, Patch, PatchOptions, UpdateOptions,
 };
-use client_core::{ObjectMeta, Resource, RestClient};
+use client_core::{ObjectMeta, Resource};
 use client_testserver::{LoggedRequest, TestServer};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use support::{start, within};
 
 #[derive(client_core::Resource, Clone, Debug, Default, Serialize, Deserialize)]
 #[resource(
@@ -50,23 +50,6 @@ struct CronTabSpec {
 struct CronTabStatus {
     #[serde(default)]
     replicas: i32,
-}
-
-async fn within<F: Future<Output = ()>>(f: F) {
-    tokio::time::timeout(Duration::from_secs(60), f)
-        .await
-        .expect("the test finished in time");
-}
-
-async fn start() -> (TestServer, RestClient) {
-    let server = TestServer::builder()
-        .plain_http()
-        .token("t")
-        .start()
-        .await
-        .unwrap();
-    let rest = server.rest_client().unwrap();
-    (server, rest)
 }
 
 fn last(server: &TestServer) -> LoggedRequest {

@@ -42,7 +42,7 @@ use crate::{ObjectMeta, Time};
 /// assert_eq!(CustomResourceDefinition::SHORT_NAMES, ["crd", "crds"]);
 /// assert!(!crd.is_established());
 /// ```
-#[derive(client_derive::Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(client_derive::Resource, Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[resource(
     crate = "crate",
     group = "apiextensions.k8s.io",
@@ -63,6 +63,26 @@ pub struct CustomResourceDefinition {
     /// What the server accepted and whether the definition is established.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CustomResourceDefinitionStatus>,
+}
+
+/// Written with `apiVersion` and `kind` first, so that a CRD printed with
+/// `serde_json` (or `serde_yaml_ng`) is a manifest `kubectl apply` accepts;
+/// [`WithTypeMeta`](crate::WithTypeMeta) does not repeat them.
+impl Serialize for CustomResourceDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use crate::Resource;
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CustomResourceDefinition", 5)?;
+        s.serialize_field("apiVersion", Self::API_VERSION)?;
+        s.serialize_field("kind", Self::KIND)?;
+        s.serialize_field("metadata", &self.metadata)?;
+        s.serialize_field("spec", &self.spec)?;
+        match &self.status {
+            Some(status) => s.serialize_field("status", status)?,
+            None => s.skip_field("status")?,
+        }
+        s.end()
+    }
 }
 
 impl CustomResourceDefinition {

@@ -249,7 +249,8 @@ fn crd_built_in_rust_serializes_minimally() {
     assert_eq!(
         serde_json::to_string(&crd).unwrap(),
         concat!(
-            r#"{"metadata":{"name":"widgets.example.com"},"spec":{"group":"example.com","names":{"plural":"widgets","kind":"Widget"},"#,
+            r#"{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","#,
+            r#""metadata":{"name":"widgets.example.com"},"spec":{"group":"example.com","names":{"plural":"widgets","kind":"Widget"},"#,
             r#""scope":"Cluster","versions":[{"name":"v1","served":true,"storage":true,"#,
             r#""schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"#,
             r#""subresources":{"status":{},"scale":{"specReplicasPath":".spec.replicas","statusReplicasPath":".status.replicas"}}}]}}"#

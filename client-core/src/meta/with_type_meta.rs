@@ -109,7 +109,7 @@ impl<S: Serializer> Serializer for TypeMetaSerializer<S> {
     type SerializeTupleStruct = Impossible<S::Ok, S::Error>;
     type SerializeTupleVariant = Impossible<S::Ok, S::Error>;
     type SerializeMap = S::SerializeMap;
-    type SerializeStruct = S::SerializeStruct;
+    type SerializeStruct = SkipOwnTypeMeta<S::SerializeStruct>;
     type SerializeStructVariant = Impossible<S::Ok, S::Error>;
 
     fn serialize_struct(
@@ -120,7 +120,7 @@ impl<S: Serializer> Serializer for TypeMetaSerializer<S> {
         let mut s = self.inner.serialize_struct(name, len + 2)?;
         s.serialize_field("apiVersion", self.api_version)?;
         s.serialize_field("kind", self.kind)?;
-        Ok(s)
+        Ok(SkipOwnTypeMeta(s))
     }
 
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, Self::Error> {
@@ -221,6 +221,37 @@ impl<S: Serializer> Serializer for TypeMetaSerializer<S> {
 
     fn is_human_readable(&self) -> bool {
         self.inner.is_human_readable()
+    }
+}
+
+/// A struct's fields after the type meta was written: a type whose own
+/// `Serialize` writes `apiVersion` and `kind` (such as
+/// [`CustomResourceDefinition`](crate::CustomResourceDefinition), so that a
+/// plain `serde_json::to_string` of it is a manifest) does not write them
+/// twice.
+struct SkipOwnTypeMeta<S>(S);
+
+impl<S: SerializeStruct> SerializeStruct for SkipOwnTypeMeta<S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), S::Error> {
+        if key == "apiVersion" || key == "kind" {
+            return Ok(());
+        }
+        self.0.serialize_field(key, value)
+    }
+
+    fn skip_field(&mut self, key: &'static str) -> Result<(), S::Error> {
+        self.0.skip_field(key)
+    }
+
+    fn end(self) -> Result<S::Ok, S::Error> {
+        self.0.end()
     }
 }
 

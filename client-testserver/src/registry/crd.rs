@@ -182,10 +182,29 @@ pub(crate) fn kind_of(crd: &Value) -> Result<ResourceKind, ApiError> {
         .iter()
         .filter_map(|v| v.get("name").and_then(Value::as_str).map(str::to_string))
         .collect();
+    let structural = crate::schema::structural::check_crd(crd);
+    if !structural.is_empty() {
+        return Err(crate::schema::invalid_error(
+            "apiextensions.k8s.io",
+            "CustomResourceDefinition",
+            name,
+            &structural,
+        ));
+    }
     let schemas = version_schemas(crd, &versions).map_err(|(v, e)| {
-        invalid(
-            "spec.versions.schema.openAPIV3Schema",
-            &format!("Invalid value: {v:?}: {e}"),
+        let i = versions_v
+            .iter()
+            .position(|x| x.get("name").and_then(Value::as_str) == Some(v.as_str()))
+            .unwrap_or_default();
+        crate::schema::invalid_error(
+            "apiextensions.k8s.io",
+            "CustomResourceDefinition",
+            name,
+            &[crate::schema::FieldError::invalid(
+                format!("spec.versions[{i}].schema.openAPIV3Schema"),
+                &Value::String(String::new()),
+                e.to_string(),
+            )],
         )
     })?;
     let status_subresource = main.pointer("/subresources/status").is_some();

@@ -101,8 +101,44 @@ impl Writer {
         candidate: &[crate::ssa::ManagedFieldsEntry],
     ) -> Result<(), ApiError> {
         self.admit(kind, new)?;
+        self.check_rules(kind, old, new)?;
         self.record(kind, old, candidate, new);
         Ok(())
+    }
+
+    /// Evaluates the CRD's `x-kubernetes-validations` rules on `new`; `old`
+    /// (`{}` for a create) feeds the transition rules (`oldSelf`).
+    ///
+    /// # Errors
+    /// 422 Invalid with one cause per failed rule.
+    pub fn check_rules(
+        &self,
+        kind: &ResourceKind,
+        old: &Value,
+        new: &Value,
+    ) -> Result<(), ApiError> {
+        let Some(schema) = object_schema(kind, new).filter(|s| crate::schema::cel::has_rules(s))
+        else {
+            return Ok(());
+        };
+        let old = old
+            .as_object()
+            .is_some_and(|o| !o.is_empty())
+            .then_some(old);
+        let errors = crate::schema::cel::validate(&schema, new, old);
+        if errors.is_empty() {
+            return Ok(());
+        }
+        let name = new
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        Err(crate::schema::invalid_error(
+            &kind.group,
+            &kind.kind,
+            name,
+            &errors,
+        ))
     }
 
     fn decode_error(&self, kind: &ResourceKind, obj: &Value, e: ApiError) -> ApiError {

@@ -7,10 +7,12 @@
 //! order kube-apiserver does: prune, default, validate.
 
 mod admit;
+pub(crate) mod cel;
 mod defaults;
 mod errors;
 mod prune;
 pub(crate) mod regex;
+pub(crate) mod structural;
 mod validate;
 
 pub(crate) use admit::{FieldValidation, admit, crd_version_schema, warning_header_value};
@@ -130,6 +132,8 @@ pub(crate) struct Schema {
     pub list_map_keys: Vec<String>,
     /// `x-kubernetes-map-type: atomic` (`granular`, the default, is `false`).
     pub map_atomic: bool,
+    /// `x-kubernetes-validations`, as written (evaluated by [`cel`]).
+    pub validations: Vec<Value>,
 }
 
 impl Schema {
@@ -301,6 +305,11 @@ fn parse_node(v: &Value, path: &str, depth: usize) -> Result<Schema, SchemaError
         list_type,
         list_map_keys: strings("x-kubernetes-list-map-keys")?,
         map_atomic,
+        validations: m
+            .get("x-kubernetes-validations")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
     })
 }
 
