@@ -387,3 +387,48 @@ async fn typed_subresources_have_kube_apiservers_paths() {
     assert_eq!(body["metadata"]["name"], "n1");
     assert_eq!(body["metadata"]["namespace"], "ns1");
 }
+
+/// A followed log arrives in chunks that cut lines anywhere: the stream
+/// gives whole lines, the last one without its newline too, invalid UTF-8
+/// replaced, and a line longer than `MAX_LOG_LINE` in bounded pieces.
+#[tokio::test]
+async fn log_stream_gives_whole_lines_across_chunks() {
+    use client_core::k8s::subresources::MAX_LOG_LINE;
+    use futures_util::StreamExt;
+
+    let long = "x".repeat(MAX_LOG_LINE + 10);
+    let mut body = b"first line\nsecond \xff line\n".to_vec();
+    body.extend_from_slice(long.as_bytes());
+    body.extend_from_slice(b"\nlast, no newline");
+    let log = body.clone();
+    let server = ScriptServer::start(move |_| Reply::Answer {
+        status: 200,
+        headers: vec![("content-type".into(), "text/plain".into())],
+        body: log.clone(),
+        chunks: 7,
+    })
+    .await;
+    let pods = TypedClient::<Pod>::namespaced(client(&server.url), "ns1");
+    let lines = async {
+        let stream = pods.log_stream("n1", &LogOptions::default()).await.unwrap();
+        stream.map(Result::unwrap).collect::<Vec<String>>().await
+    };
+    let lines = tokio::time::timeout(STEP, lines).await.expect("log ends");
+    assert_eq!(
+        lines.len(),
+        5,
+        "{:?}",
+        lines.iter().map(String::len).collect::<Vec<_>>()
+    );
+    assert_eq!(lines[0], "first line");
+    assert_eq!(lines[1], "second \u{fffd} line");
+    assert_eq!(lines[2].len(), MAX_LOG_LINE);
+    assert_eq!(lines[3].len(), 10);
+    assert_eq!(lines[4], "last, no newline");
+
+    let whole = tokio::time::timeout(STEP, pods.logs("n1", &LogOptions::default()))
+        .await
+        .expect("log read")
+        .unwrap();
+    assert_eq!(whole.as_ref(), body.as_slice());
+}

@@ -214,6 +214,7 @@ impl RestClient {
     /// Sends `request` and returns the successful answer with its body unread,
     /// for bodies that stream (a followed pod log). Like a watch: no default
     /// timeout, no client-side rate limit.
+    #[cfg(feature = "k8s-openapi")]
     pub(crate) async fn open_stream(
         self,
         request: Request,

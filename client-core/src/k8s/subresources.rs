@@ -117,6 +117,8 @@ pub struct LogLines {
     target: RequestTarget,
     body: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
     buffer: BytesMut,
+    /// How much of `buffer` holds no newline.
+    scanned: usize,
     ready: VecDeque<String>,
     done: bool,
 }
@@ -131,18 +133,32 @@ impl std::fmt::Debug for LogLines {
 }
 
 impl LogLines {
+    /// Queues `line` (without its newline), in pieces of at most [`MAX_LOG_LINE`] bytes.
+    fn push_line(&mut self, line: &[u8]) {
+        if line.is_empty() {
+            self.ready.push_back(String::new());
+        }
+        for piece in line.chunks(MAX_LOG_LINE) {
+            self.ready
+                .push_back(String::from_utf8_lossy(piece).into_owned());
+        }
+    }
+
+    /// Moves every complete line of `buffer` to `ready`, and a partial line
+    /// that outgrew [`MAX_LOG_LINE`] in pieces; `scanned` bytes of the buffer
+    /// are known to hold no newline, so a long line is searched once.
     fn split_lines(&mut self) {
-        while let Some(end) = self.buffer.iter().position(|b| *b == b'\n') {
+        while let Some(at) = self.buffer[self.scanned..].iter().position(|b| *b == b'\n') {
+            let end = self.scanned + at;
             let line = self.buffer.split_to(end + 1);
-            let text = &line[..end];
-            self.ready
-                .push_back(String::from_utf8_lossy(text).into_owned());
+            self.scanned = 0;
+            self.push_line(&line[..end]);
         }
-        if self.buffer.len() >= MAX_LOG_LINE {
-            let piece = self.buffer.split();
-            self.ready
-                .push_back(String::from_utf8_lossy(&piece).into_owned());
+        while self.buffer.len() > MAX_LOG_LINE {
+            let piece = self.buffer.split_to(MAX_LOG_LINE);
+            self.push_line(&piece);
         }
+        self.scanned = self.buffer.len();
     }
 }
 
@@ -171,8 +187,7 @@ impl Stream for LogLines {
                     self.done = true;
                     if !self.buffer.is_empty() {
                         let rest = self.buffer.split();
-                        self.ready
-                            .push_back(String::from_utf8_lossy(&rest).into_owned());
+                        self.push_line(&rest);
                     }
                 }
             }
@@ -222,6 +237,7 @@ impl TypedClient<Pod> {
                 target,
                 body: Box::pin(response.bytes_stream()),
                 buffer: BytesMut::new(),
+                scanned: 0,
                 ready: VecDeque::new(),
                 done: false,
             })
