@@ -63,6 +63,7 @@ impl DynamicClient {
                     namespace: namespace.map(str::to_owned),
                     missing_namespace: namespace == Some(""),
                     all_namespaces: resource.namespaced && namespace.is_none(),
+                    metadata_only: false,
                 },
             },
             api_version: resource.api_version.clone(),

@@ -70,6 +70,15 @@ pub enum Error {
         /// The timeout that expired.
         after: std::time::Duration,
     },
+    /// The answer's body is larger than the client reads
+    /// ([`crate::Config::max_response_bytes`]).
+    #[error("{target}: the response body is larger than the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// The request.
+        target: RequestTarget,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// The answer was not the JSON that was expected.
     #[error("{target}: cannot decode {what}: {source}")]
     Decode {

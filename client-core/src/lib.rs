@@ -64,10 +64,10 @@ pub use error::{Error, RequestError, RequestTarget, Result, TransportErrorKind};
 pub use meta::{
     ApplyOptions, Bookmark, BookmarkMeta, CreateOptions, DeleteOptions, FieldValidation,
     GetOptions, INITIAL_EVENTS_END_ANNOTATION, List, ListMeta, ListOptions, ManagedFieldsEntry,
-    MicroTime, ObjectMeta, ObjectMetaAccess, OwnerReference, Patch, PatchOptions, Preconditions,
-    PropagationPolicy, QueryParams, ResourceVersionMatch, Status, StatusCause, StatusDetails,
-    StatusReason, Time, TimeParseError, TypeMeta, UpdateOptions, WatchEvent, WatchEventType,
-    WithTypeMeta, apply_body,
+    MicroTime, ObjectMeta, ObjectMetaAccess, OwnerReference, PartialObjectMetadata, Patch,
+    PatchOptions, Preconditions, PropagationPolicy, QueryParams, ResourceVersionMatch, Status,
+    StatusCause, StatusDetails, StatusReason, Time, TimeParseError, TypeMeta, UpdateOptions,
+    WatchEvent, WatchEventType, WithTypeMeta, apply_body,
 };
 pub use pages::Pages;
 pub use request::Request;
@@ -84,6 +84,22 @@ pub mod bench_internals {
     pub use crate::watch::{
         DEFAULT_MAX_FRAME_LEN, EventStream, FrameDecoder, WatchError, decode_event,
     };
+}
+
+/// Entry points for the fuzz targets in `fuzz/` (feature `fuzzing`). Not
+/// public API: names here change without notice.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Parses `stdout` as an exec plugin's ExecCredential (API version
+    /// `client.authentication.k8s.io/v1`), as the client does after the
+    /// plugin exits.
+    ///
+    /// # Errors
+    /// The client's error message.
+    pub fn exec_credential(stdout: &[u8]) -> Result<(), String> {
+        crate::auth::parse_exec_credential_for_fuzzing(stdout)
+    }
 }
 
 #[cfg(feature = "derive")]

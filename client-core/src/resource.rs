@@ -102,6 +102,12 @@ pub trait Resource: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// then adds nothing. `false` by default, as for derived resources.
     const SERIALIZES_TYPE_META: bool = false;
 
+    /// `true` only for [`PartialObjectMetadata<K>`](crate::PartialObjectMetadata):
+    /// its gets, lists and watches ask the server for the metadata-only
+    /// representation (`Accept: application/json;as=PartialObjectMetadata...`).
+    /// Leave the default.
+    const METADATA_ONLY: bool = false;
+
     /// The object's metadata.
     fn metadata(&self) -> &Self::Meta;
     /// The object's metadata, mutably.

@@ -15,6 +15,7 @@
 //! | DNS-1035 label (plurals, singulars, short names) | [`is_dns1035_label`] | [`dns1035_label_errors`] |
 //! | qualified name (label and annotation keys) | [`is_qualified_name`] | [`qualified_name_errors`] |
 //! | label value | [`is_label_value`] | [`label_value_errors`] |
+//! | ConfigMap and Secret data keys | | [`config_map_key_errors`] |
 //! | CRD group (a subdomain with a dot) | [`is_crd_group`] | [`crd_group_errors`] |
 //! | API version form (`v1`, `v1beta2`) | [`is_api_version`] | |
 //! | client-gen's plural of a kind | [`default_plural`] | |
@@ -34,12 +35,14 @@
 
 #![forbid(unsafe_code)]
 
+mod config_key;
 mod crd;
 mod dns;
 mod labels;
 mod plural;
 mod version;
 
+pub use config_key::{CONFIG_MAP_KEY_ERROR, config_map_key_errors};
 pub use crd::{CRD_GROUP_NEEDS_A_DOT, crd_group_errors, is_crd_group};
 pub use dns::{
     DNS1035_LABEL_ERROR, DNS1035_LABEL_MAX_LENGTH, DNS1123_LABEL_ERROR, DNS1123_LABEL_MAX_LENGTH,

@@ -30,6 +30,9 @@ mod client;
 mod certs;
 mod discovery;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 pub mod kubeconfig;
 mod meta;

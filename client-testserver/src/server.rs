@@ -12,7 +12,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::certs::Certs;
 use crate::error::ApiError;
 use crate::http::faults::Faults;
-use crate::http::listener::accept_loop;
+use crate::http::listener::{ConnectionLimits, accept_loop};
 use crate::http::request_log::RequestLog;
 use crate::http::state::{Settings, State};
 use crate::registry::{Backend, Registry};
@@ -41,9 +41,11 @@ pub struct Builder {
     token: TokenChoice,
     client_cert_auth: bool,
     history_size: usize,
+    history_bytes: usize,
     bookmark_interval: Duration,
     max_body_bytes: usize,
     hosts: Vec<String>,
+    connections: ConnectionLimits,
 }
 
 #[derive(Debug, Clone)]
@@ -61,9 +63,11 @@ impl Default for Builder {
             token: TokenChoice::Generate,
             client_cert_auth: false,
             history_size: 10_000,
+            history_bytes: crate::storage::store::DEFAULT_HISTORY_BYTES,
             bookmark_interval: Duration::from_secs(1),
             max_body_bytes: 3 * 1024 * 1024,
             hosts: Vec::new(),
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -106,6 +110,14 @@ impl Builder {
         self
     }
 
+    /// Most bytes the watch history may hold, counting each event's object
+    /// and its previous state (default 64 MiB); the oldest events are
+    /// compacted first, as [`Builder::history_size`] does by count.
+    pub fn history_bytes(mut self, n: usize) -> Self {
+        self.history_bytes = n;
+        self
+    }
+
     /// Interval between watch bookmarks (default 1 s).
     pub fn bookmark_interval(mut self, d: Duration) -> Self {
         self.bookmark_interval = d;
@@ -115,6 +127,30 @@ impl Builder {
     /// Largest accepted request body (default 3 MiB); larger gets 413.
     pub fn max_body_bytes(mut self, n: usize) -> Self {
         self.max_body_bytes = n;
+        self
+    }
+
+    /// How long a new connection may take to send its first complete
+    /// request header (TLS handshake included) before it is closed. Default 32 s, kube-apiserver's
+    /// `ReadHeaderTimeout`.
+    pub fn header_timeout(mut self, d: Duration) -> Self {
+        self.connections.header_timeout = d;
+        self
+    }
+
+    /// How long a connection with no request in flight (a keep-alive
+    /// connection between requests, or one whose next header stalls) is
+    /// kept before it is closed. Default 90 s, kube-apiserver's `IdleTimeout` (HTTP/1.1
+    /// and HTTP/2).
+    pub fn idle_timeout(mut self, d: Duration) -> Self {
+        self.connections.idle_timeout = d;
+        self
+    }
+
+    /// The most connections served at once (default 5,000); a connection
+    /// past the cap is closed as soon as it is accepted.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.connections.max_connections = n;
         self
     }
 
@@ -129,7 +165,7 @@ impl Builder {
     /// # Errors
     /// [`StartError`] when the address cannot be bound or TLS setup fails.
     pub async fn start(self) -> Result<TestServer, StartError> {
-        let store = Store::new(self.history_size);
+        let store = Store::bounded(self.history_size, self.history_bytes);
         let backend = Backend {
             store: store.clone(),
             registry: Registry::with_builtins(),
@@ -187,7 +223,12 @@ impl Builder {
             addr.ip().to_string()
         };
         let url = format!("{scheme}://{host}:{}", addr.port());
-        let task = tokio::spawn(accept_loop(listener, tls, state.clone()));
+        let task = tokio::spawn(accept_loop(
+            listener,
+            tls,
+            state.clone(),
+            self.connections.clone(),
+        ));
         Ok(TestServer {
             url,
             addr,
@@ -308,12 +349,14 @@ impl TestServer {
         )))
     }
 
-    /// Writes [`TestServer::kubeconfig`] to `path`.
+    /// Writes [`TestServer::kubeconfig`] to `path`, readable by its owner
+    /// only (mode 0600 on Unix: it holds the bearer token) and atomically:
+    /// a reader sees the old file or the whole new one, never a part.
     ///
     /// # Errors
     /// I/O errors.
     pub fn write_kubeconfig(&self, path: impl AsRef<std::path::Path>) -> std::io::Result<()> {
-        std::fs::write(path, self.kubeconfig())
+        crate::kubeconfig::write_private(path.as_ref(), self.kubeconfig().as_bytes())
     }
 
     /// Seeding and inspecting the store.

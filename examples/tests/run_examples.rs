@@ -167,6 +167,26 @@ fn watcher() {
     );
 }
 
+#[test]
+fn operator() {
+    let out = run("operator");
+    for line in [
+        "settings-summary lists keys a,b\n",
+        "settings-summary lists keys a,b,c\n",
+        "the finalizer removed settings-summary, then settings went\n",
+        "the controller stopped and the lease was released\n",
+        "metric workqueue_adds_total{name=\"configmaps\"} ",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in {out}");
+    }
+    let events = out
+        .lines()
+        .find_map(|l| l.strip_prefix("events about settings: "))
+        .expect("an events line");
+    assert!(events.contains("Cleaned x"), "{events}");
+    assert!(events.contains("Summarized x"), "{events}");
+}
+
 /// The path a user takes against a real cluster: `--kubeconfig PATH` makes
 /// the example work in a namespace of its own and delete it at the end, and
 /// leave a CRD it did not install alone. The embedded server, reached only

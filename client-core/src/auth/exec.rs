@@ -257,6 +257,24 @@ fn stderr_excerpt(stderr: &[u8]) -> String {
     format!("{}…", &text[..end])
 }
 
+/// Parses arbitrary plugin output with a `client.authentication.k8s.io/v1`
+/// plugin's settings (for the fuzz targets).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn parse_for_fuzzing(stdout: &[u8]) -> Result<(), String> {
+    let exec = ExecConfig {
+        api_version: "client.authentication.k8s.io/v1".into(),
+        command: "plugin".into(),
+        args: vec![],
+        env: vec![],
+        provide_cluster_info: false,
+        install_hint: None,
+        base_dir: None,
+    };
+    let url = reqwest::Url::parse("https://127.0.0.1:6443").map_err(|e| e.to_string())?;
+    let plugin = ExecPlugin::new(&exec, &Config::new(url), Duration::from_secs(1));
+    plugin.parse(stdout).map(drop).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

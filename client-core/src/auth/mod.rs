@@ -581,3 +581,10 @@ fn basic_header(username: &str, password: &SecretString) -> Result<HeaderValue, 
 
 #[cfg(test)]
 mod tests;
+
+/// [`crate::fuzzing::exec_credential`]: the ExecCredential parser over
+/// arbitrary plugin output.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn parse_exec_credential_for_fuzzing(stdout: &[u8]) -> Result<(), String> {
+    exec::parse_for_fuzzing(stdout)
+}

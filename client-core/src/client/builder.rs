@@ -6,6 +6,7 @@ use std::time::Duration;
 use http::HeaderMap;
 use http::header::{ACCEPT, HeaderValue};
 
+use super::connections::WatchConnections;
 use super::flowcontrol::RateLimiter;
 use super::{Inner, RestClient, WarningHandler};
 use crate::auth::Authenticator;
@@ -67,27 +68,37 @@ impl RestClientBuilder {
         let mut impersonation = HeaderMap::new();
         auth.apply_impersonation(&mut impersonation);
         let user_agent = config.user_agent.clone().unwrap_or_else(default_user_agent);
-        let mut http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .default_headers(headers)
-            .connect_timeout(config.connect_timeout)
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .http2_keep_alive_interval(Duration::from_secs(30))
-            .http2_keep_alive_timeout(Duration::from_secs(15))
-            .http2_adaptive_window(true);
-        if let Ok(value) = HeaderValue::from_str(&user_agent) {
-            http = http.user_agent(value);
-        }
-        http = match &config.proxy_url {
-            Some(proxy) => http.proxy(reqwest::Proxy::all(proxy.clone()).map_err(|e| {
+        let proxy = match &config.proxy_url {
+            Some(proxy) => Some(reqwest::Proxy::all(proxy.clone()).map_err(|e| {
                 Error::Config(crate::config::ConfigError::InvalidProxy {
                     reason: e.to_string(),
                 })
             })?),
-            None => http.no_proxy(),
+            None => None,
         };
-        let http = http.build().map_err(|e| {
+        let connect_timeout = config.connect_timeout;
+        // Every connection of the client (calls and the watch pool) is
+        // built the same way.
+        let make_http = move || {
+            let mut http = reqwest::Client::builder()
+                .tls_backend_preconfigured(tls.clone())
+                .default_headers(headers.clone())
+                .connect_timeout(connect_timeout)
+                .tcp_nodelay(true)
+                .pool_idle_timeout(Duration::from_secs(90))
+                .http2_keep_alive_interval(Duration::from_secs(30))
+                .http2_keep_alive_timeout(Duration::from_secs(15))
+                .http2_adaptive_window(true);
+            if let Ok(value) = HeaderValue::from_str(&user_agent) {
+                http = http.user_agent(value);
+            }
+            http = match &proxy {
+                Some(proxy) => http.proxy(proxy.clone()),
+                None => http.no_proxy(),
+            };
+            http.build()
+        };
+        let http = make_http().map_err(|e| {
             Error::Config(crate::config::ConfigError::HttpClient {
                 reason: e.to_string(),
             })
@@ -98,6 +109,8 @@ impl RestClientBuilder {
         Ok(RestClient {
             inner: Arc::new(Inner {
                 http,
+                watch_http: WatchConnections::new(Box::new(make_http)),
+                max_response_bytes: config.max_response_bytes,
                 base_url,
                 impersonation,
                 default_namespace: config.default_namespace.clone(),

@@ -4,7 +4,9 @@
 //! Building a request needs no client ([`Request`]); the client only
 //! executes what a request renders, once per call.
 
+mod body;
 mod builder;
+mod connections;
 pub(crate) mod flowcontrol;
 mod request_builder;
 mod retry;
@@ -19,7 +21,10 @@ use http::{HeaderMap, Method, StatusCode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use self::body::{ERROR_BODY_LIMIT, OnOverflow, read_bounded};
 pub use self::builder::RestClientBuilder;
+use self::connections::WatchConnections;
+pub(crate) use self::connections::WatchSlot;
 use self::flowcontrol::RateLimiter;
 pub use self::request_builder::RequestBuilder;
 use self::retry::{RetryDecision, classify_transport, retry_after};
@@ -55,7 +60,12 @@ pub struct RestClient {
 }
 
 struct Inner {
+    /// Calls: never shares a connection with a watch.
     http: reqwest::Client,
+    /// Watches, spread over connections so their streams never run out.
+    watch_http: WatchConnections,
+    /// [`Config::max_response_bytes`].
+    max_response_bytes: usize,
     base_url: BaseUrl,
     /// `Impersonate-*` headers, several values of one name allowed; empty
     /// without impersonation.
@@ -201,51 +211,60 @@ impl RestClient {
         let client = self.clone();
         async move {
             let request = request.param("watch", "true");
-            let (target, response) = client.execute(request, Mode::Watch).await?;
-            let status = response.status();
+            let answer = client.execute(request, Mode::Watch).await?;
+            let status = answer.response.status();
             if status.is_success() {
-                return Ok(WatchStream::new(target, response));
+                return Ok(WatchStream::new(
+                    answer.target,
+                    answer.response,
+                    answer.slot,
+                ));
             }
-            let body = response.bytes().await.map_err(|e| transport(&target, e))?;
-            Err(error_from_answer(target, status, &body))
+            let (target, body) = answer.error_body().await;
+            Err(error_from_answer(target, status, &body?))
         }
     }
 
     /// Sends `request` and returns the successful answer with its body unread,
     /// for bodies that stream (a followed pod log). Like a watch: no default
-    /// timeout, no client-side rate limit.
+    /// timeout, no client-side rate limit, and it holds a watch slot of the
+    /// connection pool (returned with the response) for as long as it is read.
     #[cfg(feature = "k8s-openapi")]
     pub(crate) async fn open_stream(
         self,
         request: Request,
-    ) -> Result<(RequestTarget, reqwest::Response)> {
-        let (target, response) = self.execute(request, Mode::Watch).await?;
-        let status = response.status();
+    ) -> Result<(RequestTarget, reqwest::Response, Option<WatchSlot>)> {
+        let answer = self.execute(request, Mode::Watch).await?;
+        let status = answer.response.status();
         if status.is_success() {
-            return Ok((target, response));
+            return Ok((answer.target, answer.response, answer.slot));
         }
-        let body = response.bytes().await.map_err(|e| transport(&target, e))?;
-        Err(error_from_answer(target, status, &body))
+        let (target, body) = answer.error_body().await;
+        Err(error_from_answer(target, status, &body?))
     }
 
-    /// Sends `request` and returns the body of a successful answer.
+    /// Sends `request` and returns the body of a successful answer, read
+    /// within [`Config::max_response_bytes`].
     pub(crate) async fn fetch_body(self, request: Request) -> Result<(RequestTarget, Bytes)> {
-        let (target, response) = self.execute(request, Mode::Call).await?;
-        let status = response.status();
-        let body = response.bytes().await.map_err(|e| transport(&target, e))?;
-        if status.is_success() {
-            Ok((target, body))
-        } else {
-            Err(error_from_answer(target, status, &body))
+        let answer = self.execute(request, Mode::Call).await?;
+        let status = answer.response.status();
+        if !status.is_success() {
+            let (target, body) = answer.error_body().await;
+            return Err(error_from_answer(target, status, &body?));
         }
+        let body = read_bounded(
+            &answer.target,
+            answer.response,
+            self.inner.max_response_bytes,
+            OnOverflow::Fail,
+            answer.timeout,
+        )
+        .await?;
+        Ok((answer.target, body))
     }
 
     /// The request pipeline: render once, then rate limit, credentials, send, retry.
-    async fn execute(
-        &self,
-        request: Request,
-        mode: Mode,
-    ) -> Result<(RequestTarget, reqwest::Response)> {
+    async fn execute(&self, request: Request, mode: Mode) -> Result<Answer> {
         let default_timeout = match mode {
             Mode::Call => self.inner.default_timeout,
             Mode::Watch => None,
@@ -253,6 +272,17 @@ impl RestClient {
         let rendered = request.render(default_timeout)?;
         let url = self.inner.base_url.join(&rendered.path, &rendered.query)?;
         let (target, parts) = rendered.into_target();
+        let (http, slot) = match mode {
+            Mode::Call => (self.inner.http.clone(), None),
+            Mode::Watch => {
+                let (http, slot) = self
+                    .inner
+                    .watch_http
+                    .checkout()
+                    .map_err(|e| transport(&target, e))?;
+                (http, Some(slot))
+            }
+        };
         let span = tracing::debug_span!(
             "request",
             verb = %target.verb,
@@ -263,7 +293,7 @@ impl RestClient {
         );
         let started = Instant::now();
         let result = self
-            .send_with_retries(&parts, url, mode, &target)
+            .send_with_retries(&http, &parts, url, mode, &target)
             .instrument(span.clone())
             .await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
@@ -276,11 +306,17 @@ impl RestClient {
                 span.record("status", 0u16);
             }
         }
-        result.map(|(response, _)| (target, response))
+        result.map(|(response, _)| Answer {
+            target,
+            response,
+            timeout: parts.timeout,
+            slot,
+        })
     }
 
     async fn send_with_retries(
         &self,
+        http: &reqwest::Client,
         request: &Parts,
         url: reqwest::Url,
         mode: Mode,
@@ -326,7 +362,7 @@ impl RestClient {
                 }
                 *attempt.timeout_mut() = Some(deadline - now);
             }
-            match inner.http.execute(attempt).await {
+            match http.execute(attempt).await {
                 Err(error) => {
                     if error.is_timeout() {
                         return Err(timed_out());
@@ -415,9 +451,47 @@ pub(crate) fn decode<T: DeserializeOwned>(target: &RequestTarget, body: &[u8]) -
     })
 }
 
-/// Reads and drops a small answer so its connection can be reused.
+/// Reads and drops a small answer so its connection can be reused (at
+/// most [`ERROR_BODY_LIMIT`] of it, for at most a second).
 async fn drain(response: reqwest::Response) {
-    let _ = tokio::time::timeout(Duration::from_secs(1), response.bytes()).await;
+    let target = RequestTarget {
+        verb: Method::GET,
+        path: String::new(),
+    };
+    let read = read_bounded(
+        &target,
+        response,
+        ERROR_BODY_LIMIT,
+        OnOverflow::Truncate,
+        None,
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(1), read).await;
+}
+
+/// A response whose head has arrived.
+struct Answer {
+    target: RequestTarget,
+    response: reqwest::Response,
+    /// The request's timeout, for a body read that runs into it.
+    timeout: Option<Duration>,
+    /// The watch's place on a pooled connection (watches only).
+    slot: Option<WatchSlot>,
+}
+
+impl Answer {
+    /// The start of an error answer's body (at most [`ERROR_BODY_LIMIT`]
+    /// bytes, the rest dropped unread) and the request it answers.
+    async fn error_body(self) -> (RequestTarget, Result<Bytes>) {
+        let body = read_bounded(
+            &self.target,
+            self.response,
+            ERROR_BODY_LIMIT,
+            OnOverflow::Truncate,
+            self.timeout,
+        )
+        .await;
+        (self.target, body)
+    }
 }
 
 /// The text of a `Warning: 299 - "text"` header (RFC 7234, quoted-string

@@ -64,7 +64,21 @@ pub struct Config {
     pub max_retries: u32,
     /// How often a token file is re-read. Default one minute.
     pub token_reload_period: Duration,
+    /// The largest response body the client reads, in bytes; a larger one
+    /// fails with [`crate::Error::ResponseTooLarge`]. Default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`] (256 MiB). Error answers are read up
+    /// to [`ERROR_BODY_LIMIT`] only, and watch events are bounded per frame.
+    pub max_response_bytes: usize,
 }
+
+/// The default of [`Config::max_response_bytes`]: 256 MiB, room for a list
+/// of tens of thousands of objects, yet a bound on what a broken or hostile
+/// server can make the client hold.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
+
+/// How much of an error answer's body the client reads: a `Status` is a
+/// few kilobytes; the rest of a larger body is dropped unread.
+pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// How the server's certificate is verified.
 #[derive(Clone, Debug, Default)]
@@ -162,6 +176,7 @@ impl std::fmt::Debug for Config {
             .field("burst", &self.burst)
             .field("max_retries", &self.max_retries)
             .field("token_reload_period", &self.token_reload_period)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -190,6 +205,7 @@ impl Config {
             burst: 10,
             max_retries: 10,
             token_reload_period: Duration::from_secs(60),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }

@@ -116,6 +116,8 @@ pub const MAX_LOG_LINE: usize = 1 << 20;
 pub struct LogLines {
     target: RequestTarget,
     body: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
+    /// The connection pool's watch slot, released when the stream is dropped.
+    _slot: Option<crate::client::WatchSlot>,
     buffer: BytesMut,
     /// How much of `buffer` holds no newline.
     scanned: usize,
@@ -232,9 +234,10 @@ impl TypedClient<Pod> {
         let request = self.log_request(name, &opts);
         let client = self.target.client.clone();
         Box::pin(async move {
-            let (target, response) = client.open_stream(request).await?;
+            let (target, response, slot) = client.open_stream(request).await?;
             Ok(LogLines {
                 target,
+                _slot: slot,
                 body: Box::pin(response.bytes_stream()),
                 buffer: BytesMut::new(),
                 scanned: 0,

@@ -9,7 +9,13 @@
 //! metadata (update, delete outcomes, the watcher's bookkeeping,
 //! managed-field stripping, object references) goes through it.
 
-use crate::ObjectMeta;
+use std::collections::BTreeMap;
+
+use crate::{ObjectMeta, OwnerReference};
+
+/// The labels of an object without any.
+#[cfg(feature = "k8s-openapi")]
+static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
 
 /// Read and write access to the metadata fields the framework needs.
 ///
@@ -44,6 +50,13 @@ pub trait ObjectMetaAccess: Send + Sync + 'static {
     fn generation(&self) -> Option<i64>;
     /// `metadata.finalizers` (empty when unset).
     fn finalizers(&self) -> &[String];
+    /// `metadata.labels` (empty when unset).
+    fn labels(&self) -> &BTreeMap<String, String>;
+    /// `metadata.ownerReferences`, as client-core's [`OwnerReference`] (a copy:
+    /// k8s-openapi's metadata holds its own type).
+    fn owner_references(&self) -> Vec<OwnerReference>;
+    /// Replaces `metadata.ownerReferences`.
+    fn set_owner_references(&mut self, references: Vec<OwnerReference>);
     /// `true` when `metadata.deletionTimestamp` is set: deletion was requested.
     fn is_deleting(&self) -> bool;
     /// The number of `metadata.managedFields` entries.
@@ -103,6 +116,15 @@ impl ObjectMetaAccess for ObjectMeta {
     fn finalizers(&self) -> &[String] {
         &self.finalizers
     }
+    fn labels(&self) -> &BTreeMap<String, String> {
+        &self.labels
+    }
+    fn owner_references(&self) -> Vec<OwnerReference> {
+        self.owner_references.clone()
+    }
+    fn set_owner_references(&mut self, references: Vec<OwnerReference>) {
+        self.owner_references = references;
+    }
     fn managed_fields_len(&self) -> usize {
         self.managed_fields.len()
     }
@@ -116,6 +138,37 @@ impl ObjectMetaAccess for k8s_openapi::apimachinery::pkg::apis::meta::v1::Object
     same_shape_accessors!();
     fn finalizers(&self) -> &[String] {
         self.finalizers.as_deref().unwrap_or(&[])
+    }
+    fn labels(&self) -> &BTreeMap<String, String> {
+        self.labels.as_ref().unwrap_or(&NO_LABELS)
+    }
+    fn owner_references(&self) -> Vec<OwnerReference> {
+        let refs = self.owner_references.as_deref().unwrap_or(&[]);
+        refs.iter()
+            .map(|r| OwnerReference {
+                api_version: r.api_version.clone(),
+                kind: r.kind.clone(),
+                name: r.name.clone(),
+                uid: r.uid.clone(),
+                controller: r.controller,
+                block_owner_deletion: r.block_owner_deletion,
+            })
+            .collect()
+    }
+    fn set_owner_references(&mut self, references: Vec<OwnerReference>) {
+        use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference as K8sRef;
+        let refs: Vec<K8sRef> = references
+            .into_iter()
+            .map(|r| K8sRef {
+                api_version: r.api_version,
+                kind: r.kind,
+                name: r.name,
+                uid: r.uid,
+                controller: r.controller,
+                block_owner_deletion: r.block_owner_deletion,
+            })
+            .collect();
+        self.owner_references = (!refs.is_empty()).then_some(refs);
     }
     fn managed_fields_len(&self) -> usize {
         self.managed_fields.as_ref().map_or(0, Vec::len)

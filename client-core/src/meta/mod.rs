@@ -9,6 +9,7 @@ mod list;
 mod meta_access;
 mod object_meta;
 mod options;
+mod partial;
 mod patch;
 pub(crate) mod query;
 pub(crate) mod serde_util;
@@ -24,6 +25,7 @@ pub use options::{
     ApplyOptions, CreateOptions, DeleteOptions, FieldValidation, GetOptions, ListOptions,
     PatchOptions, Preconditions, PropagationPolicy, ResourceVersionMatch, UpdateOptions,
 };
+pub use partial::PartialObjectMetadata;
 pub use patch::Patch;
 pub use query::QueryParams;
 pub use status::{Status, StatusCause, StatusDetails, StatusReason};

@@ -41,7 +41,15 @@ pub(crate) struct ResourceRequests {
     /// may be listed and watched, but a request that creates, reads or
     /// changes an object needs a namespace and is refused before any I/O.
     pub(crate) all_namespaces: bool,
+    /// Ask for PartialObjectMetadata(List) on gets, lists and watches.
+    pub(crate) metadata_only: bool,
 }
+
+/// `Accept` of a metadata-only get or watch (client-go's metadata client).
+const ACCEPT_PARTIAL_OBJECT: &str = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
+/// `Accept` of a metadata-only list.
+const ACCEPT_PARTIAL_LIST: &str =
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
 
 impl ResourceRequests {
     /// A request to the collection.
@@ -101,13 +109,31 @@ impl ResourceRequests {
         subresource: Option<&'static str>,
         opts: &GetOptions,
     ) -> Request {
-        self.object_or_sub(Method::GET, name, subresource)
-            .options(opts)
+        let request = self
+            .object_or_sub(Method::GET, name, subresource)
+            .options(opts);
+        self.accepting(request, ACCEPT_PARTIAL_OBJECT)
     }
 
-    /// GET of the collection: a list, or a watch once the client adds `watch=true`.
+    /// GET of the collection as a list.
     pub(crate) fn list(&self, opts: &ListOptions) -> Request {
-        self.collection(Method::GET).options(opts)
+        let request = self.collection(Method::GET).options(opts);
+        self.accepting(request, ACCEPT_PARTIAL_LIST)
+    }
+
+    /// GET of the collection for a watch (the client adds `watch=true`).
+    pub(crate) fn watch(&self, opts: &ListOptions) -> Request {
+        let request = self.collection(Method::GET).options(opts);
+        self.accepting(request, ACCEPT_PARTIAL_OBJECT)
+    }
+
+    /// Sets the metadata-only `Accept` when this kind asks for it.
+    fn accepting(&self, request: Request, partial: &'static str) -> Request {
+        if self.metadata_only {
+            request.header(http::header::ACCEPT, partial)
+        } else {
+            request
+        }
     }
 
     /// POST of `body` to the collection.
@@ -201,6 +227,7 @@ mod tests {
 
     fn crontabs(namespace: Option<&str>) -> ResourceRequests {
         ResourceRequests {
+            metadata_only: false,
             group: "stable.example.com".into(),
             version: "v1".into(),
             plural: "crontabs".into(),
@@ -208,6 +235,33 @@ mod tests {
             missing_namespace: namespace == Some(""),
             all_namespaces: namespace.is_none(),
         }
+    }
+
+    #[test]
+    fn metadata_only_kinds_ask_for_partial_object_metadata() {
+        let accept = |r: Request| {
+            r.headers()
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let opts = ListOptions::default();
+        let full = crontabs(Some("ns"));
+        assert_eq!(accept(full.list(&opts)), None);
+        let partial = ResourceRequests {
+            metadata_only: true,
+            ..crontabs(Some("ns"))
+        };
+        assert_eq!(
+            accept(partial.list(&opts)).as_deref(),
+            Some("application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1")
+        );
+        let object = Some("application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1");
+        assert_eq!(accept(partial.watch(&opts)).as_deref(), object);
+        assert_eq!(
+            accept(partial.get("a", None, &GetOptions::default())).as_deref(),
+            object
+        );
     }
 
     #[test]

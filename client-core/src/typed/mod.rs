@@ -80,6 +80,7 @@ fn target_of<K: Resource>(client: RestClient, namespace: Option<String>) -> Reso
             plural: Cow::Borrowed(K::PLURAL),
             missing_namespace: namespace.as_deref() == Some(""),
             all_namespaces: <K::Scope as Scope>::NAMESPACED && namespace.is_none(),
+            metadata_only: K::METADATA_ONLY,
             namespace,
         },
     }

@@ -73,7 +73,7 @@ impl ResourceTarget {
         &self,
         opts: &ListOptions,
     ) -> ApiFuture<WatchStream<K>> {
-        Box::pin(self.client.watch::<K>(self.requests.list(opts)))
+        Box::pin(self.client.watch::<K>(self.requests.watch(opts)))
     }
 
     /// A DELETE, decoded as what it did.

@@ -26,6 +26,9 @@ type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 pub struct WatchStream<K> {
     target: RequestTarget,
     events: EventStream<BodyStream, K>,
+    /// The stream's place on a pooled watch connection, given back when
+    /// the stream is dropped.
+    _slot: Option<crate::client::WatchSlot>,
 }
 
 impl<K> std::fmt::Debug for WatchStream<K> {
@@ -37,11 +40,16 @@ impl<K> std::fmt::Debug for WatchStream<K> {
 }
 
 impl<K> WatchStream<K> {
-    pub(crate) fn new(target: RequestTarget, response: reqwest::Response) -> Self {
+    pub(crate) fn new(
+        target: RequestTarget,
+        response: reqwest::Response,
+        slot: Option<crate::client::WatchSlot>,
+    ) -> Self {
         let body: BodyStream = Box::pin(response.bytes_stream());
         Self {
             target,
             events: EventStream::new(body),
+            _slot: slot,
         }
     }
 

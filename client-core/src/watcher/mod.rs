@@ -21,9 +21,10 @@
 //! carries on by itself; it ends only after a terminal error
 //! ([`WatcherError::is_terminal`]). Dropping it cancels everything in flight.
 //!
-//! Limits: watching metadata only (`PartialObjectMetadata`) needs a metadata
-//! type for `K` and is not offered yet; [`WatcherConfig::strip_managed_fields`]
-//! trims the largest part of the metadata instead, after decoding. On HTTP/2
+//! To watch metadata only, watch [`PartialObjectMetadata<K>`](crate::PartialObjectMetadata):
+//! the server then leaves out everything but each object's metadata.
+//! [`WatcherConfig::strip_managed_fields`] trims the largest part of the
+//! metadata after decoding. Limits: on HTTP/2
 //! every request shares one connection: after an idle timeout the next
 //! request may wait on the same dead connection until the client's HTTP/2
 //! keepalive (30 s interval, 15 s timeout) replaces it.

@@ -138,6 +138,46 @@ pub(crate) fn wants_table(header: &str) -> bool {
     })
 }
 
+/// Which metadata-only representation a client asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PartialAs {
+    /// `as=PartialObjectMetadata`: one object (get, watch events).
+    Object,
+    /// `as=PartialObjectMetadataList`: a list.
+    List,
+}
+
+/// Whether the client asks for `meta.k8s.io` PartialObjectMetadata(List),
+/// and in which version (`v1` or `v1beta1`). The ranges are taken in header
+/// order, as kube-apiserver's negotiation does: a plain `application/json`
+/// (or `*/*`) before any `as=` range means the full object.
+pub(crate) fn wants_partial_metadata(header: &str) -> Option<(PartialAs, &'static str)> {
+    for r in parse_accept(header) {
+        if r.quality() <= 0.0 {
+            continue;
+        }
+        let json = r.type_ == "application" && r.subtype == "json";
+        let any = r.type_ == "*" || (r.type_ == "application" && r.subtype == "*");
+        match r.param("as") {
+            None if json || any => return None,
+            Some(as_) if json && r.param("g") == Some("meta.k8s.io") => {
+                let version = match r.param("v") {
+                    Some("v1") => "v1",
+                    Some("v1beta1") => "v1beta1",
+                    _ => continue,
+                };
+                match as_ {
+                    "PartialObjectMetadata" => return Some((PartialAs::Object, version)),
+                    "PartialObjectMetadataList" => return Some((PartialAs::List, version)),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The lowercased `type/subtype` of a `Content-Type` header, without
 /// parameters or surrounding whitespace (`""` for an empty header).
 #[cfg_attr(not(test), allow(dead_code))] // reached from the unit tests only
@@ -174,6 +214,35 @@ mod tests {
         assert_eq!(r[1].param("v"), Some("v1beta1"));
         assert!(r[2].params.is_empty());
         assert!(wants_table(KUBECTL_GET));
+    }
+
+    #[test]
+    fn partial_metadata_ranges() {
+        let list = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+        assert_eq!(wants_partial_metadata(list), Some((PartialAs::List, "v1")));
+        assert_eq!(
+            wants_partial_metadata(
+                "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1,application/json"
+            ),
+            Some((PartialAs::Object, "v1beta1"))
+        );
+        // Protobuf first (as client-go sends): the JSON range still counts.
+        assert_eq!(
+            wants_partial_metadata(
+                "application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json"
+            ),
+            Some((PartialAs::Object, "v1"))
+        );
+        assert_eq!(
+            wants_partial_metadata(&format!("application/json,{list}")),
+            None
+        );
+        assert_eq!(wants_partial_metadata(&format!("{list};q=0")), None);
+        assert_eq!(
+            wants_partial_metadata("application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v2"),
+            None
+        );
+        assert_eq!(wants_partial_metadata(""), None);
     }
 
     #[test]

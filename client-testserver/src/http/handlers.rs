@@ -57,14 +57,16 @@ fn error_response(e: &ApiError) -> Resp {
 pub(crate) struct Query(HashMap<String, String>);
 
 impl Query {
-    fn parse(q: &str) -> Query {
+    pub(crate) fn parse(q: &str) -> Query {
         Query(form_urlencoded::parse(q.as_bytes()).into_owned().collect())
     }
     pub(crate) fn get(&self, k: &str) -> Option<&str> {
         self.0.get(k).map(String::as_str)
     }
+    /// A boolean option, converted as apimachinery converts one: present
+    /// and neither `false` nor `0` (any case) is true, even when empty.
     pub(crate) fn flag(&self, k: &str) -> bool {
-        matches!(self.get(k), Some("true" | "1"))
+        crate::http::list_query::query_bool(self.get(k)).unwrap_or(false)
     }
     pub(crate) fn dry_run(&self) -> bool {
         self.get("dryRun") == Some("All")
@@ -190,7 +192,7 @@ where
             }
             json_response(200, &serde_json::to_value(all).unwrap_or_default())
         }
-        Route::Resource(rp) => crate::http::resources::resource(&state, rp, req)
+        Route::Resource(rp) => crate::http::resources::resource(state.clone(), rp, req)
             .await
             .unwrap_or_else(|e| match e {
                 Failure::PlainNotFound => plain_not_found(),
@@ -273,6 +275,11 @@ pub(crate) fn decode_body(req: &Req) -> Result<Value, ApiError> {
             ))
         }),
         "application/yaml" | "application/x-yaml" | "text/yaml" => {
+            crate::http::yaml_depth::check(&req.body).map_err(|e| {
+                ApiError::bad_request(format!(
+                    "the body of the request could not be decoded as YAML: {e}"
+                ))
+            })?;
             serde_yaml_ng::from_slice(&req.body).map_err(|e| {
                 ApiError::bad_request(format!(
                     "the body of the request could not be decoded as YAML: {e}"

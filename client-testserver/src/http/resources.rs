@@ -9,13 +9,16 @@ use http::{HeaderValue, Method, Response, header};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
+use crate::http::accept::{PartialAs, wants_partial_metadata};
 use crate::http::faults::FaultAction;
 use crate::http::handlers::{
     Failure, Req, Resp, bytes_response, decode_body, json_response, media_type,
 };
+use crate::http::list_query::{self, ListQuery};
 use crate::http::router::ResourcePath;
 use crate::http::state::State;
 use crate::http::watch::{self, WatchParams, WatchTarget};
+use crate::output::partial;
 use crate::registry::backend::{Deleted, Part, PatchType, parse};
 use crate::registry::kind::ResourceKind;
 use crate::registry::read::{ListOptions, ListRequest};
@@ -102,8 +105,15 @@ impl Call<'_> {
     }
 }
 
-/// Serves a resource path.
-pub(crate) async fn resource(state: &State, rp: ResourcePath, req: Req) -> Result<Resp, Failure> {
+/// Serves a resource path. The verb itself (decoding the body, patching,
+/// filtering a list) runs on a blocking thread: a request that costs CPU
+/// in proportion to its body or the store must not stall the reactor that
+/// serves every other connection.
+pub(crate) async fn resource(
+    state: Arc<State>,
+    rp: ResourcePath,
+    req: Req,
+) -> Result<Resp, Failure> {
     let Some(kind) = state
         .backend
         .registry
@@ -131,34 +141,76 @@ pub(crate) async fn resource(state: &State, rp: ResourcePath, req: Req) -> Resul
             .into());
         }
     };
-    let drop_watch_after = injected_faults(state, verb, &rp.plural).await?;
-    let call = Call {
-        state,
-        dry_run: req.query.dry_run(),
-        kind,
-        version: rp.version,
-        namespace: rp.namespace,
-        part,
-        scale,
-        drop_watch_after,
-        req,
-    };
-    let r = match (verb, rp.name.as_deref()) {
-        ("get", Some(name)) => get(&call, name),
-        ("list", None) => list(&call),
-        ("watch", None) => watch_collection(&call),
-        ("create", None) => create(&call),
-        ("update", Some(name)) => update(&call, name),
-        ("patch", Some(name)) => patch(&call, name),
-        ("delete", Some(name)) => delete(&call, name),
-        ("deletecollection", None) => delete_collection(&call),
+    let drop_watch_after = injected_faults(&state, verb, &rp.plural).await?;
+    let served = tokio::task::spawn_blocking(move || {
+        let call = Call {
+            state: &state,
+            dry_run: req.query.dry_run(),
+            kind,
+            version: rp.version,
+            namespace: rp.namespace,
+            part,
+            scale,
+            drop_watch_after,
+            req,
+        };
+        serve_verb(&call, verb, rp.name.as_deref())
+    })
+    .await;
+    match served {
+        Ok(r) => Ok(r?),
+        Err(_) => Err(ApiError::internal("the request handler stopped before it answered").into()),
+    }
+}
+
+/// Waits (on this blocking thread) until the store reaches revision
+/// `wanted`, as kube-apiserver's watch cache waits before serving a list
+/// at a resourceVersion it has not seen.
+///
+/// # Errors
+/// 504 "Too large resource version" after [`list_query::FRESHNESS_WAIT`].
+fn wait_until_fresh(state: &State, wanted: u64) -> Result<(), ApiError> {
+    let store = &state.backend.store;
+    if store.current_rv() >= wanted {
+        return Ok(());
+    }
+    let mut changes = store.subscribe();
+    let reached = tokio::runtime::Handle::try_current().is_ok_and(|rt| {
+        rt.block_on(async {
+            let wait = changes.wait_for(|rv| *rv >= wanted);
+            matches!(
+                tokio::time::timeout(list_query::FRESHNESS_WAIT, wait).await,
+                Ok(Ok(_))
+            )
+        })
+    });
+    if reached {
+        Ok(())
+    } else {
+        Err(list_query::too_large_resource_version(
+            wanted,
+            store.current_rv(),
+        ))
+    }
+}
+
+/// Runs one verb of a resolved call.
+fn serve_verb(call: &Call<'_>, verb: &str, name: Option<&str>) -> Result<Resp, ApiError> {
+    match (verb, name) {
+        ("get", Some(name)) => get(call, name),
+        ("list", None) => list(call),
+        ("watch", None) => watch_collection(call),
+        ("create", None) => create(call),
+        ("update", Some(name)) => update(call, name),
+        ("patch", Some(name)) => patch(call, name),
+        ("delete", Some(name)) => delete(call, name),
+        ("deletecollection", None) => delete_collection(call),
         _ => Err(ApiError::method_not_allowed(
             verb,
             &call.kind.group,
             &call.kind.plural,
         )),
-    };
-    Ok(r?)
+    }
 }
 
 /// Applies the fault rules matching this request: sleeps for latency,
@@ -211,6 +263,13 @@ fn get(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
             &backend.get_scale(&c.kind, c.ns(), name)?,
         ));
     }
+    if let Some((asked, version)) = wants_partial_metadata(&c.req.accept) {
+        if asked == PartialAs::List {
+            return Err(partial::not_acceptable(asked));
+        }
+        let obj = c.present(backend.get(&c.kind, c.ns(), name)?);
+        return Ok(json_response(200, &partial::object(&obj, version)));
+    }
     match c.table() {
         None => {
             let raw = backend.get_raw(&c.kind, c.ns(), name)?;
@@ -228,37 +287,23 @@ fn get(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
 
 fn watch_collection(c: &Call<'_>) -> Result<Resp, ApiError> {
     let q = &c.req.query;
+    let lq = ListQuery::decode(q)?;
+    lq.validate()?;
     let options = c.selectors()?;
-    let send_initial = q.flag("sendInitialEvents");
-    if send_initial && q.get("resourceVersionMatch") != Some("NotOlderThan") {
-        return Err(ApiError::invalid(
-            "meta.k8s.io",
-            "ListOptions",
-            "",
-            &[(
-                "resourceVersionMatch".into(),
-                "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan".into(),
-            )],
-        ));
-    }
-    let rv = match q.get("resourceVersion").filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(
-            s.parse::<u64>()
-                .map_err(|_| ApiError::bad_request(format!("invalid resource version: {s}")))?,
-        ),
-    };
     let params = WatchParams {
-        resource_version: rv,
-        send_initial_events: send_initial,
-        bookmarks: q.flag("allowWatchBookmarks"),
-        timeout: q
-            .get("timeoutSeconds")
-            .and_then(|s| s.parse::<u64>().ok())
+        resource_version: lq.revision()?,
+        send_initial_events: lq.send_initial_events == Some(true),
+        bookmarks: lq.allow_watch_bookmarks,
+        timeout: lq
+            .timeout_seconds
+            .and_then(|s| u64::try_from(s).ok())
             .map(Duration::from_secs),
         bookmark_interval: c.state.settings.bookmark_interval,
         drop_after: c.drop_watch_after,
-        transform: crate::output::watch_transform(&c.kind, &c.req.accept, q.get("includeObject")),
+        transform: match partial::watch_transform(&c.req.accept)? {
+            Some(t) => Some(t),
+            None => crate::output::watch_transform(&c.kind, &c.req.accept, q.get("includeObject")),
+        },
     };
     let target = WatchTarget {
         kind: c.kind.clone(),
@@ -325,6 +370,8 @@ fn apply(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
             "application/merge-patch+json",
         ]));
     }
+    crate::http::yaml_depth::check(&c.req.body)
+        .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?;
     let cfg: Value = serde_yaml_ng::from_slice(&c.req.body)
         .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?;
     let force = c.req.query.flag("force");
@@ -498,18 +545,33 @@ fn apply_patch(doc: &mut Value, ptype: PatchType, patch: &Value) -> Result<(), A
 fn list(c: &Call<'_>) -> Result<Resp, ApiError> {
     let backend = &c.state.backend;
     let (kind, version, req) = (&c.kind, c.version.as_str(), &c.req);
+    let lq = ListQuery::decode(&req.query)?;
+    lq.validate()?;
+    if let Some(wanted) = lq.revision()?
+        && lq.continue_token.is_none()
+    {
+        wait_until_fresh(c.state, wanted)?;
+    }
     let page = backend.list(
         kind,
         &ListRequest {
             namespace: c.ns(),
             selectors: c.selectors()?,
-            limit: req.query.get("limit").and_then(|s| s.parse::<usize>().ok()),
-            continue_token: req.query.get("continue"),
-            resource_version: req.query.get("resourceVersion"),
-            resource_version_match: req.query.get("resourceVersionMatch"),
+            limit: usize::try_from(lq.limit).ok(),
+            continue_token: lq.continue_token,
+            resource_version: lq.resource_version,
+            resource_version_match: lq.resource_version_match,
         },
     )?;
     let cont = page.continue_token;
+    if let Some((asked, meta_version)) = wants_partial_metadata(&req.accept) {
+        if asked == PartialAs::Object {
+            return Err(partial::not_acceptable(asked));
+        }
+        let rv = page.rv.to_string();
+        let body = partial::list_from_stored(&page.items, meta_version, &rv, cont.as_deref());
+        return Ok(bytes_response(200, body));
+    }
     if let Some(t) = crate::output::table_for(kind, &req.accept, req.query.get("includeObject")) {
         let objs: Vec<Value> = page
             .items

@@ -1,5 +1,6 @@
 //! Object-metadata rules shared by every kind: names, label and annotation
-//! keys, selectors, timestamps.
+//! keys, selectors, timestamps, and the strict decoding of ObjectMeta and
+//! a kind's typed fields (`typed`).
 
 pub(crate) mod names;
 // The selector grammar is complete and unit-tested; the server reads only
@@ -7,3 +8,4 @@ pub(crate) mod names;
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) mod selector;
 pub(crate) mod timefmt;
+pub(crate) mod typed;

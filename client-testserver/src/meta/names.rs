@@ -7,12 +7,46 @@ use crate::error::ApiError;
 use crate::meta::selector::{validate_label_key, validate_label_value};
 use crate::registry::kind::ResourceKind;
 
-/// Checks an object name for `kind`.
+/// Checks an object name for `kind` and, when the name was generated, the
+/// `generateName` prefix it came from (as kube-apiserver's
+/// `ValidateObjectMeta`: the prefix is checked with a trailing dash
+/// allowed, and its errors name `metadata.generateName`).
 ///
 /// # Errors
-/// 422 Invalid naming the rule broken.
-pub fn validate(kind: &ResourceKind, name: &str) -> Result<(), ApiError> {
-    let problem = if name == "." || name == ".." {
+/// 422 Invalid with one cause per field at fault.
+pub fn validate_generated(
+    kind: &ResourceKind,
+    name: &str,
+    generate_name: Option<&str>,
+) -> Result<(), ApiError> {
+    let mut causes = Vec::new();
+    if let Some(prefix) = generate_name.filter(|g| !g.is_empty()) {
+        let masked = match prefix.strip_suffix('-') {
+            Some(p) => format!("{p}a"),
+            None => prefix.to_string(),
+        };
+        if let Some(p) = name_problem(kind, &masked) {
+            causes.push((
+                "metadata.generateName".to_string(),
+                format!("Invalid value: \"{prefix}\": {p}"),
+            ));
+        }
+    }
+    if let Some(p) = name_problem(kind, name) {
+        causes.push((
+            "metadata.name".to_string(),
+            format!("Invalid value: \"{name}\": {p}"),
+        ));
+    }
+    if causes.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::invalid(&kind.group, &kind.kind, name, &causes))
+}
+
+/// What is wrong with `name` as a name of `kind`, if anything.
+fn name_problem(kind: &ResourceKind, name: &str) -> Option<String> {
+    if name == "." || name == ".." {
         Some(format!("may not be '{name}'"))
     } else if name.contains('/') {
         Some("may not contain '/'".to_string())
@@ -22,18 +56,6 @@ pub fn validate(kind: &ResourceKind, name: &str) -> Result<(), ApiError> {
     } else {
         (!client_names::is_dns1123_subdomain(name))
             .then(|| client_names::DNS1123_SUBDOMAIN_ERROR.to_string())
-    };
-    match problem {
-        None => Ok(()),
-        Some(p) => Err(ApiError::invalid(
-            &kind.group,
-            &kind.kind,
-            name,
-            &[(
-                "metadata.name".into(),
-                format!("Invalid value: \"{name}\": {p}"),
-            )],
-        )),
     }
 }
 

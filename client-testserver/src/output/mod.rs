@@ -2,6 +2,7 @@
 //! resource's printer columns, for lists, gets and watch events.
 
 pub(crate) mod jsonpath;
+pub(crate) mod partial;
 pub(crate) mod table;
 
 use std::sync::Arc;

@@ -12,7 +12,7 @@ pub(crate) enum PatchError {
     #[error("json patch must be an array of operations")]
     NotAnArray,
     /// More operations than the server accepts in one patch.
-    #[error("json patch has {count} operations; at most {MAX_OPS} are accepted")]
+    #[error("The allowed maximum operations in a JSON patch is {MAX_OPS}, got {count}")]
     TooManyOps {
         /// How many operations the patch has.
         count: usize,
@@ -23,11 +23,16 @@ pub(crate) enum PatchError {
         /// Position in the patch array.
         index: usize,
     },
-    /// The `copy` operations together copy more than the server accepts.
-    #[error("json patch operation {index}: copies exceed {MAX_COPIED_NODES} values in total")]
+    /// The `copy` operations together add more bytes than the server
+    /// accepts (kube-apiserver's `JSONPatchMaxCopyBytes`; its wording).
+    #[error(
+        "Unable to complete the copy, the accumulated size increase of copy is {accumulated}, exceeding the limit {MAX_COPY_BYTES}"
+    )]
     TooMuchCopied {
         /// Position in the patch array.
         index: usize,
+        /// The bytes (the JSON encoding of every copied value) copied so far.
+        accumulated: usize,
     },
     /// An element of the patch array is not an object.
     #[error("json patch operation {index} is not an object")]
@@ -135,21 +140,24 @@ pub(crate) fn json_patch(doc: &mut Value, patch: &Value) -> Result<(), PatchErro
     // Bounds kept as the patch goes, so that a hostile patch cannot grow the
     // object past what the rest of the server (which recurses to encode,
     // compare and drop values) can handle: an upper bound on the depth, and
-    // the total size of what `copy` duplicated.
+    // the total size in bytes of what `copy` duplicated.
     let mut depth = depth_of(doc);
     let mut copied = 0usize;
     let mut work = doc.clone();
     for (index, op) in ops.iter().enumerate() {
         let grows = growth(&work, op);
-        if let Some((at, value_depth, value_nodes)) = grows {
+        if let Some((at, value_depth, value)) = grows {
             depth = depth.max(at + value_depth);
             if depth > MAX_DEPTH {
                 return Err(PatchError::TooDeep { index });
             }
             if op.get("op").and_then(Value::as_str) == Some("copy") {
-                copied += value_nodes;
-                if copied > MAX_COPIED_NODES {
-                    return Err(PatchError::TooMuchCopied { index });
+                copied = copied.saturating_add(encoded_len(value));
+                if copied > MAX_COPY_BYTES {
+                    return Err(PatchError::TooMuchCopied {
+                        index,
+                        accumulated: copied,
+                    });
                 }
             }
         }
@@ -163,13 +171,33 @@ pub(crate) fn json_patch(doc: &mut Value, patch: &Value) -> Result<(), PatchErro
 pub(crate) const MAX_OPS: usize = 10_000;
 /// The deepest nesting a patched object may reach.
 pub(crate) const MAX_DEPTH: usize = 100;
-/// How many JSON values all `copy` operations of one patch may duplicate.
-pub(crate) const MAX_COPIED_NODES: usize = 1_000_000;
+/// How many bytes all `copy` operations of one patch may add, counted as
+/// the JSON encoding of each copied value: kube-apiserver's default
+/// `JSONPatchMaxCopyBytes` (3 MiB, twice etcd's request limit).
+pub(crate) const MAX_COPY_BYTES: usize = 3 * 1024 * 1024;
+
+/// The length of `value`'s compact JSON encoding, without building it.
+fn encoded_len(value: &Value) -> usize {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 = self.0.saturating_add(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = Counter(0);
+    // Writing a `Value` into a sink that never fails cannot fail.
+    let _ = serde_json::to_writer(&mut c, value);
+    c.0
+}
 
 /// For an operation that puts a value somewhere (`add`, `replace`, `copy`,
-/// `move`): the depth it lands at, the value's own depth and its node count.
+/// `move`): the depth it lands at, the value's own depth, and the value.
 /// Malformed operations return `None`: `apply_one` reports them.
-fn growth(doc: &Value, op: &Value) -> Option<(usize, usize, usize)> {
+fn growth<'v>(doc: &'v Value, op: &'v Value) -> Option<(usize, usize, &'v Value)> {
     let name = op.get("op")?.as_str()?;
     let path = op.get("path")?.as_str()?;
     let at = path.split('/').count().saturating_sub(1);
@@ -181,21 +209,15 @@ fn growth(doc: &Value, op: &Value) -> Option<(usize, usize, usize)> {
         }
         _ => return None,
     };
-    let (depth, nodes) = shape_of(value);
-    Some((at, depth, nodes))
+    Some((at, depth_of(value), value))
 }
 
-/// The nesting depth of `value` (a scalar is 1), without recursion.
+/// The nesting depth of `value` (a scalar is 1), walked with an explicit
+/// stack.
 fn depth_of(value: &Value) -> usize {
-    shape_of(value).0
-}
-
-/// Depth and node count of `value`, walked with an explicit stack.
-fn shape_of(value: &Value) -> (usize, usize) {
     let mut stack = vec![(value, 1usize)];
-    let (mut depth, mut nodes) = (0, 0);
+    let mut depth = 0;
     while let Some((v, d)) = stack.pop() {
-        nodes += 1;
         depth = depth.max(d);
         match v {
             Value::Array(items) => stack.extend(items.iter().map(|i| (i, d + 1))),
@@ -203,7 +225,7 @@ fn shape_of(value: &Value) -> (usize, usize) {
             _ => {}
         }
     }
-    (depth, nodes)
+    depth
 }
 
 fn apply_one(doc: &mut Value, index: usize, op: &Value) -> Result<(), PatchError> {
@@ -854,6 +876,32 @@ mod limit_tests {
             .collect();
         let err = json_patch(&mut doc, &Value::Array(ops)).unwrap_err();
         assert!(matches!(err, PatchError::TooMuchCopied { .. }), "{err}");
+    }
+
+    #[test]
+    fn copies_of_one_big_string_are_counted_in_bytes() {
+        // Few values, many bytes: the attack a node count did not see.
+        let big = "x".repeat(1024 * 1024);
+        let mut doc = json!({"data": {"big": big}});
+        let ops: Vec<Value> = (0..100)
+            .map(|i| json!({"op": "copy", "from": "/data/big", "path": format!("/data/c{i}")}))
+            .collect();
+        let before = doc.clone();
+        let err = json_patch(&mut doc, &Value::Array(ops)).unwrap_err();
+        // The third copy passes 3 MiB: 3 * (1 MiB + 2 quotes).
+        assert_eq!(
+            err,
+            PatchError::TooMuchCopied {
+                index: 2,
+                accumulated: 3 * (1024 * 1024 + 2)
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "Unable to complete the copy, the accumulated size increase of copy is 3145734, exceeding the limit 3145728"
+        );
+        assert!(!err.is_malformed(), "a 422, not a 400");
+        assert_eq!(doc, before);
     }
 
     #[test]

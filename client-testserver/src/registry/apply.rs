@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::registry::Backend;
-use crate::registry::backend::{Part, check_api_version, meta, require_object, str_at};
+use crate::registry::backend::{
+    Part, check_api_version, check_typed, meta, require_object, str_at,
+};
 use crate::registry::kind::ResourceKind;
 use crate::registry::writer::Writer;
 
@@ -84,6 +86,7 @@ impl Backend {
     ) -> Result<Value, ApiError> {
         require_object(&cfg)?;
         check_api_version(kind, version, &cfg)?;
+        check_typed(kind, version, &cfg)?;
         let mut cfg = self.present(kind, version, cfg);
         match str_at(&cfg, "/metadata/name") {
             Some(b) if b == name => {}

@@ -114,12 +114,99 @@ pub(crate) fn check_api_version(
     body: &Value,
 ) -> Result<(), ApiError> {
     let expected = kind.api_version(version);
-    match body.get("apiVersion").and_then(Value::as_str) {
-        Some(got) if !got.is_empty() && got != expected => Err(ApiError::bad_request(format!(
+    if let Some(got) = body.get("apiVersion").and_then(Value::as_str)
+        && !got.is_empty()
+        && got != expected
+    {
+        return Err(ApiError::bad_request(format!(
             "the API version in the data ({got}) does not match the expected API version ({expected})"
-        ))),
-        _ => Ok(()),
+        )));
     }
+    // kube-apiserver decodes the body into the URL's type: another kind
+    // fails the conversion and the decode error is a 400.
+    if let Some(got) = body.get("kind").and_then(Value::as_str)
+        && !got.is_empty()
+        && got != kind.kind
+    {
+        return Err(ApiError::bad_request(format!(
+            "the object provided is unrecognized (must be of type {}): {}",
+            kind.kind,
+            unknown_conversion(kind, version, got)
+        )));
+    }
+    Ok(())
+}
+
+/// Strict decoding of a body into the kind's Go type (ObjectMeta for every
+/// kind, plus the kind's `typed_shape`), as kube-apiserver decodes a
+/// create, update or apply body.
+///
+/// # Errors
+/// 400 BadRequest with the decoder's message.
+pub(crate) fn check_typed(
+    kind: &ResourceKind,
+    version: &str,
+    body: &Value,
+) -> Result<(), ApiError> {
+    crate::meta::typed::check(body, &kind.kind, kind.hooks.typed_shape()).map_err(|e| {
+        ApiError::bad_request(format!(
+            "{k} in version \"{version}\" cannot be handled as a {k}: {e}",
+            k = kind.kind
+        ))
+    })
+}
+
+/// The decode error of an object of kind `got` read into `kind`'s type, in
+/// apimachinery's conversion wording (the internal package is the group's
+/// first label, `core` for the legacy group).
+fn unknown_conversion(kind: &ResourceKind, version: &str, got: &str) -> String {
+    let internal = kind.group.split('.').next().filter(|g| !g.is_empty());
+    format!(
+        "converting ({version}.{got}) to ({}.{}): unknown conversion",
+        internal.unwrap_or("core"),
+        kind.kind
+    )
+}
+
+/// A patched object must still decode into the stored type: the same kind
+/// and version, and values that fit the kind's Go type ([`check_typed`]).
+/// kube-apiserver decodes the patched JSON, and a failure is a 422 naming
+/// the field `patch` with the patched object as its value.
+///
+/// # Errors
+/// 422 Invalid when `kind` or `apiVersion` changed or went missing, or a
+/// value does not fit its type.
+pub(crate) fn check_patched_type(
+    kind: &ResourceKind,
+    version: &str,
+    patched: &Value,
+) -> Result<(), ApiError> {
+    let expected = kind.api_version(version);
+    let problem = match (
+        patched.get("apiVersion").and_then(Value::as_str),
+        patched.get("kind").and_then(Value::as_str),
+    ) {
+        (_, None | Some("")) => format!("Object 'Kind' is missing in '{patched}'"),
+        (Some(v), Some(_)) if !v.is_empty() && v != expected => format!(
+            "no kind \"{}\" is registered for version \"{v}\"",
+            kind.kind
+        ),
+        (None | Some(""), _) => format!("Object 'apiVersion' is missing in '{patched}'"),
+        (_, Some(k)) if k != kind.kind => unknown_conversion(kind, version, k),
+        _ => match crate::meta::typed::check(patched, &kind.kind, kind.hooks.typed_shape()) {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        },
+    };
+    let value = serde_json::to_string(&patched.to_string()).unwrap_or_default();
+    // With no kind and no name, the message is apimachinery's
+    // ` "" is invalid: patch: ...` (leading space included).
+    Err(ApiError::invalid(
+        "",
+        "",
+        "",
+        &[("patch".into(), format!("Invalid value: {value}: {problem}"))],
+    ))
 }
 
 impl Backend {

@@ -4,6 +4,9 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::error::ApiError;
+use crate::meta::typed::{Shape, StructShape};
+use crate::registry::Backend;
 use crate::registry::crd::CRD_HOOKS;
 use crate::registry::hooks::KindHooks;
 use crate::registry::kind::ResourceKind;
@@ -33,6 +36,7 @@ pub(crate) fn builtins() -> Vec<ResourceKind> {
     };
     let cm = ResourceKind {
         short_names: vec!["cm".into()],
+        hooks: &CONFIG_MAP_HOOKS,
         ..ResourceKind::builtin("", "v1", "configmaps", "ConfigMap", true)
     };
     let secret = ResourceKind {
@@ -97,42 +101,127 @@ pub(crate) fn builtins() -> Vec<ResourceKind> {
     vec![ns, cm, secret, ev, ev2, lease, crd]
 }
 
-/// Secrets: `type` defaults to `Opaque`, and `stringData` is merged into
-/// `data` as base64, as kube-apiserver does.
-struct SecretHooks;
+/// `v1.ConfigMap` beyond its metadata.
+pub(crate) const CONFIG_MAP: StructShape = StructShape {
+    go_name: "v1.ConfigMap",
+    fields: &[
+        ("data", Shape::Map(&Shape::String)),
+        ("binaryData", Shape::Map(&Shape::Bytes)),
+        ("immutable", Shape::Bool),
+    ],
+};
 
-static SECRET_HOOKS: SecretHooks = SecretHooks;
+/// `v1.Secret` beyond its metadata.
+const SECRET: StructShape = StructShape {
+    go_name: "v1.Secret",
+    fields: &[
+        ("data", Shape::Map(&Shape::Bytes)),
+        ("stringData", Shape::Map(&Shape::String)),
+        ("type", Shape::String),
+        ("immutable", Shape::Bool),
+    ],
+};
 
-impl KindHooks for SecretHooks {
-    fn default(&self, obj: &mut Value) {
-        let Value::Object(o) = obj else { return };
-        let missing = match o.get("type") {
-            None | Some(Value::Null) => true,
-            Some(Value::String(s)) => s.is_empty(),
-            Some(_) => false,
+/// The keys of `data` (and `binaryData`) of a ConfigMap or Secret must be
+/// config keys (`ValidateConfigMap`, `ValidateSecret`): one cause per
+/// message, on `data[key]`.
+fn validate_data_keys(kind: &ResourceKind, obj: &Value, fields: &[&str]) -> Result<(), ApiError> {
+    let mut causes = Vec::new();
+    for field in fields {
+        let Some(Value::Object(map)) = obj.get(*field) else {
+            continue;
         };
-        if missing {
-            o.insert("type".into(), json!("Opaque"));
-        }
-        let Some(Value::Object(sd)) = o.remove("stringData") else {
-            return;
-        };
-        let data = o.entry("data").or_insert_with(|| Value::Object(Map::new()));
-        if !data.is_object() {
-            *data = Value::Object(Map::new());
-        }
-        if let Value::Object(d) = data {
-            use base64::Engine;
-            for (k, val) in sd {
-                let text = match val {
-                    Value::String(s) => s,
-                    other => other.to_string(),
-                };
-                d.insert(
-                    k,
-                    json!(base64::engine::general_purpose::STANDARD.encode(text)),
-                );
+        for key in map.keys() {
+            for msg in client_names::config_map_key_errors(key) {
+                causes.push((
+                    format!("{field}[{key}]"),
+                    format!("Invalid value: {key:?}: {msg}"),
+                ));
             }
+        }
+    }
+    if causes.is_empty() {
+        return Ok(());
+    }
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Err(ApiError::invalid(&kind.group, &kind.kind, name, &causes))
+}
+
+/// ConfigMaps and Secrets: their Go types, valid data keys and, for
+/// Secrets, kube-apiserver's defaulting (`type` defaults to `Opaque`,
+/// `stringData` is merged into `data` as base64).
+struct DataHooks {
+    shape: &'static StructShape,
+    key_fields: &'static [&'static str],
+    fold_string_data: bool,
+}
+
+static CONFIG_MAP_HOOKS: DataHooks = DataHooks {
+    shape: &CONFIG_MAP,
+    key_fields: &["data", "binaryData"],
+    fold_string_data: false,
+};
+
+static SECRET_HOOKS: DataHooks = DataHooks {
+    shape: &SECRET,
+    key_fields: &["data"],
+    fold_string_data: true,
+};
+
+impl KindHooks for DataHooks {
+    fn typed_shape(&self) -> Option<&'static StructShape> {
+        Some(self.shape)
+    }
+
+    fn validate_and_define(
+        &self,
+        _backend: &Backend,
+        kind: &ResourceKind,
+        _old: Option<&Value>,
+        obj: &mut Value,
+    ) -> Result<Option<ResourceKind>, ApiError> {
+        validate_data_keys(kind, obj, self.key_fields).map(|()| None)
+    }
+
+    fn default(&self, obj: &mut Value) {
+        if self.fold_string_data {
+            default_secret(obj);
+        }
+    }
+}
+
+/// A Secret's defaults: `type` `Opaque`, `stringData` folded into `data`.
+fn default_secret(obj: &mut Value) {
+    let Value::Object(o) = obj else { return };
+    let missing = match o.get("type") {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.is_empty(),
+        Some(_) => false,
+    };
+    if missing {
+        o.insert("type".into(), json!("Opaque"));
+    }
+    let Some(Value::Object(sd)) = o.remove("stringData") else {
+        return;
+    };
+    let data = o.entry("data").or_insert_with(|| Value::Object(Map::new()));
+    if !data.is_object() {
+        *data = Value::Object(Map::new());
+    }
+    if let Value::Object(d) = data {
+        use base64::Engine;
+        for (k, val) in sd {
+            let text = match val {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            d.insert(
+                k,
+                json!(base64::engine::general_purpose::STANDARD.encode(text)),
+            );
         }
     }
 }

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use crate::error::ApiError;
 use crate::meta::names;
 use crate::registry::Backend;
-use crate::registry::backend::{check_api_version, encode, key_of, meta, require_object, str_at};
+use crate::registry::backend::{
+    check_api_version, check_typed, encode, key_of, meta, require_object, str_at,
+};
 use crate::registry::kind::ResourceKind;
 use crate::registry::writer::Writer;
 use crate::storage::store::WriteOutcome;
@@ -69,6 +71,7 @@ impl Backend {
             ));
         }
         check_api_version(kind, version, &body)?;
+        check_typed(kind, version, &body)?;
         self.admit_create(kind, ns, &body)?;
         body = self.present(kind, version, body);
         let url_ns = if kind.namespaced { ns } else { None };
@@ -92,10 +95,12 @@ impl Backend {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
+        let mut generated_from = None;
         if name.is_empty()
             && let Some(g) = m.get("generateName").and_then(Value::as_str)
             && !g.is_empty()
         {
+            generated_from = Some(g.to_string());
             name = format!("{g}{}", random_suffix());
             m.insert("name".into(), json!(name));
         }
@@ -110,7 +115,7 @@ impl Backend {
                 )],
             ));
         }
-        names::validate(kind, &name)?;
+        names::validate_generated(kind, &name, generated_from.as_deref())?;
         if let Some(ns) = url_ns
             && !self.namespace_exists(ns)
         {

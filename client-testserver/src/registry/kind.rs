@@ -30,12 +30,18 @@
 //! 2. If the kind needs code, write a unit struct implementing
 //!    `registry::hooks::KindHooks` next to it, overriding only the hooks
 //!    that differ (all default to nothing), in a static such as
-//!    `DEPLOYMENT_HOOKS`. Today: secrets default `type` and fold
-//!    `stringData` (`builtins::SecretHooks`), namespaces set their phase
+//!    `DEPLOYMENT_HOOKS`. Every kind should give its Go type as data in
+//!    `typed_shape` (a `meta::typed::StructShape`): bodies and patched
+//!    objects are then decoded strictly against it, as kube-apiserver's
+//!    typed decode does (ObjectMeta is checked for every kind already).
+//!    Today: configmaps and secrets give their types and check their data
+//!    keys (`builtins::ConfigMapHooks`, `builtins::SecretHooks`, which also
+//!    default `type` and fold `stringData`), namespaces set their phase
 //!    and finalizer and terminate (`namespaces::NamespaceHooks`), CRDs
 //!    validate, serve and unserve the kinds they define (`crd::CrdHooks`).
 //!
-//! The hooks, in the order the write path calls them: `default` (every
+//! The hooks, in the order the write path calls them: `typed_shape`
+//! (strict decoding of the body or the patched object), `default` (every
 //! write), `prepare_for_create` / `prepare_for_update`,
 //! `validate_and_define` (main-resource writes; a CRD returns the kind it
 //! serves), and on delete `refuse_delete`, `waits_for_controller`,

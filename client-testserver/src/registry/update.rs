@@ -10,7 +10,8 @@ use crate::error::ApiError;
 use crate::meta::names;
 use crate::registry::Backend;
 use crate::registry::backend::{
-    Part, PatchType, check_api_version, encode, key_of, meta, parse, require_object, str_at,
+    Part, PatchType, check_api_version, check_patched_type, check_typed, encode, key_of, meta,
+    parse, require_object, str_at,
 };
 use crate::registry::kind::ResourceKind;
 use crate::registry::writer::Writer;
@@ -47,6 +48,7 @@ impl Backend {
     ) -> Result<Value, ApiError> {
         require_object(&body)?;
         check_api_version(kind, version, &body)?;
+        check_typed(kind, version, &body)?;
         let body = self.present(kind, version, body);
         if let Some(b) = str_at(&body, "/metadata/name")
             && b != name
@@ -118,6 +120,7 @@ impl Backend {
         let me = self.clone();
         let kind2 = kind.clone();
         let version = version.to_string();
+        let url_ns = ns.map(str::to_string);
         self.modify(kind, ns, name, dry_run, w, move |old| {
             let mut doc = me.present(&kind2, &version, old.clone());
             match ptype {
@@ -137,6 +140,18 @@ impl Backend {
                     }
                     crate::patch::merge_patch(&mut doc, &patch)
                 }
+            }
+            check_patched_type(&kind2, &version, &doc)?;
+            // kube-apiserver's BeforeUpdate: a namespace other than the
+            // URL's is refused, never silently put back.
+            if kind2.namespaced
+                && let Some(patched_ns) = str_at(&doc, "/metadata/namespace")
+                && !patched_ns.is_empty()
+                && Some(patched_ns) != url_ns.as_deref()
+            {
+                return Err(ApiError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request",
+                ));
             }
             if str_at(&doc, "/metadata/name") != Some(name_s.as_str()) {
                 return Err(ApiError::bad_request(format!(
@@ -351,9 +366,17 @@ fn bump_generation(kind: &ResourceKind, part: Part, old: &Value, new: &mut Value
     meta(new).insert("generation".into(), json!(g + 1));
 }
 
-/// The Status for a JSON patch that failed: 400 when the patch is
-/// malformed, 422 when it does not apply to the object.
+/// The Status for a JSON patch that failed: 413 over the operation limit,
+/// 400 when the patch is malformed, 422 when it does not apply.
 pub(crate) fn patch_error(e: crate::patch::PatchError) -> ApiError {
+    if let crate::patch::PatchError::TooManyOps { .. } = e {
+        // kube-apiserver's NewRequestEntityTooLargeError.
+        return ApiError::new(
+            413,
+            "RequestEntityTooLarge",
+            format!("Request entity too large: {e}"),
+        );
+    }
     if e.is_malformed() {
         ApiError::bad_request(e.to_string())
     } else {

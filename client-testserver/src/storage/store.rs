@@ -74,11 +74,32 @@ struct Stored {
     json: Bytes,
 }
 
+/// The largest object the store keeps, in bytes of its JSON encoding:
+/// etcd's default request limit (`--max-request-bytes`, 1.5 MiB), which
+/// is what stops a kube-apiserver write of a bigger object.
+pub(crate) const MAX_OBJECT_BYTES: usize = 1024 * 1024 * 3 / 2;
+
+/// The default bound on the bytes the event history holds (objects and
+/// their previous states), so a burst of large writes cannot pin memory
+/// the object count alone does not bound.
+pub(crate) const DEFAULT_HISTORY_BYTES: usize = 64 * 1024 * 1024;
+
+/// How many objects a list reads under the store's lock at a time.
+pub(crate) const PAGE_BATCH: usize = 256;
+
+/// The message of the 413 for an object over [`MAX_OBJECT_BYTES`]: etcd's
+/// answer, which kube-apiserver passes on.
+const TOO_LARGE: &str = "etcdserver: request is too large";
+
 struct Inner {
     rv: u64,
     tables: HashMap<Arc<str>, BTreeMap<ObjectKey, Stored>>,
     history: VecDeque<Arc<Event>>,
     history_cap: usize,
+    /// Bytes held by `history` (each event's object and previous state).
+    history_bytes: usize,
+    /// The most bytes `history` may hold; the oldest events go first.
+    history_bytes_cap: usize,
     /// Every event with `rv > compacted` is in `history`.
     compacted: u64,
 }
@@ -117,8 +138,16 @@ pub(crate) struct Page {
 }
 
 impl Store {
-    /// An empty store keeping at most `history_cap` events.
+    /// An empty store keeping at most `history_cap` events, and at most
+    /// [`DEFAULT_HISTORY_BYTES`] of them.
+    #[cfg(test)]
     pub(crate) fn new(history_cap: usize) -> Store {
+        Store::bounded(history_cap, DEFAULT_HISTORY_BYTES)
+    }
+
+    /// An empty store keeping at most `history_cap` events holding at most
+    /// `history_bytes` bytes (the newest event is always kept).
+    pub(crate) fn bounded(history_cap: usize, history_bytes: usize) -> Store {
         let (tx, _rx) = tokio::sync::watch::channel(0);
         Store {
             inner: Arc::new(Mutex::new(Inner {
@@ -126,6 +155,8 @@ impl Store {
                 tables: HashMap::new(),
                 history: VecDeque::new(),
                 history_cap: history_cap.max(1),
+                history_bytes: 0,
+                history_bytes_cap: history_bytes,
                 compacted: 0,
             })),
             notify: Arc::new(tx),
@@ -165,6 +196,10 @@ impl Store {
 
     /// Applies a write atomically: `f` sees the current object (if any) and
     /// the resourceVersion the write would get, and decides.
+    ///
+    /// # Errors
+    /// `f`'s error; 413 when the object to store is larger than
+    /// [`MAX_OBJECT_BYTES`].
     pub(crate) fn write<R>(
         &self,
         resource: &str,
@@ -186,6 +221,9 @@ impl Store {
             let (kind, object) = match outcome {
                 WriteOutcome::Unchanged => return Ok(result),
                 WriteOutcome::Put(b) => {
+                    if b.len() > MAX_OBJECT_BYTES {
+                        return Err(ApiError::new(413, "RequestEntityTooLarge", TOO_LARGE));
+                    }
                     let kind = if current.is_some() {
                         EventType::Modified
                     } else {
@@ -232,9 +270,15 @@ impl Store {
     /// (`None`: now), starting after `after`, at most `limit` items that
     /// satisfy `keep`. Returns the page and whether more items remain.
     ///
+    /// The store's lock is held for one batch of [`PAGE_BATCH`] objects at
+    /// a time, never for the whole table, and `keep` (parsing, selectors)
+    /// runs without it: a list of a big store, or with a costly selector,
+    /// does not hold up writes.
+    ///
     /// # Errors
     /// 410 Expired-style `ApiError::expired_continue` is the caller's job:
-    /// this returns `Err(current_rv)` when `at` is older than the history.
+    /// this returns `Err(current_rv)` when `at` is older than the history
+    /// (or the history moved past it while the list was read).
     pub(crate) fn page(
         &self,
         resource: &str,
@@ -244,18 +288,57 @@ impl Store {
         limit: Option<usize>,
         mut keep: impl FnMut(&Bytes) -> bool,
     ) -> Result<(Page, Option<ObjectKey>), u64> {
+        let snap = {
+            let inner = self.lock();
+            let snap = at.unwrap_or(inner.rv);
+            if snap < inner.compacted || snap > inner.rv {
+                return Err(inner.rv);
+            }
+            snap
+        };
+        let mut items: Vec<(ObjectKey, Bytes)> = Vec::new();
+        let mut cursor = after.cloned();
+        loop {
+            let (batch, exhausted) =
+                self.batch_at(resource, namespace, snap, cursor.as_ref(), PAGE_BATCH)?;
+            for (key, value) in batch {
+                cursor = Some(key.clone());
+                if !keep(&value) {
+                    continue;
+                }
+                if limit.is_some_and(|l| items.len() >= l) {
+                    let more = items.last().map(|(k, _)| k.clone());
+                    return Ok((Page { rv: snap, items }, more));
+                }
+                items.push((key, value));
+            }
+            if exhausted {
+                return Ok((Page { rv: snap, items }, None));
+            }
+        }
+    }
+
+    /// Up to `max` objects of `resource` as they were at revision `snap`,
+    /// in key order after `after`, and whether the table ends there. Holds
+    /// the lock for the batch only.
+    fn batch_at(
+        &self,
+        resource: &str,
+        namespace: Option<&str>,
+        snap: u64,
+        after: Option<&ObjectKey>,
+        max: usize,
+    ) -> Result<(Vec<(ObjectKey, Bytes)>, bool), u64> {
         let inner = self.lock();
-        let snap = at.unwrap_or(inner.rv);
-        if snap < inner.compacted || snap > inner.rv {
+        if snap < inner.compacted {
             return Err(inner.rv);
         }
         // State at `snap` of keys touched since: the first later event's prev.
-        let mut overlay: BTreeMap<ObjectKey, Option<Bytes>> = BTreeMap::new();
-        if snap < inner.rv {
-            for ev in inner.history.iter().filter(|e| e.rv > snap) {
-                if &*ev.resource == resource && !overlay.contains_key(&ev.key) {
-                    overlay.insert(ev.key.clone(), ev.prev.clone());
-                }
+        let mut overlay: BTreeMap<&ObjectKey, Option<&Bytes>> = BTreeMap::new();
+        let since = inner.history.partition_point(|e| e.rv <= snap);
+        for ev in inner.history.iter().skip(since) {
+            if &*ev.resource == resource {
+                overlay.entry(&ev.key).or_insert(ev.prev.as_ref());
             }
         }
         let lower = match after {
@@ -265,7 +348,6 @@ impl Store {
                 None => Bound::Unbounded,
             },
         };
-        let in_ns = |k: &ObjectKey| namespace.is_none_or(|ns| k.0 == ns);
         let empty = BTreeMap::new();
         let table = inner.tables.get(resource).unwrap_or(&empty);
         let mut cur = table
@@ -273,15 +355,14 @@ impl Store {
             .map(|(k, v)| (k, Some(&v.json)))
             .peekable();
         let mut ov = overlay
-            .range((lower, Bound::Unbounded))
-            .map(|(k, v)| (k, v.as_ref()))
+            .range::<ObjectKey, _>((lower.as_ref(), Bound::Unbounded))
+            .map(|(k, v)| (*k, *v))
             .peekable();
-        let mut items = Vec::new();
-        let mut more = None;
+        let mut batch = Vec::new();
         loop {
             // Merge the two ordered streams; the overlay wins on equal keys.
             let next = match (cur.peek(), ov.peek()) {
-                (None, None) => break,
+                (None, None) => return Ok((batch, true)),
                 (Some(_), None) => cur.next(),
                 (None, Some(_)) => ov.next(),
                 (Some((a, _)), Some((b, _))) => {
@@ -295,26 +376,23 @@ impl Store {
                     }
                 }
             };
-            let Some((key, value)) = next else { break };
+            let Some((key, value)) = next else {
+                return Ok((batch, true));
+            };
             if let Some(ns) = namespace
                 && key.0.as_str() > ns
             {
-                break;
+                return Ok((batch, true));
             }
-            if !in_ns(key) {
+            if namespace.is_some_and(|ns| key.0 != ns) {
                 continue;
             }
             let Some(value) = value else { continue };
-            if !keep(value) {
-                continue;
+            batch.push((key.clone(), value.clone()));
+            if batch.len() >= max {
+                return Ok((batch, false));
             }
-            if limit.is_some_and(|l| items.len() >= l) {
-                more = items.last().map(|(k, _): &(ObjectKey, Bytes)| k.clone());
-                break;
-            }
-            items.push((key.clone(), value.clone()));
         }
-        Ok((Page { rv: snap, items }, more))
     }
 
     /// Events for `resource` with `rv > after`, or `Err(compacted)` when the
@@ -333,6 +411,7 @@ impl Store {
     pub(crate) fn compact(&self) {
         let mut inner = self.lock();
         inner.history.clear();
+        inner.history_bytes = 0;
         inner.compacted = inner.rv;
     }
 
@@ -355,12 +434,23 @@ impl Store {
 
 impl Inner {
     fn push_event(&mut self, ev: Event) {
+        self.history_bytes += ev.bytes();
         self.history.push_back(Arc::new(ev));
-        while self.history.len() > self.history_cap {
+        while self.history.len() > self.history_cap
+            || (self.history_bytes > self.history_bytes_cap && self.history.len() > 1)
+        {
             if let Some(old) = self.history.pop_front() {
+                self.history_bytes -= old.bytes();
                 self.compacted = old.rv;
             }
         }
+    }
+}
+
+impl Event {
+    /// The bytes this event holds: the object and its previous state.
+    fn bytes(&self) -> usize {
+        self.object.len() + self.prev.as_ref().map_or(0, Bytes::len)
     }
 }
 
@@ -414,6 +504,67 @@ mod tests {
         assert!(s.page("r", None, Some(1), None, None, |_| true).is_err());
         s.compact();
         assert_eq!(s.events_since(4).err(), Some(5));
+    }
+
+    #[test]
+    fn history_is_bounded_by_bytes_too() {
+        let s = Store::bounded(1000, 100);
+        for i in 0..10 {
+            put(&s, &key("", &i.to_string()), &"x".repeat(30));
+        }
+        // Three 30-byte events fit in 100 bytes; the rest are compacted.
+        assert_eq!(s.events_since(s.compacted_rv()).unwrap().len(), 3);
+        assert_eq!(s.compacted_rv(), 7);
+        // An event larger than the whole bound is still kept (the newest).
+        put(&s, &key("", "big"), &"y".repeat(500));
+        assert_eq!(s.events_since(s.compacted_rv()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn objects_over_the_etcd_limit_are_refused() {
+        let s = Store::new(10);
+        let big = Bytes::from(vec![b'x'; MAX_OBJECT_BYTES + 1]);
+        let e = s
+            .write("r", &key("", "a"), |_, _| Ok((WriteOutcome::Put(big), ())))
+            .unwrap_err();
+        assert_eq!((e.code, e.reason.as_str()), (413, "RequestEntityTooLarge"));
+        assert_eq!(s.current_rv(), 0, "nothing stored");
+        let fits = Bytes::from(vec![b'x'; MAX_OBJECT_BYTES]);
+        s.write("r", &key("", "a"), |_, _| Ok((WriteOutcome::Put(fits), ())))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_list_does_not_hold_the_lock_while_it_filters() {
+        // `keep` writes to the store: with the lock held across the whole
+        // list this would deadlock; the page still shows the snapshot.
+        let s = Store::new(100_000);
+        for i in 0..1000 {
+            put(&s, &key("a", &format!("{i:04}")), "old");
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let s2 = s.clone();
+        std::thread::spawn(move || {
+            let mut n = 0;
+            let page = s2.page("r", None, None, None, None, |_| {
+                n += 1;
+                put(&s2, &key("a", &format!("{:04}", 1999 - n)), "new");
+                put(&s2, &key("a", "0000"), "changed");
+                true
+            });
+            let _ = tx.send(page);
+        });
+        let (page, more) = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the list held the lock while filtering")
+            .unwrap();
+        assert!(more.is_none());
+        assert_eq!(
+            page.items.len(),
+            1000,
+            "objects created meanwhile are not in the snapshot"
+        );
+        assert!(page.items.iter().all(|(_, b)| b == &Bytes::from("old")));
     }
 
     #[test]

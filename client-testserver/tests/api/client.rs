@@ -174,6 +174,9 @@ impl Client {
     pub async fn get(&self, path: &str) -> Resp {
         self.send("GET", path, None, b"").await
     }
+    pub async fn get_owned(&self, path: String) -> Resp {
+        self.get(&path).await
+    }
     pub async fn post(&self, path: &str, v: &Value) -> Resp {
         self.send(
             "POST",
