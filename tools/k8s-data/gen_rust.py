@@ -165,20 +165,23 @@ def clientset_rs(rows):
         if not attrs:
             parts[:0] = ['crate = "crate"', "snake_case_getters"]
         attrs.append("#[clientset(\n    " + ",\n    ".join(parts) + "\n)]\n")
+    mapping = [
+        "///\n",
+        "/// # client-go's calls, mapped\n",
+        "///\n",
+        "/// An accessor per group-version, as client-go's (`CoreV1()` is `core_v1()`;\n",
+        "/// one exception: `RbacV1()` is `rbac_authorization_v1()`, after the group's full\n",
+        "/// name). A getter per resource, client-go's method in snake case. client-go's\n",
+        "/// `Pods(\"\")` (all namespaces) is `pods_all()`, which can only list and watch;\n",
+        "/// `pods(\"\")` fails at the first call and says to use `pods_all()`.\n",
+        "///\n",
+        *["///" + line[3:] for line in table],
+    ]
     return "".join([
         HEADER, "\n",
         "//! [`K8sClientset`]: every group-version of Kubernetes 1.33, typed with\n",
-        "//! k8s-openapi's kinds, declared with `#[derive(Clientset)]`.\n",
-        "//!\n",
-        "//! # client-go's calls, mapped\n",
-        "//!\n",
-        "//! An accessor per group-version, as client-go's (`CoreV1()` is `core_v1()`;\n",
-        "//! one exception: `RbacV1()` is `rbac_authorization_v1()`, after the group's full\n",
-        "//! name). A getter per resource, client-go's method in snake case. client-go's\n",
-        "//! `Pods(\"\")` (all namespaces) is `pods_all()`, which can only list and watch;\n",
-        "//! `pods(\"\")` fails at the first call and says to use `pods_all()`.\n",
-        "//!\n",
-        *table,
+        "//! k8s-openapi's kinds, declared with `#[derive(Clientset)]`; its docs\n",
+        "//! hold the client-go -> this crate mapping table.\n",
         "\n",
         "use crate::client::RestClient;\n\n",
         "/// Typed clients for every built-in kind of Kubernetes 1.33, with\n",
@@ -205,6 +208,7 @@ def clientset_rs(rows):
         "/// ships (`ConfigMap`, `Secret`, `Event`, `Namespace`, `Lease`, CRDs) with no\n",
         "/// k8s-openapi in the build. The getters of this one follow client-go's\n",
         "/// method names (`config_maps`), `BuiltinClientset`'s the plurals (`configmaps`).\n",
+        *mapping,
         "#[derive(client_derive::Clientset)]\n",
         *attrs,
         "pub struct K8sClientset(RestClient);\n",

@@ -2,146 +2,8 @@
 // and patch-keys.json. Do not edit: change the script or the data and rerun it.
 
 //! [`K8sClientset`]: every group-version of Kubernetes 1.33, typed with
-//! k8s-openapi's kinds, declared with `#[derive(Clientset)]`.
-//!
-//! # client-go's calls, mapped
-//!
-//! An accessor per group-version, as client-go's (`CoreV1()` is `core_v1()`;
-//! one exception: `RbacV1()` is `rbac_authorization_v1()`, after the group's full
-//! name). A getter per resource, client-go's method in snake case. client-go's
-//! `Pods("")` (all namespaces) is `pods_all()`, which can only list and watch;
-//! `pods("")` fails at the first call and says to use `pods_all()`.
-//!
-//! | client-go | this crate |
-//! |---|---|
-//! | `CoreV1().Bindings(ns)` | `core_v1().bindings(ns)` |
-//! | `CoreV1().Bindings("")` (list, watch) | `core_v1().bindings_all()` |
-//! | `CoreV1().ComponentStatuses()` | `core_v1().component_statuses()` |
-//! | `CoreV1().ConfigMaps(ns)` | `core_v1().config_maps(ns)` |
-//! | `CoreV1().ConfigMaps("")` (list, watch) | `core_v1().config_maps_all()` |
-//! | `CoreV1().Endpoints(ns)` | `core_v1().endpoints(ns)` |
-//! | `CoreV1().Endpoints("")` (list, watch) | `core_v1().endpoints_all()` |
-//! | `CoreV1().Events(ns)` | `core_v1().events(ns)` |
-//! | `CoreV1().Events("")` (list, watch) | `core_v1().events_all()` |
-//! | `CoreV1().LimitRanges(ns)` | `core_v1().limit_ranges(ns)` |
-//! | `CoreV1().LimitRanges("")` (list, watch) | `core_v1().limit_ranges_all()` |
-//! | `CoreV1().Namespaces()` | `core_v1().namespaces()` |
-//! | `CoreV1().Nodes()` | `core_v1().nodes()` |
-//! | `CoreV1().PersistentVolumeClaims(ns)` | `core_v1().persistent_volume_claims(ns)` |
-//! | `CoreV1().PersistentVolumeClaims("")` (list, watch) | `core_v1().persistent_volume_claims_all()` |
-//! | `CoreV1().PersistentVolumes()` | `core_v1().persistent_volumes()` |
-//! | `CoreV1().Pods(ns)` | `core_v1().pods(ns)` |
-//! | `CoreV1().Pods("")` (list, watch) | `core_v1().pods_all()` |
-//! | `CoreV1().PodTemplates(ns)` | `core_v1().pod_templates(ns)` |
-//! | `CoreV1().PodTemplates("")` (list, watch) | `core_v1().pod_templates_all()` |
-//! | `CoreV1().ReplicationControllers(ns)` | `core_v1().replication_controllers(ns)` |
-//! | `CoreV1().ReplicationControllers("")` (list, watch) | `core_v1().replication_controllers_all()` |
-//! | `CoreV1().ResourceQuotas(ns)` | `core_v1().resource_quotas(ns)` |
-//! | `CoreV1().ResourceQuotas("")` (list, watch) | `core_v1().resource_quotas_all()` |
-//! | `CoreV1().Secrets(ns)` | `core_v1().secrets(ns)` |
-//! | `CoreV1().Secrets("")` (list, watch) | `core_v1().secrets_all()` |
-//! | `CoreV1().ServiceAccounts(ns)` | `core_v1().service_accounts(ns)` |
-//! | `CoreV1().ServiceAccounts("")` (list, watch) | `core_v1().service_accounts_all()` |
-//! | `CoreV1().Services(ns)` | `core_v1().services(ns)` |
-//! | `CoreV1().Services("")` (list, watch) | `core_v1().services_all()` |
-//! | `AdmissionregistrationV1().MutatingWebhookConfigurations()` | `admissionregistration_v1().mutating_webhook_configurations()` |
-//! | `AdmissionregistrationV1().ValidatingAdmissionPolicies()` | `admissionregistration_v1().validating_admission_policies()` |
-//! | `AdmissionregistrationV1().ValidatingAdmissionPolicyBindings()` | `admissionregistration_v1().validating_admission_policy_bindings()` |
-//! | `AdmissionregistrationV1().ValidatingWebhookConfigurations()` | `admissionregistration_v1().validating_webhook_configurations()` |
-//! | `AdmissionregistrationV1alpha1().MutatingAdmissionPolicies()` | `admissionregistration_v1alpha1().mutating_admission_policies()` |
-//! | `AdmissionregistrationV1alpha1().MutatingAdmissionPolicyBindings()` | `admissionregistration_v1alpha1().mutating_admission_policy_bindings()` |
-//! | `AdmissionregistrationV1beta1().ValidatingAdmissionPolicies()` | `admissionregistration_v1beta1().validating_admission_policies()` |
-//! | `AdmissionregistrationV1beta1().ValidatingAdmissionPolicyBindings()` | `admissionregistration_v1beta1().validating_admission_policy_bindings()` |
-//! | `ApiextensionsV1().CustomResourceDefinitions()` | `apiextensions_v1().custom_resource_definitions()` |
-//! | `ApiregistrationV1().APIServices()` | `apiregistration_v1().api_services()` |
-//! | `AppsV1().ControllerRevisions(ns)` | `apps_v1().controller_revisions(ns)` |
-//! | `AppsV1().ControllerRevisions("")` (list, watch) | `apps_v1().controller_revisions_all()` |
-//! | `AppsV1().DaemonSets(ns)` | `apps_v1().daemon_sets(ns)` |
-//! | `AppsV1().DaemonSets("")` (list, watch) | `apps_v1().daemon_sets_all()` |
-//! | `AppsV1().Deployments(ns)` | `apps_v1().deployments(ns)` |
-//! | `AppsV1().Deployments("")` (list, watch) | `apps_v1().deployments_all()` |
-//! | `AppsV1().ReplicaSets(ns)` | `apps_v1().replica_sets(ns)` |
-//! | `AppsV1().ReplicaSets("")` (list, watch) | `apps_v1().replica_sets_all()` |
-//! | `AppsV1().StatefulSets(ns)` | `apps_v1().stateful_sets(ns)` |
-//! | `AppsV1().StatefulSets("")` (list, watch) | `apps_v1().stateful_sets_all()` |
-//! | `AuthenticationV1().SelfSubjectReviews()` | `authentication_v1().self_subject_reviews()` |
-//! | `AuthenticationV1().TokenReviews()` | `authentication_v1().token_reviews()` |
-//! | `AuthorizationV1().LocalSubjectAccessReviews(ns)` | `authorization_v1().local_subject_access_reviews(ns)` |
-//! | `AuthorizationV1().LocalSubjectAccessReviews("")` (list, watch) | `authorization_v1().local_subject_access_reviews_all()` |
-//! | `AuthorizationV1().SelfSubjectAccessReviews()` | `authorization_v1().self_subject_access_reviews()` |
-//! | `AuthorizationV1().SelfSubjectRulesReviews()` | `authorization_v1().self_subject_rules_reviews()` |
-//! | `AuthorizationV1().SubjectAccessReviews()` | `authorization_v1().subject_access_reviews()` |
-//! | `AutoscalingV1().HorizontalPodAutoscalers(ns)` | `autoscaling_v1().horizontal_pod_autoscalers(ns)` |
-//! | `AutoscalingV1().HorizontalPodAutoscalers("")` (list, watch) | `autoscaling_v1().horizontal_pod_autoscalers_all()` |
-//! | `AutoscalingV2().HorizontalPodAutoscalers(ns)` | `autoscaling_v2().horizontal_pod_autoscalers(ns)` |
-//! | `AutoscalingV2().HorizontalPodAutoscalers("")` (list, watch) | `autoscaling_v2().horizontal_pod_autoscalers_all()` |
-//! | `BatchV1().CronJobs(ns)` | `batch_v1().cron_jobs(ns)` |
-//! | `BatchV1().CronJobs("")` (list, watch) | `batch_v1().cron_jobs_all()` |
-//! | `BatchV1().Jobs(ns)` | `batch_v1().jobs(ns)` |
-//! | `BatchV1().Jobs("")` (list, watch) | `batch_v1().jobs_all()` |
-//! | `CertificatesV1().CertificateSigningRequests()` | `certificates_v1().certificate_signing_requests()` |
-//! | `CertificatesV1alpha1().ClusterTrustBundles()` | `certificates_v1alpha1().cluster_trust_bundles()` |
-//! | `CertificatesV1beta1().ClusterTrustBundles()` | `certificates_v1beta1().cluster_trust_bundles()` |
-//! | `CoordinationV1().Leases(ns)` | `coordination_v1().leases(ns)` |
-//! | `CoordinationV1().Leases("")` (list, watch) | `coordination_v1().leases_all()` |
-//! | `CoordinationV1alpha2().LeaseCandidates(ns)` | `coordination_v1alpha2().lease_candidates(ns)` |
-//! | `CoordinationV1alpha2().LeaseCandidates("")` (list, watch) | `coordination_v1alpha2().lease_candidates_all()` |
-//! | `CoordinationV1beta1().LeaseCandidates(ns)` | `coordination_v1beta1().lease_candidates(ns)` |
-//! | `CoordinationV1beta1().LeaseCandidates("")` (list, watch) | `coordination_v1beta1().lease_candidates_all()` |
-//! | `DiscoveryV1().EndpointSlices(ns)` | `discovery_v1().endpoint_slices(ns)` |
-//! | `DiscoveryV1().EndpointSlices("")` (list, watch) | `discovery_v1().endpoint_slices_all()` |
-//! | `EventsV1().Events(ns)` | `events_v1().events(ns)` |
-//! | `EventsV1().Events("")` (list, watch) | `events_v1().events_all()` |
-//! | `FlowcontrolV1().FlowSchemas()` | `flowcontrol_v1().flow_schemas()` |
-//! | `FlowcontrolV1().PriorityLevelConfigurations()` | `flowcontrol_v1().priority_level_configurations()` |
-//! | `InternalV1alpha1().StorageVersions()` | `internal_v1alpha1().storage_versions()` |
-//! | `NetworkingV1().IngressClasses()` | `networking_v1().ingress_classes()` |
-//! | `NetworkingV1().Ingresses(ns)` | `networking_v1().ingresses(ns)` |
-//! | `NetworkingV1().Ingresses("")` (list, watch) | `networking_v1().ingresses_all()` |
-//! | `NetworkingV1().IPAddresses()` | `networking_v1().ip_addresses()` |
-//! | `NetworkingV1().NetworkPolicies(ns)` | `networking_v1().network_policies(ns)` |
-//! | `NetworkingV1().NetworkPolicies("")` (list, watch) | `networking_v1().network_policies_all()` |
-//! | `NetworkingV1().ServiceCIDRs()` | `networking_v1().service_cidrs()` |
-//! | `NetworkingV1beta1().IPAddresses()` | `networking_v1beta1().ip_addresses()` |
-//! | `NetworkingV1beta1().ServiceCIDRs()` | `networking_v1beta1().service_cidrs()` |
-//! | `NodeV1().RuntimeClasses()` | `node_v1().runtime_classes()` |
-//! | `PolicyV1().PodDisruptionBudgets(ns)` | `policy_v1().pod_disruption_budgets(ns)` |
-//! | `PolicyV1().PodDisruptionBudgets("")` (list, watch) | `policy_v1().pod_disruption_budgets_all()` |
-//! | `RbacV1().ClusterRoleBindings()` | `rbac_authorization_v1().cluster_role_bindings()` |
-//! | `RbacV1().ClusterRoles()` | `rbac_authorization_v1().cluster_roles()` |
-//! | `RbacV1().RoleBindings(ns)` | `rbac_authorization_v1().role_bindings(ns)` |
-//! | `RbacV1().RoleBindings("")` (list, watch) | `rbac_authorization_v1().role_bindings_all()` |
-//! | `RbacV1().Roles(ns)` | `rbac_authorization_v1().roles(ns)` |
-//! | `RbacV1().Roles("")` (list, watch) | `rbac_authorization_v1().roles_all()` |
-//! | `ResourceV1alpha3().DeviceClasses()` | `resource_v1alpha3().device_classes()` |
-//! | `ResourceV1alpha3().DeviceTaintRules()` | `resource_v1alpha3().device_taint_rules()` |
-//! | `ResourceV1alpha3().ResourceClaims(ns)` | `resource_v1alpha3().resource_claims(ns)` |
-//! | `ResourceV1alpha3().ResourceClaims("")` (list, watch) | `resource_v1alpha3().resource_claims_all()` |
-//! | `ResourceV1alpha3().ResourceClaimTemplates(ns)` | `resource_v1alpha3().resource_claim_templates(ns)` |
-//! | `ResourceV1alpha3().ResourceClaimTemplates("")` (list, watch) | `resource_v1alpha3().resource_claim_templates_all()` |
-//! | `ResourceV1alpha3().ResourceSlices()` | `resource_v1alpha3().resource_slices()` |
-//! | `ResourceV1beta1().DeviceClasses()` | `resource_v1beta1().device_classes()` |
-//! | `ResourceV1beta1().ResourceClaims(ns)` | `resource_v1beta1().resource_claims(ns)` |
-//! | `ResourceV1beta1().ResourceClaims("")` (list, watch) | `resource_v1beta1().resource_claims_all()` |
-//! | `ResourceV1beta1().ResourceClaimTemplates(ns)` | `resource_v1beta1().resource_claim_templates(ns)` |
-//! | `ResourceV1beta1().ResourceClaimTemplates("")` (list, watch) | `resource_v1beta1().resource_claim_templates_all()` |
-//! | `ResourceV1beta1().ResourceSlices()` | `resource_v1beta1().resource_slices()` |
-//! | `ResourceV1beta2().DeviceClasses()` | `resource_v1beta2().device_classes()` |
-//! | `ResourceV1beta2().ResourceClaims(ns)` | `resource_v1beta2().resource_claims(ns)` |
-//! | `ResourceV1beta2().ResourceClaims("")` (list, watch) | `resource_v1beta2().resource_claims_all()` |
-//! | `ResourceV1beta2().ResourceClaimTemplates(ns)` | `resource_v1beta2().resource_claim_templates(ns)` |
-//! | `ResourceV1beta2().ResourceClaimTemplates("")` (list, watch) | `resource_v1beta2().resource_claim_templates_all()` |
-//! | `ResourceV1beta2().ResourceSlices()` | `resource_v1beta2().resource_slices()` |
-//! | `SchedulingV1().PriorityClasses()` | `scheduling_v1().priority_classes()` |
-//! | `StorageV1().CSIDrivers()` | `storage_v1().csi_drivers()` |
-//! | `StorageV1().CSINodes()` | `storage_v1().csi_nodes()` |
-//! | `StorageV1().CSIStorageCapacities(ns)` | `storage_v1().csi_storage_capacities(ns)` |
-//! | `StorageV1().CSIStorageCapacities("")` (list, watch) | `storage_v1().csi_storage_capacities_all()` |
-//! | `StorageV1().StorageClasses()` | `storage_v1().storage_classes()` |
-//! | `StorageV1().VolumeAttachments()` | `storage_v1().volume_attachments()` |
-//! | `StorageV1alpha1().VolumeAttributesClasses()` | `storage_v1alpha1().volume_attributes_classes()` |
-//! | `StorageV1beta1().VolumeAttributesClasses()` | `storage_v1beta1().volume_attributes_classes()` |
-//! | `StoragemigrationV1alpha1().StorageVersionMigrations()` | `storagemigration_v1alpha1().storage_version_migrations()` |
+//! k8s-openapi's kinds, declared with `#[derive(Clientset)]`; its docs
+//! hold the client-go -> this crate mapping table.
 
 use crate::client::RestClient;
 
@@ -169,6 +31,145 @@ use crate::client::RestClient;
 /// ships (`ConfigMap`, `Secret`, `Event`, `Namespace`, `Lease`, CRDs) with no
 /// k8s-openapi in the build. The getters of this one follow client-go's
 /// method names (`config_maps`), `BuiltinClientset`'s the plurals (`configmaps`).
+///
+/// # client-go's calls, mapped
+///
+/// An accessor per group-version, as client-go's (`CoreV1()` is `core_v1()`;
+/// one exception: `RbacV1()` is `rbac_authorization_v1()`, after the group's full
+/// name). A getter per resource, client-go's method in snake case. client-go's
+/// `Pods("")` (all namespaces) is `pods_all()`, which can only list and watch;
+/// `pods("")` fails at the first call and says to use `pods_all()`.
+///
+/// | client-go | this crate |
+/// |---|---|
+/// | `CoreV1().Bindings(ns)` | `core_v1().bindings(ns)` |
+/// | `CoreV1().Bindings("")` (list, watch) | `core_v1().bindings_all()` |
+/// | `CoreV1().ComponentStatuses()` | `core_v1().component_statuses()` |
+/// | `CoreV1().ConfigMaps(ns)` | `core_v1().config_maps(ns)` |
+/// | `CoreV1().ConfigMaps("")` (list, watch) | `core_v1().config_maps_all()` |
+/// | `CoreV1().Endpoints(ns)` | `core_v1().endpoints(ns)` |
+/// | `CoreV1().Endpoints("")` (list, watch) | `core_v1().endpoints_all()` |
+/// | `CoreV1().Events(ns)` | `core_v1().events(ns)` |
+/// | `CoreV1().Events("")` (list, watch) | `core_v1().events_all()` |
+/// | `CoreV1().LimitRanges(ns)` | `core_v1().limit_ranges(ns)` |
+/// | `CoreV1().LimitRanges("")` (list, watch) | `core_v1().limit_ranges_all()` |
+/// | `CoreV1().Namespaces()` | `core_v1().namespaces()` |
+/// | `CoreV1().Nodes()` | `core_v1().nodes()` |
+/// | `CoreV1().PersistentVolumeClaims(ns)` | `core_v1().persistent_volume_claims(ns)` |
+/// | `CoreV1().PersistentVolumeClaims("")` (list, watch) | `core_v1().persistent_volume_claims_all()` |
+/// | `CoreV1().PersistentVolumes()` | `core_v1().persistent_volumes()` |
+/// | `CoreV1().Pods(ns)` | `core_v1().pods(ns)` |
+/// | `CoreV1().Pods("")` (list, watch) | `core_v1().pods_all()` |
+/// | `CoreV1().PodTemplates(ns)` | `core_v1().pod_templates(ns)` |
+/// | `CoreV1().PodTemplates("")` (list, watch) | `core_v1().pod_templates_all()` |
+/// | `CoreV1().ReplicationControllers(ns)` | `core_v1().replication_controllers(ns)` |
+/// | `CoreV1().ReplicationControllers("")` (list, watch) | `core_v1().replication_controllers_all()` |
+/// | `CoreV1().ResourceQuotas(ns)` | `core_v1().resource_quotas(ns)` |
+/// | `CoreV1().ResourceQuotas("")` (list, watch) | `core_v1().resource_quotas_all()` |
+/// | `CoreV1().Secrets(ns)` | `core_v1().secrets(ns)` |
+/// | `CoreV1().Secrets("")` (list, watch) | `core_v1().secrets_all()` |
+/// | `CoreV1().ServiceAccounts(ns)` | `core_v1().service_accounts(ns)` |
+/// | `CoreV1().ServiceAccounts("")` (list, watch) | `core_v1().service_accounts_all()` |
+/// | `CoreV1().Services(ns)` | `core_v1().services(ns)` |
+/// | `CoreV1().Services("")` (list, watch) | `core_v1().services_all()` |
+/// | `AdmissionregistrationV1().MutatingWebhookConfigurations()` | `admissionregistration_v1().mutating_webhook_configurations()` |
+/// | `AdmissionregistrationV1().ValidatingAdmissionPolicies()` | `admissionregistration_v1().validating_admission_policies()` |
+/// | `AdmissionregistrationV1().ValidatingAdmissionPolicyBindings()` | `admissionregistration_v1().validating_admission_policy_bindings()` |
+/// | `AdmissionregistrationV1().ValidatingWebhookConfigurations()` | `admissionregistration_v1().validating_webhook_configurations()` |
+/// | `AdmissionregistrationV1alpha1().MutatingAdmissionPolicies()` | `admissionregistration_v1alpha1().mutating_admission_policies()` |
+/// | `AdmissionregistrationV1alpha1().MutatingAdmissionPolicyBindings()` | `admissionregistration_v1alpha1().mutating_admission_policy_bindings()` |
+/// | `AdmissionregistrationV1beta1().ValidatingAdmissionPolicies()` | `admissionregistration_v1beta1().validating_admission_policies()` |
+/// | `AdmissionregistrationV1beta1().ValidatingAdmissionPolicyBindings()` | `admissionregistration_v1beta1().validating_admission_policy_bindings()` |
+/// | `ApiextensionsV1().CustomResourceDefinitions()` | `apiextensions_v1().custom_resource_definitions()` |
+/// | `ApiregistrationV1().APIServices()` | `apiregistration_v1().api_services()` |
+/// | `AppsV1().ControllerRevisions(ns)` | `apps_v1().controller_revisions(ns)` |
+/// | `AppsV1().ControllerRevisions("")` (list, watch) | `apps_v1().controller_revisions_all()` |
+/// | `AppsV1().DaemonSets(ns)` | `apps_v1().daemon_sets(ns)` |
+/// | `AppsV1().DaemonSets("")` (list, watch) | `apps_v1().daemon_sets_all()` |
+/// | `AppsV1().Deployments(ns)` | `apps_v1().deployments(ns)` |
+/// | `AppsV1().Deployments("")` (list, watch) | `apps_v1().deployments_all()` |
+/// | `AppsV1().ReplicaSets(ns)` | `apps_v1().replica_sets(ns)` |
+/// | `AppsV1().ReplicaSets("")` (list, watch) | `apps_v1().replica_sets_all()` |
+/// | `AppsV1().StatefulSets(ns)` | `apps_v1().stateful_sets(ns)` |
+/// | `AppsV1().StatefulSets("")` (list, watch) | `apps_v1().stateful_sets_all()` |
+/// | `AuthenticationV1().SelfSubjectReviews()` | `authentication_v1().self_subject_reviews()` |
+/// | `AuthenticationV1().TokenReviews()` | `authentication_v1().token_reviews()` |
+/// | `AuthorizationV1().LocalSubjectAccessReviews(ns)` | `authorization_v1().local_subject_access_reviews(ns)` |
+/// | `AuthorizationV1().LocalSubjectAccessReviews("")` (list, watch) | `authorization_v1().local_subject_access_reviews_all()` |
+/// | `AuthorizationV1().SelfSubjectAccessReviews()` | `authorization_v1().self_subject_access_reviews()` |
+/// | `AuthorizationV1().SelfSubjectRulesReviews()` | `authorization_v1().self_subject_rules_reviews()` |
+/// | `AuthorizationV1().SubjectAccessReviews()` | `authorization_v1().subject_access_reviews()` |
+/// | `AutoscalingV1().HorizontalPodAutoscalers(ns)` | `autoscaling_v1().horizontal_pod_autoscalers(ns)` |
+/// | `AutoscalingV1().HorizontalPodAutoscalers("")` (list, watch) | `autoscaling_v1().horizontal_pod_autoscalers_all()` |
+/// | `AutoscalingV2().HorizontalPodAutoscalers(ns)` | `autoscaling_v2().horizontal_pod_autoscalers(ns)` |
+/// | `AutoscalingV2().HorizontalPodAutoscalers("")` (list, watch) | `autoscaling_v2().horizontal_pod_autoscalers_all()` |
+/// | `BatchV1().CronJobs(ns)` | `batch_v1().cron_jobs(ns)` |
+/// | `BatchV1().CronJobs("")` (list, watch) | `batch_v1().cron_jobs_all()` |
+/// | `BatchV1().Jobs(ns)` | `batch_v1().jobs(ns)` |
+/// | `BatchV1().Jobs("")` (list, watch) | `batch_v1().jobs_all()` |
+/// | `CertificatesV1().CertificateSigningRequests()` | `certificates_v1().certificate_signing_requests()` |
+/// | `CertificatesV1alpha1().ClusterTrustBundles()` | `certificates_v1alpha1().cluster_trust_bundles()` |
+/// | `CertificatesV1beta1().ClusterTrustBundles()` | `certificates_v1beta1().cluster_trust_bundles()` |
+/// | `CoordinationV1().Leases(ns)` | `coordination_v1().leases(ns)` |
+/// | `CoordinationV1().Leases("")` (list, watch) | `coordination_v1().leases_all()` |
+/// | `CoordinationV1alpha2().LeaseCandidates(ns)` | `coordination_v1alpha2().lease_candidates(ns)` |
+/// | `CoordinationV1alpha2().LeaseCandidates("")` (list, watch) | `coordination_v1alpha2().lease_candidates_all()` |
+/// | `CoordinationV1beta1().LeaseCandidates(ns)` | `coordination_v1beta1().lease_candidates(ns)` |
+/// | `CoordinationV1beta1().LeaseCandidates("")` (list, watch) | `coordination_v1beta1().lease_candidates_all()` |
+/// | `DiscoveryV1().EndpointSlices(ns)` | `discovery_v1().endpoint_slices(ns)` |
+/// | `DiscoveryV1().EndpointSlices("")` (list, watch) | `discovery_v1().endpoint_slices_all()` |
+/// | `EventsV1().Events(ns)` | `events_v1().events(ns)` |
+/// | `EventsV1().Events("")` (list, watch) | `events_v1().events_all()` |
+/// | `FlowcontrolV1().FlowSchemas()` | `flowcontrol_v1().flow_schemas()` |
+/// | `FlowcontrolV1().PriorityLevelConfigurations()` | `flowcontrol_v1().priority_level_configurations()` |
+/// | `InternalV1alpha1().StorageVersions()` | `internal_v1alpha1().storage_versions()` |
+/// | `NetworkingV1().IngressClasses()` | `networking_v1().ingress_classes()` |
+/// | `NetworkingV1().Ingresses(ns)` | `networking_v1().ingresses(ns)` |
+/// | `NetworkingV1().Ingresses("")` (list, watch) | `networking_v1().ingresses_all()` |
+/// | `NetworkingV1().IPAddresses()` | `networking_v1().ip_addresses()` |
+/// | `NetworkingV1().NetworkPolicies(ns)` | `networking_v1().network_policies(ns)` |
+/// | `NetworkingV1().NetworkPolicies("")` (list, watch) | `networking_v1().network_policies_all()` |
+/// | `NetworkingV1().ServiceCIDRs()` | `networking_v1().service_cidrs()` |
+/// | `NetworkingV1beta1().IPAddresses()` | `networking_v1beta1().ip_addresses()` |
+/// | `NetworkingV1beta1().ServiceCIDRs()` | `networking_v1beta1().service_cidrs()` |
+/// | `NodeV1().RuntimeClasses()` | `node_v1().runtime_classes()` |
+/// | `PolicyV1().PodDisruptionBudgets(ns)` | `policy_v1().pod_disruption_budgets(ns)` |
+/// | `PolicyV1().PodDisruptionBudgets("")` (list, watch) | `policy_v1().pod_disruption_budgets_all()` |
+/// | `RbacV1().ClusterRoleBindings()` | `rbac_authorization_v1().cluster_role_bindings()` |
+/// | `RbacV1().ClusterRoles()` | `rbac_authorization_v1().cluster_roles()` |
+/// | `RbacV1().RoleBindings(ns)` | `rbac_authorization_v1().role_bindings(ns)` |
+/// | `RbacV1().RoleBindings("")` (list, watch) | `rbac_authorization_v1().role_bindings_all()` |
+/// | `RbacV1().Roles(ns)` | `rbac_authorization_v1().roles(ns)` |
+/// | `RbacV1().Roles("")` (list, watch) | `rbac_authorization_v1().roles_all()` |
+/// | `ResourceV1alpha3().DeviceClasses()` | `resource_v1alpha3().device_classes()` |
+/// | `ResourceV1alpha3().DeviceTaintRules()` | `resource_v1alpha3().device_taint_rules()` |
+/// | `ResourceV1alpha3().ResourceClaims(ns)` | `resource_v1alpha3().resource_claims(ns)` |
+/// | `ResourceV1alpha3().ResourceClaims("")` (list, watch) | `resource_v1alpha3().resource_claims_all()` |
+/// | `ResourceV1alpha3().ResourceClaimTemplates(ns)` | `resource_v1alpha3().resource_claim_templates(ns)` |
+/// | `ResourceV1alpha3().ResourceClaimTemplates("")` (list, watch) | `resource_v1alpha3().resource_claim_templates_all()` |
+/// | `ResourceV1alpha3().ResourceSlices()` | `resource_v1alpha3().resource_slices()` |
+/// | `ResourceV1beta1().DeviceClasses()` | `resource_v1beta1().device_classes()` |
+/// | `ResourceV1beta1().ResourceClaims(ns)` | `resource_v1beta1().resource_claims(ns)` |
+/// | `ResourceV1beta1().ResourceClaims("")` (list, watch) | `resource_v1beta1().resource_claims_all()` |
+/// | `ResourceV1beta1().ResourceClaimTemplates(ns)` | `resource_v1beta1().resource_claim_templates(ns)` |
+/// | `ResourceV1beta1().ResourceClaimTemplates("")` (list, watch) | `resource_v1beta1().resource_claim_templates_all()` |
+/// | `ResourceV1beta1().ResourceSlices()` | `resource_v1beta1().resource_slices()` |
+/// | `ResourceV1beta2().DeviceClasses()` | `resource_v1beta2().device_classes()` |
+/// | `ResourceV1beta2().ResourceClaims(ns)` | `resource_v1beta2().resource_claims(ns)` |
+/// | `ResourceV1beta2().ResourceClaims("")` (list, watch) | `resource_v1beta2().resource_claims_all()` |
+/// | `ResourceV1beta2().ResourceClaimTemplates(ns)` | `resource_v1beta2().resource_claim_templates(ns)` |
+/// | `ResourceV1beta2().ResourceClaimTemplates("")` (list, watch) | `resource_v1beta2().resource_claim_templates_all()` |
+/// | `ResourceV1beta2().ResourceSlices()` | `resource_v1beta2().resource_slices()` |
+/// | `SchedulingV1().PriorityClasses()` | `scheduling_v1().priority_classes()` |
+/// | `StorageV1().CSIDrivers()` | `storage_v1().csi_drivers()` |
+/// | `StorageV1().CSINodes()` | `storage_v1().csi_nodes()` |
+/// | `StorageV1().CSIStorageCapacities(ns)` | `storage_v1().csi_storage_capacities(ns)` |
+/// | `StorageV1().CSIStorageCapacities("")` (list, watch) | `storage_v1().csi_storage_capacities_all()` |
+/// | `StorageV1().StorageClasses()` | `storage_v1().storage_classes()` |
+/// | `StorageV1().VolumeAttachments()` | `storage_v1().volume_attachments()` |
+/// | `StorageV1alpha1().VolumeAttributesClasses()` | `storage_v1alpha1().volume_attributes_classes()` |
+/// | `StorageV1beta1().VolumeAttributesClasses()` | `storage_v1beta1().volume_attributes_classes()` |
+/// | `StoragemigrationV1alpha1().StorageVersionMigrations()` | `storagemigration_v1alpha1().storage_version_migrations()` |
 #[derive(client_derive::Clientset)]
 #[clientset(
     crate = "crate",
