@@ -21,6 +21,11 @@ use crate::client::RestClient;
 /// # Ok(()) }
 /// ```
 ///
+/// Which to use: this one for the six kinds client-core ships, with no
+/// k8s-openapi in the build (a CRD-only operator compiles nothing more);
+/// `client_core::k8s::K8sClientset` (feature `k8s-openapi`) for every built-in
+/// kind of Kubernetes 1.33 with k8s-openapi's types (`Pod`, `Deployment`, ...).
+///
 /// It is not called `Clientset`: that name belongs to the derive, so that a
 /// user crate can `use client_core::Clientset;` and declare its own
 /// `pub struct BuiltinClientset(RestClient);` as client-go users expect.

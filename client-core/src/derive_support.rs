@@ -294,30 +294,6 @@ pub mod __private {
         }
         true
     }
-
-    /// Implemented by [`ObjectMeta`] only: the derive checks the `metadata` field's type with it.
-    #[diagnostic::on_unimplemented(
-        message = "the `metadata` field of a resource must be `ObjectMeta`, not `{Self}`",
-        label = "expected `client_core::ObjectMeta`"
-    )]
-    pub trait MetadataField {
-        /// The metadata.
-        fn __object_meta(&self) -> &ObjectMeta;
-        /// The metadata, mutably.
-        fn __object_meta_mut(&mut self) -> &mut ObjectMeta;
-    }
-
-    #[diagnostic::do_not_recommend]
-    impl MetadataField for ObjectMeta {
-        #[inline]
-        fn __object_meta(&self) -> &ObjectMeta {
-            self
-        }
-        #[inline]
-        fn __object_meta_mut(&mut self) -> &mut ObjectMeta {
-            self
-        }
-    }
 }
 
 #[cfg(test)]

@@ -164,8 +164,13 @@ pub enum RequestError {
     /// A named operation (get, update, delete) was built without a name.
     #[error("{0} needs an object name")]
     MissingName(&'static str),
-    /// A write of a namespaced object needs a namespace.
-    #[error("this operation needs a namespace")]
+    /// A namespaced object was addressed with an empty namespace (or a write
+    /// went through an all-namespaces client). Unlike client-go's
+    /// `Pods("")`, an empty namespace does not mean "all namespaces".
+    #[error(
+        "this operation needs a namespace: an empty namespace is not \"all namespaces\"; \
+         to list or watch every namespace use the `*_all()` getter (`pods_all()`, not `pods(\"\")`)"
+    )]
     MissingNamespace,
 }
 

@@ -9,6 +9,8 @@ pub mod config;
 mod derive_support;
 mod dynamic_client;
 mod error;
+#[cfg(feature = "k8s-openapi")]
+pub mod k8s;
 mod meta;
 mod pages;
 mod request;
@@ -39,10 +41,10 @@ pub use error::{Error, RequestError, RequestTarget, Result, TransportErrorKind};
 pub use meta::{
     ApplyOptions, Bookmark, BookmarkMeta, CreateOptions, DeleteOptions, FieldValidation,
     GetOptions, INITIAL_EVENTS_END_ANNOTATION, List, ListMeta, ListOptions, ManagedFieldsEntry,
-    MicroTime, ObjectMeta, OwnerReference, PartialObjectMetadata, Patch, PatchOptions,
-    Preconditions, PropagationPolicy, QueryParams, ResourceVersionMatch, Status, StatusCause,
-    StatusDetails, StatusReason, Time, TimeParseError, TypeMeta, UpdateOptions, WatchEvent,
-    WatchEventType, WithTypeMeta, apply_body,
+    MicroTime, ObjectMeta, ObjectMetaAccess, OwnerReference, PartialObjectMetadata, Patch,
+    PatchOptions, Preconditions, PropagationPolicy, QueryParams, ResourceVersionMatch, Status,
+    StatusCause, StatusDetails, StatusReason, Time, TimeParseError, TypeMeta, UpdateOptions,
+    WatchEvent, WatchEventType, WithTypeMeta, apply_body,
 };
 pub use pages::Pages;
 pub use request::Request;

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::ObjectMeta;
+use crate::ObjectMetaAccess;
 
 /// Where a kind lives: in a namespace ([`Namespaced`]) or across the cluster ([`Cluster`]).
 ///
@@ -66,6 +66,7 @@ mod sealed {
 ///     const SHORT_NAMES: &'static [&'static str] = &[];
 ///     const CATEGORIES: &'static [&'static str] = &[];
 ///     type Scope = Namespaced;
+///     type Meta = ObjectMeta;
 ///     fn metadata(&self) -> &ObjectMeta { &self.metadata }
 ///     fn metadata_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
 /// }
@@ -91,6 +92,16 @@ pub trait Resource: Serialize + DeserializeOwned + Send + Sync + 'static {
     const CATEGORIES: &'static [&'static str];
     /// [`Namespaced`] or [`Cluster`].
     type Scope: Scope;
+    /// The type of the `metadata` field: client-core's [`ObjectMeta`](crate::ObjectMeta),
+    /// or k8s-openapi's with the `k8s-openapi` feature; the framework reads
+    /// it through [`ObjectMetaAccess`].
+    type Meta: ObjectMetaAccess;
+
+    /// `true` when the type's own `Serialize` already writes `apiVersion` and
+    /// `kind` (k8s-openapi's types do); [`WithTypeMeta`](crate::WithTypeMeta)
+    /// then adds nothing. `false` by default, as for derived resources.
+    const SERIALIZES_TYPE_META: bool = false;
+
     /// `true` only for [`PartialObjectMetadata<K>`](crate::PartialObjectMetadata):
     /// its gets, lists and watches ask the server for the metadata-only
     /// representation (`Accept: application/json;as=PartialObjectMetadata...`).
@@ -98,9 +109,9 @@ pub trait Resource: Serialize + DeserializeOwned + Send + Sync + 'static {
     const METADATA_ONLY: bool = false;
 
     /// The object's metadata.
-    fn metadata(&self) -> &ObjectMeta;
+    fn metadata(&self) -> &Self::Meta;
     /// The object's metadata, mutably.
-    fn metadata_mut(&mut self) -> &mut ObjectMeta;
+    fn metadata_mut(&mut self) -> &mut Self::Meta;
 }
 
 /// A resource whose typed client writes: every kind but a `readonly` one.

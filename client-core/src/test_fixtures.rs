@@ -30,6 +30,7 @@ impl Resource for Widget {
     const SHORT_NAMES: &'static [&'static str] = &[];
     const CATEGORIES: &'static [&'static str] = &[];
     type Scope = Namespaced;
+    type Meta = ObjectMeta;
 
     fn metadata(&self) -> &ObjectMeta {
         &self.metadata

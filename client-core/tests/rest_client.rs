@@ -47,6 +47,7 @@ impl Resource for CronTab {
     const SHORT_NAMES: &'static [&'static str] = &["ct"];
     const CATEGORIES: &'static [&'static str] = &[];
     type Scope = Namespaced;
+    type Meta = ObjectMeta;
     fn metadata(&self) -> &ObjectMeta {
         &self.metadata
     }

@@ -86,6 +86,7 @@ pub const CLIENTSET_KEYS: &[&str] = &[
     "cluster_resources",
     "name",
     "crate",
+    "snake_case_getters",
 ];
 
 /// `scale(...)`.
@@ -180,6 +181,9 @@ pub struct ClientsetAttr {
     pub cluster_resources: Vec<ClientsetEntry>,
     pub name: Option<Sp<String>>,
     pub krate: Option<Sp<syn::Path>>,
+    /// `snake_case_getters`: getters split the kind into words, as client-go's
+    /// method names do (`ClusterRole` -> `cluster_roles`), instead of the plural.
+    pub snake_case_getters: Option<Span>,
     /// The `clientset` token.
     pub span: Span,
 }
@@ -543,6 +547,7 @@ pub fn parse_clientset_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> V
             cluster_resources: Vec::new(),
             name: None,
             krate: None,
+            snake_case_getters: None,
             span: attr.path().span(),
         };
         let mut seen_resources = false;
@@ -572,6 +577,11 @@ pub fn parse_clientset_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> V
                 }
                 "name" => set_once(errors, &mut cs.name, string_value(&meta)?, &key, span),
                 "crate" => set_once(errors, &mut cs.krate, path_value(&meta)?, &key, span),
+                "snake_case_getters" => {
+                    if cs.snake_case_getters.replace(span).is_some() {
+                        errors.at(span, "duplicate `snake_case_getters`");
+                    }
+                }
                 "resources" => {
                     if seen_resources {
                         errors.at(span, "duplicate `resources`: list every namespaced resource in one `resources(..)`");

@@ -724,14 +724,15 @@ fn getters(all: Vec<GetterModel>, errors: &mut Errors) -> Vec<GetterModel> {
             );
             continue;
         }
+        let getter = &g.getter.value;
         let names = if g.namespaced {
-            vec![plural.clone(), format!("{plural}_all")]
+            vec![getter.clone(), format!("{getter}_all")]
         } else {
-            vec![plural.clone()]
+            vec![getter.clone()]
         };
         if let Some(clash) = names.iter().find(|n| taken.contains(n)) {
             errors.at(
-                g.plural.span,
+                g.getter.span,
                 format!("two getters would be named `{clash}` in this group-version"),
             );
             continue;

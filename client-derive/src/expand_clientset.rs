@@ -51,13 +51,17 @@ fn checks(k: &syn::Path, gv: &GroupVersionModel, g: &GetterModel) -> TokenStream
 fn getter_fns(k: &syn::Path, g: &GetterModel) -> TokenStream {
     let path = &g.path;
     let name = g.type_name();
-    let getter = Ident::new(&g.plural.value, g.plural.span);
+    let getter = Ident::new(&g.getter.value, g.getter.span);
     let sp = path.span();
     let tr = quote_spanned!(sp=> <#path as #k::__private::ClientsetMember>);
     let ty = quote_spanned!(sp=> #tr::Client);
     if g.namespaced {
         let all = format_ident!("{}_all", getter);
-        let doc = format!("The typed client for `{name}` objects in `namespace`.");
+        let doc = format!(
+            "The typed client for `{name}` objects in `namespace`.\n\n\
+             `namespace` must not be empty: client-go's empty namespace (all \
+             namespaces) is [`Self::{all}`] here (list and watch)."
+        );
         let all_doc =
             format!("The client for `{name}` objects in every namespace (`list` and `watch`).");
         let all_ty = quote_spanned!(sp=> #tr::AllNamespacesClient);
@@ -248,5 +252,30 @@ mod tests {
         }
         assert!(!out.contains("clusterissuers_all"));
         assert!(!out.contains("compile_error"));
+    }
+
+    #[test]
+    fn snake_case_getters_split_the_kind_into_words() {
+        let input: syn::DeriveInput = syn::parse2(quote! {
+            #[clientset(group = "rbac.authorization.k8s.io", version = "v1", snake_case_getters,
+                        name = "rbac_authorization_v1", resources(RoleBinding), cluster_resources(ClusterRole))]
+            #[clientset(group = "", version = "v1", resources(ConfigMap, Endpoints = "endpoints"))]
+            pub struct Cs(RestClient);
+        })
+        .expect("parses");
+        let out = crate::clientset(&input).to_string();
+        for needle in [
+            "fn rbac_authorization_v1",
+            "fn role_bindings",
+            "fn role_bindings_all",
+            "fn cluster_roles",
+            "fn config_maps",
+            "fn endpoints",
+            "\"rolebindings\"",
+            "\"clusterroles\"",
+        ] {
+            assert!(out.contains(needle), "{needle} missing in {out}");
+        }
+        assert!(!out.contains("compile_error"), "{out}");
     }
 }

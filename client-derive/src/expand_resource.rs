@@ -371,16 +371,13 @@ pub fn expand(model: &ResourceModel, with_custom: bool) -> TokenStream {
     } else {
         quote!(#k::Cluster)
     };
-    // A `metadata` field of the wrong type is reported on that type, through a
-    // trait with a readable message; both accessors raise the same diagnostic
-    // at the same span, which the compiler reports once.
-    let meta_span = model
-        .metadata_ty
-        .as_ref()
-        .map_or_else(proc_macro2::Span::call_site, Spanned::span);
-    let meta =
-        quote_spanned!(meta_span=> #k::__private::MetadataField::__object_meta(&self.metadata));
-    let meta_mut = quote_spanned!(meta_span=> #k::__private::MetadataField::__object_meta_mut(&mut self.metadata));
+    // The `metadata` field's type is `Resource::Meta`: client-core's
+    // `ObjectMeta` or k8s-openapi's. A field of another type is reported on
+    // that type, through `ObjectMetaAccess`'s readable message.
+    let meta_ty = match &model.metadata_ty {
+        Some(ty) => quote_spanned!(ty.span()=> #ty),
+        None => quote!(#k::__private::ObjectMeta),
+    };
     let mut out = quote! {
         #[automatically_derived]
         impl #k::Resource for #t {
@@ -393,10 +390,11 @@ pub fn expand(model: &ResourceModel, with_custom: bool) -> TokenStream {
             const SHORT_NAMES: &'static [&'static str] = #short;
             const CATEGORIES: &'static [&'static str] = #categories;
             type Scope = #scope;
+            type Meta = #meta_ty;
             #[inline]
-            fn metadata(&self) -> &#k::__private::ObjectMeta { #meta }
+            fn metadata(&self) -> &Self::Meta { &self.metadata }
             #[inline]
-            fn metadata_mut(&mut self) -> &mut #k::__private::ObjectMeta { #meta_mut }
+            fn metadata_mut(&mut self) -> &mut Self::Meta { &mut self.metadata }
         }
     };
     // `do_not_recommend`: when another kind lacks the subresource, the error

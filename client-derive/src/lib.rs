@@ -100,7 +100,8 @@ use syn::DeriveInput;
 /// `no_verbs` with `readonly`/`only_verbs`/`skip_verbs`, `readonly` with a
 /// write verb, a `*_status` verb or `status` without a `status` field; a
 /// tuple or unit struct, an enum or union, generic parameters, a missing
-/// `metadata` field or one that is not `ObjectMeta`; and
+/// `metadata` field or one that is neither client-core's `ObjectMeta` nor
+/// k8s-openapi's (any `ObjectMetaAccess` type; it becomes `Resource::Meta`); and
 /// `#[serde(deny_unknown_fields)]` (the wire carries `apiVersion` and
 /// `kind`, which the struct does not hold); `validation(..)` without
 /// `schema`, an unknown `reason`, a `field_path` not starting with `.`, a
@@ -159,6 +160,7 @@ pub fn derive_resource(input: TokenStream) -> TokenStream {
 /// | `cluster_resources(Cluster)` | cluster-scoped kinds |
 /// | `name = ".."` | the accessor's name, when the default clashes |
 /// | `crate = "path"` | where generated code finds `client_core` (once, on any attribute) |
+/// | `snake_case_getters` | getters split the kind into words as client-go's method names do (`ClusterRole` -> `cluster_roles`, `APIService` -> `api_services`) instead of the plural (`clusterroles`); a written `Type = "plural"` is used as it is; once, on any attribute, for every group-version; used by the k8s-openapi clientset |
 ///
 /// Names: the accessor is the group's first DNS label (`-` as `_`) and the
 /// version (`stable_v1`, `cert_manager_v1`, `core_v1`); two groups with the

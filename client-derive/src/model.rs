@@ -7,7 +7,7 @@ use syn::{Data, DeriveInput, Fields, Ident};
 use syn::spanned::Spanned;
 
 use crate::attr::{ClientsetAttr, ClientsetEntry, ColumnAttr, MethodAttr, ResourceAttrs, Sp};
-use crate::names::group_version_accessor;
+use crate::names::{camel_to_snake, group_version_accessor};
 use crate::verbs::{MethodVerb, Verb, Verbs};
 use client_names::default_plural;
 
@@ -243,6 +243,9 @@ pub struct GetterModel {
     /// The getter's name: `Type = "plural"`, or the default plural of the
     /// type's name (spanned on the type then).
     pub plural: Sp<String>,
+    /// The getter's name: the plural, or with `snake_case_getters` the
+    /// kind's words pluralised (`cluster_roles`) unless a plural is written.
+    pub getter: Sp<String>,
     /// Listed in `resources(..)` rather than `cluster_resources(..)`.
     pub namespaced: bool,
 }
@@ -284,16 +287,31 @@ fn last_ident(path: &syn::Path) -> String {
         .unwrap_or_default()
 }
 
-fn getter_models(entries: &[ClientsetEntry], namespaced: bool) -> Vec<GetterModel> {
+fn getter_models(
+    entries: &[ClientsetEntry],
+    namespaced: bool,
+    snake_case: bool,
+) -> Vec<GetterModel> {
     entries
         .iter()
-        .map(|e| GetterModel {
-            plural: e
+        .map(|e| {
+            let plural = e
                 .plural
                 .clone()
-                .unwrap_or_else(|| Sp::new(default_plural(&last_ident(&e.path)), e.path.span())),
-            path: e.path.clone(),
-            namespaced,
+                .unwrap_or_else(|| Sp::new(default_plural(&last_ident(&e.path)), e.path.span()));
+            let getter = match &e.plural {
+                None if snake_case => Sp::new(
+                    default_plural(&camel_to_snake(&last_ident(&e.path))),
+                    e.path.span(),
+                ),
+                _ => plural.clone(),
+            };
+            GetterModel {
+                plural,
+                getter,
+                path: e.path.clone(),
+                namespaced,
+            }
         })
         .collect()
 }
@@ -309,6 +327,8 @@ pub fn clientset(input: &DeriveInput, attrs: &[ClientsetAttr]) -> ClientsetModel
         _ => None,
     };
     let krate = attrs.iter().find_map(|a| a.krate.clone());
+    // Like `crate`, said once and true for the whole clientset.
+    let snake = attrs.iter().any(|a| a.snake_case_getters.is_some());
     let group_versions = attrs
         .iter()
         .filter_map(|a| {
@@ -319,8 +339,8 @@ pub fn clientset(input: &DeriveInput, attrs: &[ClientsetAttr]) -> ClientsetModel
                     group.span,
                 )
             });
-            let mut getters = getter_models(&a.resources, true);
-            getters.extend(getter_models(&a.cluster_resources, false));
+            let mut getters = getter_models(&a.resources, true, snake);
+            getters.extend(getter_models(&a.cluster_resources, false, snake));
             Some(GroupVersionModel {
                 named: a.name.is_some(),
                 group,

@@ -27,6 +27,27 @@ pub fn group_version_accessor(group: &str, version: &str) -> String {
     format!("{}_{}", first.replace('-', "_"), version)
 }
 
+/// A CamelCase kind in snake case, acronyms kept whole: `ClusterRole` ->
+/// `cluster_role`, `APIService` -> `api_service`, `ServiceCIDR` -> `service_cidr`.
+pub fn camel_to_snake(camel: &str) -> String {
+    let chars: Vec<char> = camel.chars().collect();
+    let mut out = String::with_capacity(camel.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+            if prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower)
+            {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 /// `cert_manager_v1` -> `CertManagerV1`.
 pub fn snake_to_camel(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());
@@ -69,5 +90,20 @@ mod tests {
         assert_eq!(group_version_accessor("apps", "v1beta2"), "apps_v1beta2");
         assert_eq!(snake_to_camel("cert_manager_v1"), "CertManagerV1");
         assert_eq!(snake_to_camel("core_v1"), "CoreV1");
+    }
+
+    #[test]
+    fn snake_case_of_kinds() {
+        for (camel, snake) in [
+            ("ClusterRole", "cluster_role"),
+            ("APIService", "api_service"),
+            ("ServiceCIDR", "service_cidr"),
+            ("IPAddress", "ip_address"),
+            ("CSIStorageCapacity", "csi_storage_capacity"),
+            ("Pod", "pod"),
+            ("V1Thing", "v1_thing"),
+        ] {
+            assert_eq!(camel_to_snake(camel), snake);
+        }
     }
 }

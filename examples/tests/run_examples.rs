@@ -257,6 +257,38 @@ fn quickstart_against_a_cluster_from_a_kubeconfig() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The built-in kinds through k8s-openapi: what the embedded server serves
+/// runs, and each step it does not serve yet says so instead of failing.
+#[test]
+fn builtins() {
+    let out = run("builtins");
+    assert!(
+        out.contains("created configmap builtins-settings (uid set: true)"),
+        "{out}"
+    );
+    // Each step ran, or said that the server does not serve its resource.
+    for (step, done) in [
+        (
+            "create deployment web",
+            "created deployment web with 1 replica(s)",
+        ),
+        ("list pods of all namespaces", "pod(s) in all namespaces"),
+        ("delete deployment web", "deleted deployment web: true"),
+    ] {
+        let skipped = format!("skipped {step}: the server answered NotFound");
+        assert!(
+            out.contains(&skipped) || out.contains(done),
+            "{step}: {out}"
+        );
+    }
+    assert!(
+        out.contains("skipped logs and eviction") || out.contains("evicted pod"),
+        "{out}"
+    );
+    assert!(out.contains("deleted configmap builtins-settings"), "{out}");
+    assert!(out.contains("done"), "{out}");
+}
+
 /// `crdgen` prints one YAML document per example CRD, each with a generated
 /// structural schema, and the embedded server accepts every one of them.
 #[test]

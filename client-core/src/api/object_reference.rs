@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ObjectMetaAccess;
 use crate::meta::serde_util::str_is_empty;
 use crate::resource::Resource;
 
@@ -38,11 +39,11 @@ impl ObjectReference {
         let meta = obj.metadata();
         Self {
             kind: Some(K::KIND.to_owned()),
-            namespace: meta.namespace.clone(),
-            name: meta.name.clone(),
-            uid: meta.uid.clone(),
+            namespace: meta.namespace().map(str::to_owned),
+            name: meta.name().map(str::to_owned),
+            uid: meta.uid().map(str::to_owned),
             api_version: Some(K::API_VERSION.to_owned()),
-            resource_version: meta.resource_version.clone(),
+            resource_version: meta.resource_version().map(str::to_owned),
             field_path: None,
         }
     }

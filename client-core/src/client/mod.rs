@@ -225,6 +225,24 @@ impl RestClient {
         }
     }
 
+    /// Sends `request` and returns the successful answer with its body unread,
+    /// for bodies that stream (a followed pod log). Like a watch: no default
+    /// timeout, no client-side rate limit, and it holds a watch slot of the
+    /// connection pool (returned with the response) for as long as it is read.
+    #[cfg(feature = "k8s-openapi")]
+    pub(crate) async fn open_stream(
+        self,
+        request: Request,
+    ) -> Result<(RequestTarget, reqwest::Response, Option<WatchSlot>)> {
+        let answer = self.execute(request, Mode::Watch).await?;
+        let status = answer.response.status();
+        if status.is_success() {
+            return Ok((answer.target, answer.response, answer.slot));
+        }
+        let (target, body) = answer.error_body().await;
+        Err(error_from_answer(target, status, &body?))
+    }
+
     /// Sends `request` and returns the body of a successful answer, read
     /// within [`Config::max_response_bytes`].
     pub(crate) async fn fetch_body(self, request: Request) -> Result<(RequestTarget, Bytes)> {
@@ -502,7 +520,7 @@ pub(crate) fn warning_text(value: &str) -> std::borrow::Cow<'_, str> {
     Cow::Owned(text)
 }
 
-fn transport(target: &RequestTarget, error: reqwest::Error) -> Error {
+pub(crate) fn transport(target: &RequestTarget, error: reqwest::Error) -> Error {
     Error::Transport {
         target: target.clone(),
         kind: classify_transport(&error),

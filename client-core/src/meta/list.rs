@@ -61,6 +61,7 @@ impl ListMeta {
 /// #     const SHORT_NAMES: &'static [&'static str] = &[];
 /// #     const CATEGORIES: &'static [&'static str] = &[];
 /// #     type Scope = Namespaced;
+/// #     type Meta = ObjectMeta;
 /// #     fn metadata(&self) -> &ObjectMeta { &self.metadata }
 /// #     fn metadata_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
 /// # }

@@ -6,6 +6,7 @@
 //! The module is private: each item is public once, at the crate root.
 
 mod list;
+mod meta_access;
 mod object_meta;
 mod options;
 mod partial;
@@ -18,6 +19,7 @@ mod watch_event;
 mod with_type_meta;
 
 pub use list::{List, ListMeta};
+pub use meta_access::ObjectMetaAccess;
 pub use object_meta::{ManagedFieldsEntry, ObjectMeta, OwnerReference, TypeMeta};
 pub use options::{
     ApplyOptions, CreateOptions, DeleteOptions, FieldValidation, GetOptions, ListOptions,

@@ -84,6 +84,7 @@ impl<K: Resource> Resource for PartialObjectMetadata<K> {
     const SHORT_NAMES: &'static [&'static str] = K::SHORT_NAMES;
     const CATEGORIES: &'static [&'static str] = K::CATEGORIES;
     type Scope = K::Scope;
+    type Meta = ObjectMeta;
     const METADATA_ONLY: bool = true;
 
     fn metadata(&self) -> &ObjectMeta {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::serde_util::null_as_default;
 use super::status::Status;
+use crate::ObjectMetaAccess;
 use crate::resource::Resource;
 
 /// The annotation on the BOOKMARK that ends the initial events of a
@@ -39,6 +40,7 @@ pub const INITIAL_EVENTS_END_ANNOTATION: &str = "k8s.io/initial-events-end";
 /// #     const SHORT_NAMES: &'static [&'static str] = &[];
 /// #     const CATEGORIES: &'static [&'static str] = &[];
 /// #     type Scope = Namespaced;
+/// #     type Meta = ObjectMeta;
 /// #     fn metadata(&self) -> &ObjectMeta { &self.metadata }
 /// #     fn metadata_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
 /// # }
@@ -203,7 +205,7 @@ impl<K: Resource> WatchEvent<K> {
     pub fn resource_version(&self) -> Option<&str> {
         match self {
             Self::Added(k) | Self::Modified(k) | Self::Deleted(k) => {
-                k.metadata().resource_version.as_deref()
+                k.metadata().resource_version()
             }
             Self::Bookmark(b) => Some(b.metadata.resource_version.as_str()),
             Self::Error(_) => None,

@@ -42,6 +42,7 @@ use crate::resource::Resource;
 ///     const SHORT_NAMES: &'static [&'static str] = &[];
 ///     const CATEGORIES: &'static [&'static str] = &[];
 ///     type Scope = Namespaced;
+///     type Meta = ObjectMeta;
 ///     fn metadata(&self) -> &ObjectMeta { &self.metadata }
 ///     fn metadata_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
 /// }
@@ -62,6 +63,9 @@ impl<K: Resource> fmt::Debug for WithTypeMeta<'_, K> {
 
 impl<K: Resource> Serialize for WithTypeMeta<'_, K> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if K::SERIALIZES_TYPE_META {
+            return self.0.serialize(serializer);
+        }
         self.0.serialize(TypeMetaSerializer {
             inner: serializer,
             api_version: K::API_VERSION,
@@ -279,6 +283,7 @@ impl<S: SerializeStruct> SerializeStruct for SkipOwnTypeMeta<S> {
 /// #     const SHORT_NAMES: &'static [&'static str] = &[];
 /// #     const CATEGORIES: &'static [&'static str] = &[];
 /// #     type Scope = Namespaced;
+/// #     type Meta = ObjectMeta;
 /// #     fn metadata(&self) -> &ObjectMeta { &self.metadata }
 /// #     fn metadata_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
 /// # }

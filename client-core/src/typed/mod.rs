@@ -25,8 +25,8 @@ use crate::resource::{Cluster, HasScale, HasStatus, Namespaced, Resource, Scope}
 use crate::watch::WatchStream;
 use crate::watcher::{Watcher, WatcherConfig};
 use crate::{
-    ApplyOptions, CreateOptions, DeleteOptions, GetOptions, List, ListOptions, Patch, PatchOptions,
-    UpdateOptions, WithTypeMeta,
+    ApplyOptions, CreateOptions, DeleteOptions, GetOptions, List, ListOptions, ObjectMetaAccess,
+    Patch, PatchOptions, UpdateOptions, WithTypeMeta,
 };
 
 pub use self::all_namespaces::AllNamespacesClient;
@@ -49,7 +49,7 @@ pub use self::target::{ApiFuture, DeleteOutcome};
 /// # Ok(()) }
 /// ```
 pub struct TypedClient<K> {
-    target: ResourceTarget,
+    pub(crate) target: ResourceTarget,
     _kind: PhantomData<fn() -> K>,
 }
 
@@ -90,8 +90,9 @@ impl<K: Resource<Scope = Namespaced>> TypedClient<K> {
     /// A client for objects of `K` in `namespace`.
     ///
     /// An empty namespace is refused when a call is made
-    /// ([`RequestError::MissingNamespace`](crate::RequestError::MissingNamespace)); to list or watch across all
-    /// namespaces use [`AllNamespacesClient`].
+    /// ([`RequestError::MissingNamespace`](crate::RequestError::MissingNamespace)): unlike
+    /// client-go's `Pods("")` it does not mean all namespaces. To list or watch
+    /// across all namespaces use [`AllNamespacesClient`] (a Clientset's `*_all()` getter).
     pub fn namespaced(client: RestClient, namespace: impl Into<String>) -> Self {
         Self {
             target: target_of::<K>(client, Some(namespace.into())),
@@ -164,7 +165,7 @@ impl<K: Resource> TypedClient<K> {
     /// Replaces the object (PUT); `metadata.resourceVersion` guards against lost updates.
     pub fn update(&self, obj: &K, opts: &UpdateOptions) -> ApiFuture<K> {
         let body = json_body(&WithTypeMeta(obj));
-        let name = obj.metadata().name.as_deref();
+        let name = obj.metadata().name();
         self.target
             .send(self.target.requests.update(name, None, body, opts))
     }
@@ -276,7 +277,7 @@ impl<K: HasStatus> TypedClient<K> {
     /// Replaces the object's status (PUT `.../status`); other changes are ignored by the server.
     pub fn update_status(&self, obj: &K, opts: &UpdateOptions) -> ApiFuture<K> {
         let body = json_body(&WithTypeMeta(obj));
-        let name = obj.metadata().name.as_deref();
+        let name = obj.metadata().name();
         self.target.send(
             self.target
                 .requests

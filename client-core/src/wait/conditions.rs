@@ -2,6 +2,7 @@
 //! `wait::conditions`. Any `Fn(Option<&K>) -> bool` is one too.
 
 use crate::api::CustomResourceDefinition;
+use crate::meta::ObjectMetaAccess;
 use crate::resource::Resource;
 
 /// A state of one object to wait for; `None` is "the object does not exist".
@@ -48,7 +49,7 @@ impl<K, F: Fn(Option<&K>) -> bool> Condition<K> for F {
 /// ```
 pub fn is_deleted<K: Resource>(uid: &str) -> impl Condition<K> + use<K> {
     let uid = uid.to_owned();
-    move |obj: Option<&K>| obj.is_none_or(|obj| obj.metadata().uid.as_deref() != Some(&*uid))
+    move |obj: Option<&K>| obj.is_none_or(|obj| obj.metadata().uid() != Some(&*uid))
 }
 
 /// The CRD's `Established` condition is `True`: the server serves its kind.

@@ -53,6 +53,7 @@ use futures_util::StreamExt;
 pub use self::conditions::Condition;
 pub use self::crd::{InstalledCrd, install_crd};
 use crate::error::Error;
+use crate::meta::ObjectMetaAccess;
 use crate::resource::Resource;
 use crate::watcher::{Event, Watcher, WatcherError};
 
@@ -88,8 +89,8 @@ pub type View<K> = BTreeMap<(String, String), K>;
 fn key_of<K: Resource>(obj: &K) -> (String, String) {
     let meta = obj.metadata();
     (
-        meta.namespace.clone().unwrap_or_default(),
-        meta.name.clone().unwrap_or_default(),
+        meta.namespace().unwrap_or_default().to_owned(),
+        meta.name().unwrap_or_default().to_owned(),
     )
 }
 
@@ -238,7 +239,7 @@ where
     until_with_sync(watcher, timeout, |view: &View<K>| {
         let obj = view
             .values()
-            .find(|obj| obj.metadata().name.as_deref() == Some(name));
+            .find(|obj| obj.metadata().name() == Some(name));
         condition.matches(obj).then(|| obj.cloned())
     })
     .await

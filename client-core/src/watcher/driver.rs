@@ -11,6 +11,7 @@ use super::config::{InitialList, WatcherConfig};
 use super::error::{self, WatcherError};
 use super::event::Event;
 use super::known::{Known, Rv};
+use crate::ObjectMetaAccess;
 use crate::error::Error;
 use crate::pages::Pages;
 use crate::resource::Resource;
@@ -59,17 +60,11 @@ pub(crate) struct Driver<K> {
 
 fn key_of<K: Resource>(obj: &K) -> (&str, &str) {
     let meta = obj.metadata();
-    (
-        meta.namespace.as_deref().unwrap_or(""),
-        meta.name.as_deref().unwrap_or(""),
-    )
+    (meta.namespace().unwrap_or(""), meta.name().unwrap_or(""))
 }
 
 fn rv_of<K: Resource>(obj: &K) -> Option<&str> {
-    obj.metadata()
-        .resource_version
-        .as_deref()
-        .filter(|rv| !rv.is_empty())
+    obj.metadata().resource_version()
 }
 
 impl<K: Resource> Driver<K> {
@@ -98,7 +93,7 @@ impl<K: Resource> Driver<K> {
 
     fn prepare(&self, mut obj: K) -> K {
         if self.config.strip_managed_fields {
-            obj.metadata_mut().managed_fields.clear();
+            obj.metadata_mut().clear_managed_fields();
         }
         obj
     }

@@ -80,7 +80,7 @@ pub fn set_controller_reference<K: Resource, C: Resource>(
             });
         }
     }
-    let refs = meta_access::owner_references_mut(child);
+    let mut refs = meta_access::owner_references(child);
     if let Some(other) = refs
         .iter()
         .find(|r| r.controller == Some(true) && r.uid != reference.uid)
@@ -92,13 +92,14 @@ pub fn set_controller_reference<K: Resource, C: Resource>(
     }
     refs.retain(|r| r.uid != reference.uid);
     refs.push(reference);
+    meta_access::set_owner_references(child, refs);
     Ok(())
 }
 
 /// The key of the `K` that controls `child`, if its controller reference names a `K`.
 pub fn controller_of<K: Resource, C: Resource>(child: &C) -> Option<ObjectKey> {
     let reference = meta_access::owner_references(child)
-        .iter()
+        .into_iter()
         .find(|r| r.controller == Some(true))?;
     if reference.kind != K::KIND || reference.api_version != K::API_VERSION {
         return None;
@@ -110,7 +111,7 @@ pub fn controller_of<K: Resource, C: Resource>(child: &C) -> Option<ObjectKey> {
     };
     Some(ObjectKey {
         namespace,
-        name: reference.name.clone(),
+        name: reference.name,
     })
 }
 

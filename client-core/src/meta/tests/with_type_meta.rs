@@ -40,6 +40,7 @@ impl Resource for Flat {
     const SHORT_NAMES: &'static [&'static str] = &[];
     const CATEGORIES: &'static [&'static str] = &[];
     type Scope = Cluster;
+    type Meta = ObjectMeta;
     fn metadata(&self) -> &ObjectMeta {
         &self.metadata
     }
@@ -78,6 +79,7 @@ impl Resource for NotAnObject {
     const SHORT_NAMES: &'static [&'static str] = &[];
     const CATEGORIES: &'static [&'static str] = &[];
     type Scope = Cluster;
+    type Meta = ObjectMeta;
     fn metadata(&self) -> &ObjectMeta {
         &self.1
     }
