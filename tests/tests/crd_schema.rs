@@ -548,3 +548,87 @@ fn unstructural_shapes_name_the_field_path() {
         "{e}"
     );
 }
+
+/// A workload that embeds a k8s-openapi `PodTemplateSpec`, as operators'
+/// CRDs do (k8s-openapi's `schemars` feature gives it a schema).
+#[derive(client_core::Resource, JsonSchema, Serialize, Deserialize)]
+#[resource(group = "apps.example.com", version = "v1", schema)]
+struct PodSet {
+    metadata: ObjectMeta,
+    spec: PodSetSpec,
+}
+
+#[derive(JsonSchema, Serialize, Deserialize)]
+struct PodSetSpec {
+    template: client_core::k8s::api::core::v1::PodTemplateSpec,
+}
+
+/// Every `$ref`, `$defs` or `definitions` left anywhere in `v`, by path.
+fn references(v: &Value, path: &str, found: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                if matches!(k.as_str(), "$ref" | "$defs" | "definitions") {
+                    found.push(format!("{path}.{k}"));
+                }
+                references(child, &format!("{path}.{k}"), found);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                references(child, &format!("{path}[{i}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn a_pod_template_spec_field_is_inlined_and_structural() {
+    let crd = PodSet::crd().unwrap_or_else(|e| panic!("{e}"));
+    let root = schema_of(&crd);
+    let mut found = Vec::new();
+    references(&root, "", &mut found);
+    assert!(found.is_empty(), "references left: {found:?}");
+
+    // From the API reference: a PodTemplateSpec has `metadata` and `spec`;
+    // a PodSpec requires `containers`; a Container requires `name` (a string)
+    // and has an optional `image` (a string); `ports[].containerPort` is an
+    // int32; `resources.limits` maps names to quantities (int-or-string).
+    let template = &root["properties"]["spec"]["properties"]["template"];
+    assert_eq!(template["type"], "object", "{template:#}");
+    assert_eq!(template["properties"]["metadata"]["type"], "object");
+    let pod = &template["properties"]["spec"];
+    assert_eq!(pod["type"], "object");
+    assert!(
+        pod["required"]
+            .as_array()
+            .is_some_and(|r| r.contains(&json!("containers"))),
+        "{:#}",
+        pod["required"]
+    );
+    let containers = &pod["properties"]["containers"];
+    assert_eq!(containers["type"], "array");
+    let container = &containers["items"];
+    assert_eq!(container["type"], "object");
+    assert!(
+        container["required"]
+            .as_array()
+            .is_some_and(|r| r.contains(&json!("name")))
+    );
+    assert_eq!(container["properties"]["name"]["type"], "string");
+    assert_eq!(container["properties"]["image"]["type"], "string");
+    let port = &container["properties"]["ports"]["items"]["properties"]["containerPort"];
+    assert_eq!(port["type"], "integer", "{port:#}");
+    let limit = &container["properties"]["resources"]["properties"]["limits"];
+    assert_eq!(limit["type"], "object", "{limit:#}");
+    assert_eq!(
+        limit["additionalProperties"]["x-kubernetes-int-or-string"], true,
+        "{limit:#}"
+    );
+
+    // And kube-apiserver's create-time checks accept it.
+    if let Err(refused) = client_testserver::verify_crd(&crd) {
+        panic!("refused: {refused}");
+    }
+}
