@@ -75,6 +75,7 @@ fn deployment(name: &str) -> Deployment {
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
+    examples::init_tracing();
     let target = Target::from_args().await?;
     let cs = K8sClientset::new(target.client.clone());
     let ns = target.namespace.as_str();
