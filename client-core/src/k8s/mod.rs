@@ -201,8 +201,10 @@ macro_rules! builtin_kinds {
     };
     (@visit $v:ident, $t:path, namespaced) => { $v.namespaced::<$t>() };
     (@visit $v:ident, $t:path, cluster) => { $v.cluster::<$t>() };
-    (@sub $t:path, status) => { impl crate::HasStatus for $t {} };
-    (@sub $t:path, scale) => { impl crate::HasScale for $t {} };
+    // `do_not_recommend`: a kind without the subresource gets the trait's own
+    // message, not a list of the built-in kinds that have it.
+    (@sub $t:path, status) => { #[diagnostic::do_not_recommend] impl crate::HasStatus for $t {} };
+    (@sub $t:path, scale) => { #[diagnostic::do_not_recommend] impl crate::HasScale for $t {} };
     (@list_kind $t:path, list) => { Some(<$t as k8s_openapi::ListableResource>::LIST_KIND) };
     (@list_kind $t:path, no_list) => { None };
     (@is_status status) => { true };

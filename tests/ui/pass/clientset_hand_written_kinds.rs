@@ -24,6 +24,7 @@ macro_rules! hand_written_kind {
             const SHORT_NAMES: &'static [&'static str] = &[];
             const CATEGORIES: &'static [&'static str] = &[];
             type Scope = $scope;
+            type Meta = ObjectMeta;
             fn metadata(&self) -> &ObjectMeta {
                 &self.metadata
             }
