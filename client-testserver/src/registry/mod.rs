@@ -14,6 +14,7 @@ mod create;
 mod delete;
 pub(crate) mod hooks;
 pub(crate) mod kind;
+pub(crate) mod kinds;
 pub(crate) mod namespaces;
 pub(crate) mod read;
 mod scale;
@@ -36,7 +37,8 @@ impl Registry {
     /// A registry with the built-in resources.
     pub(crate) fn with_builtins() -> Registry {
         let r = Registry::default();
-        for k in builtins::builtins() {
+        for mut k in builtins::builtins() {
+            kinds::customize(&mut k);
             r.register(k);
         }
         r
