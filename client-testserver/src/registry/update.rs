@@ -269,7 +269,7 @@ fn check_preconditions(
 /// the stored `status`. The other subresources keep all but their fields
 /// (`registry::subresources::keep_fields`).
 fn keep_the_other_part(kind: &ResourceKind, part: Part, old: &Value, new: &mut Value) {
-    if matches!(part, Part::Field(_) | Part::Resize) {
+    if matches!(part, Part::Field(_) | Part::Resize | Part::Computed) {
         crate::registry::subresources::keep_fields(part, old, new);
     } else if part == Part::Status {
         let status = new.get("status").cloned();
