@@ -11,6 +11,7 @@ mod discovery_golden;
 mod faults;
 mod hostile;
 mod kubectl;
+mod kubectl_discovery;
 mod list;
 mod namespaces;
 mod openapi;
