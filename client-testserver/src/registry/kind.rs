@@ -10,22 +10,19 @@
 //!
 //! # Adding a built-in kind
 //!
-//! 1. Add a row to `registry::builtins`, starting from
-//!    `ResourceKind::builtin(group, version, plural, Kind, namespaced)`
-//!    (every verb, no subresource, no hooks) and setting the columns that
-//!    differ with struct-update syntax:
+//! 1. Built-in rows come from the vendored data (`registry::catalog`:
+//!    group, versions, names, scope, verbs, short names, categories,
+//!    subresources); a new Kubernetes version is new data, not code.
+//!    What differs beyond the data is set on the row in
+//!    `registry::kinds::customize` (or `registry::builtins` for the kinds
+//!    served before the catalog):
 //!
 //!    ```text
-//!    let deploy = ResourceKind {
-//!        status_subresource: true,
-//!        scale: Some(ScalePaths { /* .spec.replicas, .status.replicas, .status.selector */ }),
-//!        sets_generation: true,
-//!        short_names: vec!["deploy".into()],
-//!        categories: vec!["all".into()],
-//!        printer_columns: vec![/* additionalPrinterColumns-shaped JSON */],
-//!        hooks: &DEPLOYMENT_HOOKS,
-//!        ..ResourceKind::builtin("apps", "v1", "deployments", "Deployment", true)
-//!    };
+//!    ("apps", "Deployment") => {
+//!        row.sets_generation = true;
+//!        row.printer_columns = vec![/* additionalPrinterColumns-shaped JSON */];
+//!        row.hooks = &DEPLOYMENT_HOOKS;
+//!    }
 //!    ```
 //! 2. If the kind needs code, write a unit struct implementing
 //!    `registry::hooks::KindHooks` next to it, overriding only the hooks
