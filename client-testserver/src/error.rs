@@ -193,6 +193,18 @@ impl ApiError {
         )
     }
 
+    /// 405 MethodNotAllowed for a verb the resource does not serve, as
+    /// kube-apiserver's router answers it (no details).
+    pub(crate) fn method_not_allowed_here() -> ApiError {
+        let mut e = ApiError::new(
+            405,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource",
+        );
+        e.details = Some(Box::new(json!({})));
+        e
+    }
+
     /// Replaces the message.
     pub(crate) fn with_message(mut self, m: String) -> ApiError {
         self.message = m;

@@ -8,33 +8,19 @@
 //! cargo run -p examples --example builtins -- --kubeconfig ~/.kube/config
 //! ```
 //!
-//! The embedded server serves only some built-in kinds today (ConfigMap,
-//! Secret, Namespace, Lease, Event, CRD): a step whose resource it does not
-//! serve answers NotFound, and the example says so and goes on. Against a
-//! cluster every step runs.
+//! The embedded server serves every built-in kind but runs no controllers
+//! (as envtest): the Deployment gets no pods, so the example creates one
+//! pod from the Deployment's template itself, as a ReplicaSet would, and
+//! reads its (empty: there is no kubelet) logs and evicts it. Against a
+//! cluster the Deployment's own pod is used.
 
 use client_core::k8s::K8sClientset;
 use client_core::k8s::api::apps::v1::{Deployment, DeploymentSpec};
-use client_core::k8s::api::core::v1::{ConfigMap, Container, PodSpec, PodTemplateSpec};
+use client_core::k8s::api::core::v1::{ConfigMap, Container, Pod, PodSpec, PodTemplateSpec};
 use client_core::k8s::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use client_core::k8s::subresources::LogOptions;
-use client_core::{
-    CreateOptions, DeleteOptions, Error, ListOptions, ObjectMetaAccess, Result as ApiResult,
-};
+use client_core::{CreateOptions, DeleteOptions, GetOptions, ListOptions, ObjectMetaAccess};
 use examples::{BoxError, Target};
-
-/// `Ok(None)` when the server does not serve the resource (404 NotFound),
-/// after saying so; every other error stays an error.
-fn served<T>(step: &str, result: ApiResult<T>) -> Result<Option<T>, Error> {
-    match result {
-        Ok(v) => Ok(Some(v)),
-        Err(e) if e.is_not_found() => {
-            println!("skipped {step}: the server answered NotFound ({e})");
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    }
-}
 
 fn labels() -> std::collections::BTreeMap<String, String> {
     [("app".to_owned(), "builtins-example".to_owned())].into()
@@ -100,73 +86,85 @@ async fn main() -> Result<(), BoxError> {
         created.metadata.uid().is_some()
     );
 
-    // apps/v1 Deployment.
+    // apps/v1 Deployment, and its scale subresource.
     let deployments = cs.apps_v1().deployments(ns);
-    let step = "create deployment web";
-    if let Some(d) = served(
-        step,
-        deployments
-            .create(&deployment("web"), &CreateOptions::default())
-            .await,
-    )? {
-        println!(
-            "created deployment {} with {} replica(s)",
-            d.metadata.name().unwrap_or("?"),
-            d.spec.and_then(|s| s.replicas).unwrap_or(0)
-        );
-    }
+    let d = deployments
+        .create(&deployment("web"), &CreateOptions::default())
+        .await?;
+    println!(
+        "created deployment {} with {} replica(s)",
+        d.metadata.name().unwrap_or("?"),
+        d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0)
+    );
+    let scale = deployments.get_scale("web", &GetOptions::default()).await?;
+    println!(
+        "scale of deployment web: {} replica(s), selector {}",
+        scale.spec.replicas.unwrap_or(0),
+        scale.status.selector.unwrap_or_default()
+    );
 
     // The seed's call: clientset.CoreV1().Pods("").List(ctx, opts).
-    let pods = served(
-        "list pods of all namespaces",
-        cs.core_v1().pods_all().list(&ListOptions::default()).await,
-    )?;
-    if let Some(pods) = &pods {
-        println!("listed {} pod(s) in all namespaces", pods.items.len());
-    }
+    let pods = cs
+        .core_v1()
+        .pods_all()
+        .list(&ListOptions::default())
+        .await?;
+    println!("listed {} pod(s) in all namespaces", pods.items.len());
 
-    // A pod's logs and its eviction: only where pods exist (a cluster).
-    let mine = served(
-        "list pods of the deployment",
-        cs.core_v1()
-            .pods(ns)
-            .list(&ListOptions::default().labels("app=builtins-example"))
-            .await,
-    )?;
-    match mine.as_ref().and_then(|l| l.items.first()) {
-        Some(pod) => {
-            let name = pod.metadata.name().unwrap_or_default().to_owned();
-            let opts = LogOptions {
-                tail_lines: Some(5),
-                ..LogOptions::default()
+    // A pod of the deployment: the cluster's, or one made from the template
+    // where no controller runs.
+    let mine = cs
+        .core_v1()
+        .pods(ns)
+        .list(&ListOptions::default().labels("app=builtins-example"))
+        .await?;
+    let name = match mine.items.first() {
+        Some(pod) => pod.metadata.name().unwrap_or_default().to_owned(),
+        None => {
+            let template = deployment("web").spec.map(|s| s.template);
+            let pod = Pod {
+                metadata: ObjectMeta {
+                    generate_name: Some("web-".to_owned()),
+                    labels: Some(labels()),
+                    ..ObjectMeta::default()
+                },
+                spec: template.and_then(|t| t.spec),
+                status: None,
             };
-            match cs.core_v1().pods(ns).logs(&name, &opts).await {
-                Ok(log) => println!("read {} byte(s) of logs of pod {name}", log.len()),
-                // a pod still starting has no logs yet: say so, go on
-                Err(e) => println!("no logs of pod {name} yet: {e}"),
-            }
-            match cs
+            let made = cs
                 .core_v1()
                 .pods(ns)
-                .evict(&name, &DeleteOptions::default())
-                .await
-            {
-                Ok(_) => println!("evicted pod {name}"),
-                Err(e) if e.status().is_some_and(|s| s.code == 429) => {
-                    println!("a disruption budget forbids evicting pod {name} now (429)");
-                }
-                Err(e) => return Err(e.into()),
-            }
+                .create(&pod, &CreateOptions::default())
+                .await?;
+            let name = made.metadata.name().unwrap_or_default().to_owned();
+            println!("no controller made a pod: created pod {name} from the template");
+            name
         }
-        None => println!("skipped logs and eviction: no pod of the deployment to read or evict"),
+    };
+    let opts = LogOptions {
+        tail_lines: Some(5),
+        ..LogOptions::default()
+    };
+    match cs.core_v1().pods(ns).logs(&name, &opts).await {
+        Ok(log) => println!("read {} byte(s) of logs of pod {name}", log.len()),
+        // a pod still starting has no logs yet: say so, go on
+        Err(e) => println!("no logs of pod {name} yet: {e}"),
+    }
+    match cs
+        .core_v1()
+        .pods(ns)
+        .evict(&name, &DeleteOptions::default())
+        .await
+    {
+        Ok(_) => println!("evicted pod {name}"),
+        Err(e) if e.status().is_some_and(|s| s.code == 429) => {
+            println!("a disruption budget forbids evicting pod {name} now (429)");
+        }
+        Err(e) => return Err(e.into()),
     }
 
-    if let Some(outcome) = served(
-        "delete deployment web",
-        deployments.delete("web", &DeleteOptions::default()).await,
-    )? {
-        println!("deleted deployment web: {}", outcome.is_deleted());
-    }
+    let outcome = deployments.delete("web", &DeleteOptions::default()).await?;
+    println!("deleted deployment web: {}", outcome.is_deleted());
     cs.core_v1()
         .config_maps(ns)
         .delete("builtins-settings", &DeleteOptions::default())

@@ -1,16 +1,18 @@
 //! Discovery documents (`/api`, `/apis`, per group and group-version),
 //! `/version`, and the `/openapi/v3` documents (CRD schemas included).
 
+pub(crate) mod aggregated;
 pub(crate) mod openapi;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use crate::discovery::openapi::OpenApiKind;
 use crate::registry::Registry;
 use crate::registry::backend::{Backend, parse};
-use crate::registry::kind::Origin;
+use crate::registry::kind::{Origin, ResourceKind};
 
 /// `/api`: APIVersions.
 pub(crate) fn core_versions() -> Value {
@@ -23,7 +25,7 @@ pub(crate) fn core_versions() -> Value {
 
 /// Kubernetes version priority: GA before beta before alpha, higher
 /// numbers first, then anything else alphabetically.
-fn version_key(v: &str) -> (u8, u64, u64, String) {
+pub(crate) fn version_key(v: &str) -> (u8, u64, u64, String) {
     let parse = |v: &str| -> Option<(u8, u64, u64)> {
         let rest = v.strip_prefix('v')?;
         let digits = rest.chars().take_while(char::is_ascii_digit).count();
@@ -46,21 +48,36 @@ fn version_key(v: &str) -> (u8, u64, u64, String) {
     }
 }
 
-/// Groups and their versions (preferred first), core excluded.
-fn groups(reg: &Registry) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+/// Where `group` comes in kube's order of the API groups: the built-in
+/// groups in the vendored discovery's order, then the others (CRDs')
+/// alphabetically, as kube-apiserver orders groups of the lowest priority.
+fn group_rank(group: &str) -> (usize, String) {
+    let order = crate::registry::catalog::group_order();
+    match order.iter().position(|g| g == group) {
+        Some(i) => (i, String::new()),
+        None => (order.len(), group.to_string()),
+    }
+}
+
+/// Groups and their versions (preferred first), core excluded, in kube's
+/// order.
+pub(crate) fn groups(reg: &Registry) -> Vec<(String, Vec<String>)> {
+    let mut out: BTreeMap<(usize, String), (String, Vec<String>)> = BTreeMap::new();
     for k in reg.all() {
         if k.group.is_empty() {
             continue;
         }
-        let e = out.entry(k.group.clone()).or_default();
+        let e = out
+            .entry(group_rank(&k.group))
+            .or_insert_with(|| (k.group.clone(), Vec::new()));
         for v in &k.versions {
-            if !e.contains(v) {
-                e.push(v.clone());
+            if !e.1.contains(v) {
+                e.1.push(v.clone());
             }
         }
     }
-    for vs in out.values_mut() {
+    let mut out: Vec<_> = out.into_values().collect();
+    for (_, vs) in &mut out {
         vs.sort_by_key(|v| version_key(v));
     }
     out
@@ -87,7 +104,7 @@ pub(crate) fn group_list(reg: &Registry) -> Value {
 /// `/apis/{group}`: APIGroup, if served.
 pub(crate) fn group(reg: &Registry, name: &str) -> Option<Value> {
     let gs = groups(reg);
-    let vs = gs.get(name)?;
+    let (_, vs) = gs.iter().find(|(g, _)| g == name)?;
     let mut d = group_doc(name, vs);
     if let Value::Object(m) = &mut d {
         m.insert("kind".into(), json!("APIGroup"));
@@ -96,17 +113,26 @@ pub(crate) fn group(reg: &Registry, name: &str) -> Option<Value> {
     Some(d)
 }
 
-/// `/api/v1` or `/apis/{g}/{v}`: APIResourceList, if served.
-pub(crate) fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value> {
+/// The resources served at `group`/`version`, sorted by plural.
+pub(crate) fn kinds_at(reg: &Registry, group: &str, version: &str) -> Vec<Arc<ResourceKind>> {
     let mut kinds: Vec<_> = reg
         .all()
         .into_iter()
         .filter(|k| k.group == group && k.versions.iter().any(|v| v == version))
         .collect();
+    kinds.sort_by(|a, b| a.plural.cmp(&b.plural));
+    kinds
+}
+
+/// `/api/v1` or `/apis/{g}/{v}`: APIResourceList, if served. Each resource
+/// is followed by its subresources (`pods/status`), which name their
+/// group and version when these are not the list's (`deployments/scale`:
+/// `autoscaling/v1`).
+pub(crate) fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value> {
+    let kinds = kinds_at(reg, group, version);
     if kinds.is_empty() && !(group.is_empty() && version == "v1") {
         return None;
     }
-    kinds.sort_by(|a, b| a.plural.cmp(&b.plural));
     let mut resources = Vec::new();
     for k in kinds {
         let mut r = json!({
@@ -114,7 +140,7 @@ pub(crate) fn resource_list(reg: &Registry, group: &str, version: &str) -> Optio
             "singularName": k.singular,
             "namespaced": k.namespaced,
             "kind": k.kind,
-            "verbs": k.verbs,
+            "verbs": k.verbs.names(),
         });
         if !k.short_names.is_empty() {
             r["shortNames"] = json!(k.short_names);
@@ -123,50 +149,52 @@ pub(crate) fn resource_list(reg: &Registry, group: &str, version: &str) -> Optio
             r["categories"] = json!(k.categories);
         }
         resources.push(r);
-        if k.status_subresource {
-            resources.push(json!({
-                "name": format!("{}/status", k.plural),
+        for sub in k.discovered_subresources() {
+            let mut s = json!({
+                "name": format!("{}/{}", k.plural, sub.name),
                 "singularName": "",
                 "namespaced": k.namespaced,
-                "kind": k.kind,
-                "verbs": ["get", "patch", "update"],
-            }));
-        }
-        if k.scale.is_some() {
-            resources.push(json!({
-                "name": format!("{}/scale", k.plural),
-                "singularName": "",
-                "namespaced": k.namespaced,
-                "group": "autoscaling",
-                "version": "v1",
-                "kind": "Scale",
-                "verbs": ["get", "patch", "update"],
-            }));
+                "kind": sub.kind,
+                "verbs": sub.verbs.names(),
+            });
+            if sub.group != k.group || sub.version.is_some() {
+                s["group"] = json!(sub.group);
+                s["version"] = json!(sub.version.as_deref().unwrap_or(version));
+            }
+            resources.push(s);
         }
     }
-    let gv = if group.is_empty() {
+    let mut list = json!({
+        "kind": "APIResourceList",
+        "groupVersion": api_version(group, version),
+        "resources": resources,
+    });
+    // kube's `/api/v1` list carries no apiVersion; the `/apis` ones do.
+    if !group.is_empty() {
+        list["apiVersion"] = json!("v1");
+    }
+    Some(list)
+}
+
+/// `v1` or `group/version`.
+fn api_version(group: &str, version: &str) -> String {
+    if group.is_empty() {
         version.to_string()
     } else {
         format!("{group}/{version}")
-    };
-    Some(json!({
-        "kind": "APIResourceList",
-        "apiVersion": "v1",
-        "groupVersion": gv,
-        "resources": resources,
-    }))
+    }
 }
 
 /// `/version`.
 pub(crate) fn version() -> Value {
     json!({
         "major": "1",
-        "minor": "32",
-        "gitVersion": "v1.32.0-client-testserver",
+        "minor": "33",
+        "gitVersion": "v1.33.0-client-testserver",
         "gitCommit": "0000000000000000000000000000000000000000",
         "gitTreeState": "clean",
         "buildDate": "2026-01-01T00:00:00Z",
-        "goVersion": "go1.23.0",
+        "goVersion": "go1.24.0",
         "compiler": "gc",
         "platform": "linux/amd64",
     })

@@ -170,6 +170,12 @@ where
         body,
     };
     match r {
+        Route::CoreVersions if discovery::aggregated::wanted(&req.accept) => {
+            aggregated_response(&discovery::aggregated::core(reg))
+        }
+        Route::Groups if discovery::aggregated::wanted(&req.accept) => {
+            aggregated_response(&discovery::aggregated::apis(reg))
+        }
         Route::CoreVersions => json_response(200, &discovery::core_versions()),
         Route::Groups => json_response(200, &discovery::group_list(reg)),
         Route::Group(g) => discovery::group(reg, &g)
@@ -200,6 +206,18 @@ where
             }),
         Route::Health | Route::Version | Route::NotFound => plain_not_found(),
     }
+}
+
+/// An aggregated discovery document, its type named in `Content-Type`.
+fn aggregated_response(doc: &Value) -> Resp {
+    let mut r = json_response(200, doc);
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(discovery::aggregated::CONTENT_TYPE),
+    );
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    r
 }
 
 fn admin_faults(state: &State, req: &Req) -> Resp {

@@ -18,5 +18,6 @@ pub(crate) mod request_log;
 pub(crate) mod resources;
 pub(crate) mod router;
 pub(crate) mod state;
+pub(crate) mod subresources;
 pub(crate) mod watch;
 pub(crate) mod yaml_depth;

@@ -1,7 +1,8 @@
 //! Just enough Kubernetes protobuf to read the request bodies kubectl's
 //! typed generators send (`kubectl create configmap|secret|namespace`):
 //! the `k8s\0` envelope (`runtime.Unknown`), `ObjectMeta`, `ConfigMap`,
-//! `Secret` and `Namespace`, decoded into JSON. Responses stay JSON (kubectl
+//! `Secret` and `Namespace`, and the self reviews of `kubectl auth`, decoded
+//! into JSON. Responses stay JSON (kubectl
 //! accepts both). Other kinds are refused, which the caller turns into 415.
 
 use base64::Engine;
@@ -210,6 +211,65 @@ fn namespace(b: &[u8], o: &mut Map<String, Value>) -> Result<(), ProtoError> {
     Ok(())
 }
 
+/// Strings of a message by field number: `(number, json name)`.
+fn strings(b: &[u8], names: &[(u64, &str)]) -> Result<Value, ProtoError> {
+    let mut m = Map::new();
+    for f in fields(b) {
+        if let (n, Field::Bytes(x)) = f?
+            && let Some((_, name)) = names.iter().find(|(k, _)| *k == n)
+        {
+            m.insert((*name).into(), json!(text(x)?));
+        }
+    }
+    Ok(Value::Object(m))
+}
+
+/// `authorization/v1` reviews kubectl's `auth can-i` sends:
+/// SelfSubjectAccessReview (spec: `resourceAttributes` 1,
+/// `nonResourceAttributes` 2) and SelfSubjectRulesReview (spec:
+/// `namespace` 1); `authentication/v1` SelfSubjectReview (`auth whoami`,
+/// metadata only). Selectors inside `resourceAttributes` are not read.
+fn review(kind: &str, b: &[u8], o: &mut Map<String, Value>) -> Result<(), ProtoError> {
+    for f in fields(b) {
+        match f? {
+            (1, Field::Bytes(x)) => drop(o.insert("metadata".into(), object_meta(x)?)),
+            (2, Field::Bytes(spec)) if kind == "SelfSubjectAccessReview" => {
+                let mut s = Map::new();
+                for f in fields(spec) {
+                    match f? {
+                        (1, Field::Bytes(x)) => drop(s.insert(
+                            "resourceAttributes".into(),
+                            strings(
+                                x,
+                                &[
+                                    (1, "namespace"),
+                                    (2, "verb"),
+                                    (3, "group"),
+                                    (4, "version"),
+                                    (5, "resource"),
+                                    (6, "subresource"),
+                                    (7, "name"),
+                                ],
+                            )?,
+                        )),
+                        (2, Field::Bytes(x)) => drop(s.insert(
+                            "nonResourceAttributes".into(),
+                            strings(x, &[(1, "path"), (2, "verb")])?,
+                        )),
+                        _ => {}
+                    }
+                }
+                o.insert("spec".into(), Value::Object(s));
+            }
+            (2, Field::Bytes(spec)) if kind == "SelfSubjectRulesReview" => {
+                o.insert("spec".into(), strings(spec, &[(1, "namespace")])?);
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Decodes a `k8s\0`-enveloped protobuf object into JSON.
 ///
 /// # Errors
@@ -240,6 +300,8 @@ pub(crate) fn decode(body: &[u8]) -> Result<Value, ProtoError> {
         ("v1", "ConfigMap") => config_map(raw, &mut o)?,
         ("v1", "Secret") => secret(raw, &mut o)?,
         ("v1", "Namespace") => namespace(raw, &mut o)?,
+        ("authorization.k8s.io/v1", k @ ("SelfSubjectAccessReview" | "SelfSubjectRulesReview"))
+        | ("authentication.k8s.io/v1", k @ "SelfSubjectReview") => review(k, raw, &mut o)?,
         _ => return Err(ProtoError::Unsupported(format!("{api_version}/{kind}"))),
     }
     Ok(Value::Object(o))
@@ -260,6 +322,30 @@ mod tests {
     fn envelope(kind: &str, raw: &[u8]) -> Vec<u8> {
         let tm = [ld(1, b"v1"), ld(2, kind.as_bytes())].concat();
         [b"k8s\0".to_vec(), ld(1, &tm), ld(2, raw)].concat()
+    }
+
+    #[test]
+    fn self_subject_access_review() {
+        let attrs = [
+            ld(1, b"default"),
+            ld(2, b"create"),
+            ld(3, b"apps"),
+            ld(5, b"deployments"),
+        ]
+        .concat();
+        let raw = ld(2, &ld(1, &attrs));
+        let tm = [
+            ld(1, b"authorization.k8s.io/v1"),
+            ld(2, b"SelfSubjectAccessReview"),
+        ]
+        .concat();
+        let body = [b"k8s\0".to_vec(), ld(1, &tm), ld(2, &raw)].concat();
+        let v = decode(&body).unwrap();
+        assert_eq!(
+            v["spec"]["resourceAttributes"],
+            json!({"namespace": "default", "verb": "create", "group": "apps", "resource": "deployments"})
+        );
+        assert_eq!(v["kind"], "SelfSubjectAccessReview");
     }
 
     #[test]

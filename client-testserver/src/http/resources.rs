@@ -22,6 +22,7 @@ use crate::output::partial;
 use crate::registry::backend::{Deleted, Part, PatchType, parse};
 use crate::registry::kind::ResourceKind;
 use crate::registry::read::{ListOptions, ListRequest};
+use crate::registry::subresources::{self, Route};
 use crate::registry::writer::Writer;
 
 fn verb_of(method: &Method, named: bool, watch: bool) -> &'static str {
@@ -39,20 +40,21 @@ fn verb_of(method: &Method, named: bool, watch: bool) -> &'static str {
 }
 
 /// One resource request, resolved against the served kinds.
-struct Call<'a> {
-    state: &'a State,
-    kind: Arc<ResourceKind>,
-    version: String,
+pub(crate) struct Call<'a> {
+    pub(crate) state: &'a State,
+    pub(crate) kind: Arc<ResourceKind>,
+    pub(crate) version: String,
     namespace: Option<String>,
     part: Part,
     scale: bool,
-    dry_run: bool,
+    pub(crate) dry_run: bool,
     drop_watch_after: Option<u64>,
-    req: Req,
+    pub(crate) req: Req,
 }
 
 impl Call<'_> {
-    fn ns(&self) -> Option<&str> {
+    /// The URL's namespace.
+    pub(crate) fn ns(&self) -> Option<&str> {
         self.namespace.as_deref()
     }
 
@@ -88,10 +90,10 @@ impl Call<'_> {
         let mut w = Writer::new(&manager, validation);
         w.applied = apply;
         w.decoded_body = options_kind != "PatchOptions";
-        w.subresource = match (self.scale, self.part) {
-            (true, _) => Some("scale"),
-            (false, Part::Status) => Some("status"),
-            (false, Part::Main) => None,
+        w.subresource = if self.scale {
+            Some("scale")
+        } else {
+            subresources::part_name(self.part)
         };
         Ok(w)
     }
@@ -128,17 +130,32 @@ pub(crate) async fn resource(
     if kind.namespaced && rp.namespace.is_none() && !matches!(verb, "list" | "watch") {
         return Err(Failure::PlainNotFound);
     }
-    let (part, scale) = match rp.subresource.as_deref() {
-        None => (Part::Main, false),
-        Some("status") if kind.status_subresource => (Part::Status, false),
-        Some("scale") if kind.scale.is_some() => (Part::Main, true),
-        Some(_) => {
-            return Err(ApiError::new(
-                404,
-                "NotFound",
-                "the server could not find the requested resource",
-            )
-            .into());
+    let (part, scale, special) = match rp.subresource.as_deref() {
+        None if kind.verbs.contains(verb) => (Part::Main, false, None),
+        None => return Err(ApiError::method_not_allowed_here().into()),
+        Some(name) => {
+            let route = kind
+                .subresource(name)
+                .and_then(|_| subresources::route(name));
+            let Some(route) = route else {
+                return Err(ApiError::new(
+                    404,
+                    "NotFound",
+                    "the server could not find the requested resource",
+                )
+                .into());
+            };
+            if !kind
+                .subresource(name)
+                .is_some_and(|s| s.verbs.contains(verb))
+            {
+                return Err(ApiError::method_not_allowed_here().into());
+            }
+            match route {
+                Route::Part(p) => (p, false, None),
+                Route::Scale => (Part::Main, true, None),
+                other => (Part::Main, false, Some(other)),
+            }
         }
     };
     let drop_watch_after = injected_faults(&state, verb, &rp.plural).await?;
@@ -154,7 +171,12 @@ pub(crate) async fn resource(
             drop_watch_after,
             req,
         };
-        serve_verb(&call, verb, rp.name.as_deref())
+        match (special, rp.name.as_deref()) {
+            (Some(route), Some(name)) => {
+                crate::http::subresources::serve(&call, route, name, rp.subresource.as_deref())
+            }
+            _ => serve_verb(&call, verb, rp.name.as_deref()),
+        }
     })
     .await;
     match served {

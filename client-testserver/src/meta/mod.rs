@@ -2,6 +2,7 @@
 //! keys, selectors, timestamps, and the strict decoding of ObjectMeta and
 //! a kind's typed fields (`typed`).
 
+pub(crate) mod label_selector;
 pub(crate) mod names;
 // The selector grammar is complete and unit-tested; the server reads only
 // part of it (`is_empty`, `requirements`, `single_name`, `field_value`).

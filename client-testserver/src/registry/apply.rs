@@ -122,6 +122,8 @@ impl Backend {
                         matches!(k.as_str(), "apiVersion" | "kind" | "metadata" | "status")
                     });
                 }
+                // The update path keeps only the subresource's fields.
+                Part::Field(_) | Part::Resize | Part::Computed => {}
             }
         }
         Ok(cfg)

@@ -19,6 +19,20 @@ pub(crate) enum Part {
     Main,
     /// The `/status` subresource.
     Status,
+    /// A subresource that writes one field: the value at this JSON pointer
+    /// comes from the write, everything else from the stored object
+    /// (`namespaces/finalize`: `/spec/finalizers`,
+    /// `pods/ephemeralcontainers`: `/spec/ephemeralContainers`,
+    /// `certificatesigningrequests/approval`: `/status/conditions`).
+    Field(&'static str),
+    /// `pods/resize`: the `resources` and `resizePolicy` of each container
+    /// (matched by name) come from the write, everything else from the
+    /// stored pod.
+    Resize,
+    /// A write the server computed from the stored object (`pods/binding`
+    /// sets `spec.nodeName`): stored as computed, without the kind's
+    /// main-write validation (which refuses spec changes a binding makes).
+    Computed,
 }
 
 /// The patch formats accepted.

@@ -1,6 +1,8 @@
-//! The built-in kinds, one row each: namespaces, configmaps, secrets,
-//! events (core and `events.k8s.io`), leases and
-//! customresourcedefinitions.
+//! The built-in kinds: one row per resource of the vendored Kubernetes
+//! 1.33 data (`registry::catalog`), with the rules of the kinds served
+//! before the catalog (namespaces, configmaps, secrets, events of both
+//! groups, leases, customresourcedefinitions) applied to their rows.
+//! Per-kind strategies of the other kinds live in `registry::kinds`.
 
 use serde_json::{Map, Value, json};
 
@@ -20,85 +22,80 @@ fn same_path(labels: &[&str]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The built-in resources, in discovery order.
+/// The built-in resources served by default, each row from the data with
+/// its rules applied.
 pub(crate) fn builtins() -> Vec<ResourceKind> {
-    let ns = ResourceKind {
-        status_subresource: true,
-        short_names: vec!["ns".into()],
-        field_selectors: same_path(&["status.phase"]),
-        name_is_dns_label: true,
-        printer_columns: vec![
-            json!({"name": "Status", "type": "string", "jsonPath": ".status.phase"}),
-            json!({"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}),
-        ],
-        hooks: &NAMESPACE_HOOKS,
-        ..ResourceKind::builtin("", "v1", "namespaces", "Namespace", false)
-    };
-    let cm = ResourceKind {
-        short_names: vec!["cm".into()],
-        hooks: &CONFIG_MAP_HOOKS,
-        ..ResourceKind::builtin("", "v1", "configmaps", "ConfigMap", true)
-    };
-    let secret = ResourceKind {
-        field_selectors: same_path(&["type"]),
-        hooks: &SECRET_HOOKS,
-        ..ResourceKind::builtin("", "v1", "secrets", "Secret", true)
-    };
-    let mut ev_fields = same_path(&[
-        "involvedObject.kind",
-        "involvedObject.namespace",
-        "involvedObject.name",
-        "involvedObject.uid",
-        "involvedObject.apiVersion",
-        "involvedObject.resourceVersion",
-        "involvedObject.fieldPath",
-        "reason",
-        "type",
-    ]);
-    ev_fields.push(("source".into(), "source.component".into()));
-    let ev = ResourceKind {
-        short_names: vec!["ev".into()],
-        allow_create_on_update: true,
-        field_selectors: ev_fields,
-        ..ResourceKind::builtin("", "v1", "events", "Event", true)
-    };
-    // events.k8s.io/v1 (what event recorders write); stored apart from
-    // core events, which kube-apiserver shares with it.
-    let ev2 = ResourceKind {
-        short_names: vec!["ev".into()],
-        allow_create_on_update: true,
-        field_selectors: same_path(&[
-            "regarding.kind",
-            "regarding.namespace",
-            "regarding.name",
-            "regarding.uid",
-            "reason",
-            "type",
-            "reportingController",
-        ]),
-        ..ResourceKind::builtin("events.k8s.io", "v1", "events", "Event", true)
-    };
-    let lease = ResourceKind {
-        update_requires_rv: true,
-        allow_create_on_update: true,
-        ..ResourceKind::builtin("coordination.k8s.io", "v1", "leases", "Lease", true)
-    };
-    let crd = ResourceKind {
-        status_subresource: true,
-        sets_generation: true,
-        update_requires_rv: true,
-        short_names: vec!["crd".into(), "crds".into()],
-        categories: vec!["api-extensions".into()],
-        hooks: &CRD_HOOKS,
-        ..ResourceKind::builtin(
-            "apiextensions.k8s.io",
-            "v1",
-            "customresourcedefinitions",
-            "CustomResourceDefinition",
-            false,
-        )
-    };
-    vec![ns, cm, secret, ev, ev2, lease, crd]
+    crate::registry::catalog::rows()
+        .iter()
+        .cloned()
+        .map(|mut row| {
+            apply_rules(&mut row);
+            row
+        })
+        .collect()
+}
+
+/// The rules of the kinds this module serves beyond their data.
+fn apply_rules(row: &mut ResourceKind) {
+    if let Some(hooks) = crate::registry::reviews::hooks_of(&row.group, &row.plural) {
+        row.hooks = hooks;
+    }
+    match (row.group.as_str(), row.plural.as_str()) {
+        ("", "namespaces") => {
+            row.field_selectors = same_path(&["status.phase"]);
+            row.name_is_dns_label = true;
+            row.printer_columns = vec![
+                json!({"name": "Status", "type": "string", "jsonPath": ".status.phase"}),
+                json!({"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}),
+            ];
+            row.hooks = &NAMESPACE_HOOKS;
+        }
+        ("", "configmaps") => row.hooks = &CONFIG_MAP_HOOKS,
+        ("", "secrets") => {
+            row.field_selectors = same_path(&["type"]);
+            row.hooks = &SECRET_HOOKS;
+        }
+        ("", "events") => {
+            let mut fields = same_path(&[
+                "involvedObject.kind",
+                "involvedObject.namespace",
+                "involvedObject.name",
+                "involvedObject.uid",
+                "involvedObject.apiVersion",
+                "involvedObject.resourceVersion",
+                "involvedObject.fieldPath",
+                "reason",
+                "type",
+            ]);
+            fields.push(("source".into(), "source.component".into()));
+            row.allow_create_on_update = true;
+            row.field_selectors = fields;
+        }
+        // events.k8s.io/v1 (what event recorders write); stored apart from
+        // core events, which kube-apiserver shares with it.
+        ("events.k8s.io", "events") => {
+            row.allow_create_on_update = true;
+            row.field_selectors = same_path(&[
+                "regarding.kind",
+                "regarding.namespace",
+                "regarding.name",
+                "regarding.uid",
+                "reason",
+                "type",
+                "reportingController",
+            ]);
+        }
+        ("coordination.k8s.io", "leases") => {
+            row.update_requires_rv = true;
+            row.allow_create_on_update = true;
+        }
+        ("apiextensions.k8s.io", "customresourcedefinitions") => {
+            row.sets_generation = true;
+            row.update_requires_rv = true;
+            row.hooks = &CRD_HOOKS;
+        }
+        _ => {}
+    }
 }
 
 /// `v1.ConfigMap` beyond its metadata.

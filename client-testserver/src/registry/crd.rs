@@ -223,6 +223,7 @@ pub(crate) fn kind_of(crd: &Value) -> Result<ResourceKind, ApiError> {
             .get("labelSelectorPath")
             .and_then(Value::as_str)
             .map(str::to_string),
+        label_selector_of: None,
     });
     let printer_columns = main
         .get("additionalPrinterColumns")
@@ -255,6 +256,7 @@ pub(crate) fn kind_of(crd: &Value) -> Result<ResourceKind, ApiError> {
         update_requires_rv: true,
         origin: Origin::CustomResource,
         verbs: ALL_VERBS,
+        subresources: Vec::new(),
         allow_create_on_update: false,
         strategic_merge: false,
         returns_deleted_object: true,

@@ -72,6 +72,13 @@ impl Backend {
         }
         check_api_version(kind, version, &body)?;
         check_typed(kind, version, &body)?;
+        if let Some(answer) = kind.hooks.answer_create(self, kind, ns, &body) {
+            // A Status (a Binding's answer) as it is; a review as its kind.
+            return answer.map(|v| match v.get("kind").and_then(Value::as_str) {
+                Some("Status") => v,
+                _ => self.present(kind, version, v),
+            });
+        }
         self.admit_create(kind, ns, &body)?;
         body = self.present(kind, version, body);
         let url_ns = if kind.namespaced { ns } else { None };

@@ -10,22 +10,19 @@
 //!
 //! # Adding a built-in kind
 //!
-//! 1. Add a row to `registry::builtins`, starting from
-//!    `ResourceKind::builtin(group, version, plural, Kind, namespaced)`
-//!    (every verb, no subresource, no hooks) and setting the columns that
-//!    differ with struct-update syntax:
+//! 1. Built-in rows come from the vendored data (`registry::catalog`:
+//!    group, versions, names, scope, verbs, short names, categories,
+//!    subresources); a new Kubernetes version is new data, not code.
+//!    What differs beyond the data is set on the row in
+//!    `registry::kinds::customize` (or `registry::builtins` for the kinds
+//!    served before the catalog):
 //!
 //!    ```text
-//!    let deploy = ResourceKind {
-//!        status_subresource: true,
-//!        scale: Some(ScalePaths { /* .spec.replicas, .status.replicas, .status.selector */ }),
-//!        sets_generation: true,
-//!        short_names: vec!["deploy".into()],
-//!        categories: vec!["all".into()],
-//!        printer_columns: vec![/* additionalPrinterColumns-shaped JSON */],
-//!        hooks: &DEPLOYMENT_HOOKS,
-//!        ..ResourceKind::builtin("apps", "v1", "deployments", "Deployment", true)
-//!    };
+//!    ("apps", "Deployment") => {
+//!        row.sets_generation = true;
+//!        row.printer_columns = vec![/* additionalPrinterColumns-shaped JSON */];
+//!        row.hooks = &DEPLOYMENT_HOOKS;
+//!    }
 //!    ```
 //! 2. If the kind needs code, write a unit struct implementing
 //!    `registry::hooks::KindHooks` next to it, overriding only the hooks
@@ -77,8 +74,12 @@ pub(crate) struct ScalePaths {
     pub spec_replicas: String,
     /// e.g. `.status.replicas`.
     pub status_replicas: String,
-    /// e.g. `.status.selector`.
+    /// e.g. `.status.selector`: a string field holding the selector.
     pub label_selector: Option<String>,
+    /// e.g. `.spec.selector`: a `LabelSelector` (or a label map) whose
+    /// string form is the Scale's `status.selector`, as the built-in
+    /// workload kinds compute it.
+    pub label_selector_of: Option<String>,
 }
 
 /// Where a kind comes from.
@@ -90,17 +91,77 @@ pub(crate) enum Origin {
     CustomResource,
 }
 
-/// The verbs every kind serves today, as discovery lists them.
-pub(crate) const ALL_VERBS: &[&str] = &[
-    "create",
-    "delete",
-    "deletecollection",
-    "get",
-    "list",
-    "patch",
-    "update",
-    "watch",
-];
+/// A set of the eight REST verbs a resource (or subresource) serves,
+/// listed in discovery and checked by the router (405 for the others).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Verbs(u8);
+
+impl Verbs {
+    /// The verbs, in discovery's (alphabetical) order; bit `i` is `NAMES[i]`.
+    const NAMES: [&'static str; 8] = [
+        "create",
+        "delete",
+        "deletecollection",
+        "get",
+        "list",
+        "patch",
+        "update",
+        "watch",
+    ];
+
+    /// Every verb.
+    pub(crate) const ALL: Verbs = Verbs(0xff);
+
+    /// The set of the verbs named; names outside the eight are ignored.
+    pub(crate) fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Verbs {
+        let mut bits = 0u8;
+        for n in names {
+            if let Some(i) = Self::NAMES.iter().position(|v| *v == n) {
+                bits |= 1 << i;
+            }
+        }
+        Verbs(bits)
+    }
+
+    /// Whether `verb` is in the set.
+    pub(crate) fn contains(self, verb: &str) -> bool {
+        Self::NAMES
+            .iter()
+            .position(|v| *v == verb)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+
+    /// The names in the set, in discovery's order.
+    pub(crate) fn names(self) -> Vec<&'static str> {
+        Self::NAMES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, n)| *n)
+            .collect()
+    }
+}
+
+/// The verbs of a kind that serves every verb (custom resources, most
+/// built-ins).
+pub(crate) const ALL_VERBS: Verbs = Verbs::ALL;
+
+/// A subresource as discovery lists it (`pods/status`, `deployments/scale`,
+/// `pods/eviction`): the kind its requests and answers carry and its verbs.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Subresource {
+    /// `status`, `scale`, `binding`, ...
+    pub name: String,
+    /// The group of the kind it carries (`autoscaling` for `scale`).
+    pub group: String,
+    /// The version of that kind; `None` when it is the parent's (the
+    /// requested) version.
+    pub version: Option<String>,
+    /// The kind it carries (`Scale`, `Eviction`, the parent's kind).
+    pub kind: String,
+    /// Its verbs.
+    pub verbs: Verbs,
+}
 
 /// The strategy of one served resource: a row of data plus hooks.
 #[derive(Clone)]
@@ -119,8 +180,13 @@ pub(crate) struct ResourceKind {
     pub origin: Origin,
     /// Namespaced or cluster-scoped.
     pub namespaced: bool,
-    /// The verbs served and listed in discovery.
-    pub verbs: &'static [&'static str],
+    /// The verbs served and listed in discovery; the router answers the
+    /// others with 405 MethodNotAllowed.
+    pub verbs: Verbs,
+    /// The subresources served and listed in discovery. Empty for custom
+    /// resources, whose `status` and `scale` come from the two fields
+    /// below (see [`ResourceKind::discovered_subresources`]).
+    pub subresources: Vec<Subresource>,
     /// Has a `/status` subresource.
     pub status_subresource: bool,
     /// Has a `/scale` subresource.
@@ -191,6 +257,7 @@ impl ResourceKind {
             origin: Origin::BuiltIn,
             namespaced,
             verbs: ALL_VERBS,
+            subresources: Vec::new(),
             status_subresource: false,
             scale: None,
             sets_generation: false,
@@ -206,6 +273,42 @@ impl ResourceKind {
             schemas: Vec::new(),
             hooks: &NO_HOOKS,
         }
+    }
+
+    /// The subresources discovery lists: the row's own list, or for a
+    /// custom resource the `status` and `scale` its CRD declares.
+    pub(crate) fn discovered_subresources(&self) -> Vec<Subresource> {
+        if !self.subresources.is_empty() {
+            return self.subresources.clone();
+        }
+        let get_update = Verbs::from_names(["get", "patch", "update"]);
+        let mut out = Vec::new();
+        if self.status_subresource {
+            out.push(Subresource {
+                name: "status".into(),
+                group: self.group.clone(),
+                version: None,
+                kind: self.kind.clone(),
+                verbs: get_update,
+            });
+        }
+        if self.scale.is_some() {
+            out.push(Subresource {
+                name: "scale".into(),
+                group: "autoscaling".into(),
+                version: Some("v1".into()),
+                kind: "Scale".into(),
+                verbs: get_update,
+            });
+        }
+        out
+    }
+
+    /// The served subresource `name`, if any.
+    pub(crate) fn subresource(&self, name: &str) -> Option<Subresource> {
+        self.discovered_subresources()
+            .into_iter()
+            .find(|s| s.name == name)
     }
 
     /// `plural` or `plural.group`: the store's key for this resource.

@@ -9,6 +9,7 @@
 mod apply;
 pub(crate) mod backend;
 pub(crate) mod builtins;
+pub(crate) mod catalog;
 pub(crate) mod crd;
 mod create;
 mod delete;
@@ -17,7 +18,9 @@ pub(crate) mod kind;
 pub(crate) mod kinds;
 pub(crate) mod namespaces;
 pub(crate) mod read;
+mod reviews;
 mod scale;
+pub(crate) mod subresources;
 pub(crate) mod update;
 pub(crate) mod writer;
 

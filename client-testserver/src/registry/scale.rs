@@ -116,12 +116,12 @@ fn scale_of(kind: &ResourceKind, obj: &Value) -> Result<Value, ApiError> {
         .and_then(Value::as_i64)
         .unwrap_or(0);
     let mut st = json!({"replicas": status});
-    if let Some(sel) = paths
-        .label_selector
-        .as_deref()
-        .and_then(|p| get_path(obj, p))
-        .and_then(Value::as_str)
-    {
+    let selector = match (&paths.label_selector, &paths.label_selector_of) {
+        (Some(p), _) => get_path(obj, p).and_then(Value::as_str).map(str::to_string),
+        (None, Some(p)) => get_path(obj, p).and_then(crate::meta::label_selector::selector_string),
+        (None, None) => None,
+    };
+    if let Some(sel) = selector {
         st["selector"] = json!(sel);
     }
     Ok(json!({

@@ -190,6 +190,7 @@ impl Backend {
             let candidate = crate::ssa::managed_fields_of(&new);
             check_preconditions(&k, name, &old, &new)?;
             keep_the_other_part(&k, part, &old, &mut new);
+            crate::registry::subresources::validate_part(&k, name, part, &old, &new)?;
             keep_immutable_metadata(&old, &mut new);
             k.hooks.prepare_for_update(&old, &mut new);
             let deleting = old.pointer("/metadata/deletionTimestamp").is_some();
@@ -265,9 +266,12 @@ fn check_preconditions(
 
 /// Status rules: a `/status` write changes only `status` (the rest is the
 /// stored object); a main write of a kind with a status subresource keeps
-/// the stored `status`.
+/// the stored `status`. The other subresources keep all but their fields
+/// (`registry::subresources::keep_fields`).
 fn keep_the_other_part(kind: &ResourceKind, part: Part, old: &Value, new: &mut Value) {
-    if part == Part::Status {
+    if matches!(part, Part::Field(_) | Part::Resize | Part::Computed) {
+        crate::registry::subresources::keep_fields(part, old, new);
+    } else if part == Part::Status {
         let status = new.get("status").cloned();
         *new = old.clone();
         if let Value::Object(o) = new {
