@@ -307,7 +307,7 @@ pub(crate) fn decode_body(req: &Req) -> Result<Value, ApiError> {
         // kubectl's typed generators (create configmap/secret/namespace).
         "application/vnd.kubernetes.protobuf" => {
             crate::http::protobuf::decode(&req.body).map_err(|e| match e {
-                crate::http::protobuf::ProtoError::Unsupported(_) => ApiError::new(
+                crate::http::protobuf::ProtoError::Unsupported { .. } => ApiError::new(
                     415,
                     "UnsupportedMediaType",
                     format!(

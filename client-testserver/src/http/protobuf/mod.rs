@@ -1,0 +1,150 @@
+//! Kubernetes protobuf request bodies, decoded into the JSON the rest of
+//! the server works on. kubectl's typed generators (`create deployment`,
+//! `create job`, `create role`, `auth can-i`, ...) send
+//! `application/vnd.kubernetes.protobuf`; responses stay JSON, which
+//! kubectl accepts.
+//!
+//! One generic decoder serves every built-in kind of the 1.33 catalog:
+//! `wire` reads the wire format, `schema` holds the message descriptors
+//! (generated from the published `generated.proto` files and their Go
+//! structs), `message` turns a message into a JSON object with Go's JSON
+//! names and `omitempty` rules, `special` gives the types with their own
+//! JSON form (quantities, int-or-string, times, durations, raw
+//! extensions, ...), and `envelope` reads the `k8s\0` + `runtime.Unknown`
+//! frame that names the kind. Every length is checked, nesting is bounded
+//! and no input panics: errors are [`ProtoError`], answered with 400 (an
+//! unknown kind with 415).
+
+mod envelope;
+mod message;
+pub(crate) mod schema;
+mod special;
+mod wire;
+
+use serde_json::Value;
+
+/// Why the bytes of a message could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum Reason {
+    /// The data ends inside a key, a varint or a fixed-width value.
+    #[error("unexpected end of data")]
+    Truncated,
+    /// A varint runs past ten bytes or overflows 64 bits.
+    #[error("varint overflows 64 bits")]
+    VarintOverflow,
+    /// A key with field number 0 or above 2^29 - 1.
+    #[error("illegal tag {number} (wire type {wire})")]
+    IllegalTag {
+        /// The field number read.
+        number: u64,
+        /// The wire type read.
+        wire: u8,
+    },
+    /// Groups (wire types 3, 4) and the unused wire types 6 and 7.
+    #[error("wire type {0} is not supported")]
+    UnsupportedWireType(u8),
+    /// A length-delimited field longer than what is left of its message.
+    #[error("length {len} exceeds the {available} bytes left")]
+    Length {
+        /// The length read.
+        len: u64,
+        /// The bytes left.
+        available: usize,
+    },
+    /// A known field with another wire type than its type has.
+    #[error("wrong wire type {0} for this field")]
+    WrongWireType(u8),
+    /// Messages nested past [`message::MAX_DEPTH`].
+    #[error("messages nested deeper than {0}")]
+    TooDeep(usize),
+    /// A value that has no JSON form (a NaN, an IntOrString of an unknown
+    /// type, a raw extension that is not JSON, ...).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A [`Reason`] and the JSON path of the field it happened in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DecodeError {
+    /// Path segments, innermost first (`[0]` for a list index).
+    path: Vec<String>,
+    /// What went wrong.
+    pub(crate) reason: Reason,
+}
+
+impl DecodeError {
+    /// The same error, one level further out, inside field `segment`.
+    pub(crate) fn at(mut self, segment: impl Into<String>) -> Self {
+        self.path.push(segment.into());
+        self
+    }
+
+    /// The path as `spec.template.spec.containers[0].image`.
+    pub(crate) fn path(&self) -> String {
+        let mut out = String::new();
+        for seg in self.path.iter().rev() {
+            if !out.is_empty() && !seg.starts_with('[') {
+                out.push('.');
+            }
+            out.push_str(seg);
+        }
+        out
+    }
+}
+
+impl From<Reason> for DecodeError {
+    fn from(reason: Reason) -> Self {
+        DecodeError {
+            path: Vec::new(),
+            reason,
+        }
+    }
+}
+
+/// Why a protobuf body could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum ProtoError {
+    /// The body does not start with `k8s\0`.
+    #[error("missing the k8s protobuf envelope")]
+    NoEnvelope,
+    /// The envelope names a kind the table does not hold.
+    #[error("protobuf bodies of kind {api_version}/{kind} are not supported; send JSON")]
+    Unsupported {
+        /// The envelope's `apiVersion`.
+        api_version: String,
+        /// The envelope's `kind`.
+        kind: String,
+    },
+    /// The envelope or the object in it is malformed.
+    #[error("{}", decode_message(.kind, .error))]
+    Decode {
+        /// The kind being decoded, empty while reading the envelope.
+        kind: String,
+        /// What went wrong, and where.
+        error: DecodeError,
+    },
+}
+
+fn decode_message(kind: &str, error: &DecodeError) -> String {
+    let path = error.path();
+    match (kind.is_empty(), path.is_empty()) {
+        (true, true) => format!("envelope: {}", error.reason),
+        (true, false) => format!("envelope: {path}: {}", error.reason),
+        (false, true) => format!("{kind}: {}", error.reason),
+        (false, false) => format!("{kind} {path}: {}", error.reason),
+    }
+}
+
+/// Decodes a `k8s\0`-enveloped protobuf object of any built-in kind into
+/// the JSON Go's encoder would write for it.
+///
+/// # Errors
+/// [`ProtoError`] for a missing envelope, malformed bytes, or a kind that
+/// is not built in.
+pub(crate) fn decode(body: &[u8]) -> Result<Value, ProtoError> {
+    envelope::decode(schema::Schema::builtin(), body, 0)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests;
