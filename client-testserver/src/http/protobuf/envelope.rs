@@ -46,6 +46,8 @@ fn frame(inner: &[u8]) -> Result<Frame<'_>, DecodeError> {
             }
             (2, WireValue::Bytes(x)) => f.raw = x,
             (3, WireValue::Bytes(x)) => f.content_encoding = text(x),
+            // contentType: always empty or protobuf's own from kube's clients.
+            (4, WireValue::Bytes(_)) => {}
             (1..=4, other) => return Err(Reason::WrongWireType(other.wire_type()).into()),
             _ => {}
         }

@@ -1,8 +1,11 @@
 //! One message into one JSON value, by its descriptor: fields under Go's
 //! JSON names, inlined structs merged into their parent, and zero scalars
 //! left out where Go's `omitempty` would leave them out (a non-pointer
-//! field; a pointer's explicit zero is kept, as `replicas: 0` must be).
-//! Unknown field numbers are skipped, as Go's generated decoders do.
+//! field; a pointer's explicit zero is kept, as `replicas: 0` must be),
+//! and fields Go writes without `omitempty` present even when absent on
+//! the wire (`null` or their zero), so the result is what `encoding/json`
+//! writes for the decoded Go struct. Unknown field numbers are skipped, as
+//! Go's generated decoders do.
 
 use std::collections::BTreeMap;
 
@@ -104,6 +107,9 @@ impl<'s> Decoder<'s> {
         let mut own = Map::new();
         for field in fields {
             let Some(slot) = slots.remove(&field.number) else {
+                if let Some(v) = self.absent(field, depth)? {
+                    own.insert(field.json.clone(), v);
+                }
                 continue;
             };
             let value = match slot {
@@ -129,6 +135,22 @@ impl<'s> Decoder<'s> {
         // inlined one of the same name.
         inlined.extend(own);
         Ok(Value::Object(inlined))
+    }
+
+    /// What Go's encoder writes for a field that was not on the wire:
+    /// nothing under `omitempty` (or for an inlined struct), `null` for a
+    /// nil pointer, slice or map, and the zero value otherwise.
+    fn absent(&self, field: &Field, depth: usize) -> Result<Option<Value>, DecodeError> {
+        if field.omitempty || field.inline {
+            return Ok(None);
+        }
+        if field.pointer || field.label != Label::Single {
+            return Ok(Some(Value::Null));
+        }
+        Ok(Some(match field.ty {
+            Ty::Scalar(s) => zero(s),
+            Ty::Message(index) => self.message(index, &[], depth + 1)?,
+        }))
     }
 
     fn field(

@@ -411,3 +411,35 @@ fn arbitrary_bytes_never_panic() {
         let _ = decode(&[b"k8s\0".as_slice(), &raw].concat());
     }
 }
+
+/// The bodies kubectl sent for the commands in
+/// `tests/fixtures/protobuf/README.md`, each next to the JSON it decodes to
+/// (reviewed by hand). `BLESS_PROTOBUF_FIXTURES=1` rewrites the JSON.
+#[test]
+fn kubectl_bodies_decode_to_their_json() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/protobuf");
+    let bless = std::env::var_os("BLESS_PROTOBUF_FIXTURES").is_some();
+    let mut bodies: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pb"))
+        .collect();
+    bodies.sort();
+    assert!(bodies.len() >= 20, "{}", bodies.len());
+    for pb in bodies {
+        let got = decode(&std::fs::read(&pb).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", pb.display()));
+        let expected = pb.with_extension("json");
+        if bless {
+            std::fs::write(
+                &expected,
+                serde_json::to_string_pretty(&got).unwrap() + "\n",
+            )
+            .unwrap();
+            continue;
+        }
+        let want: Value =
+            serde_json::from_str(&std::fs::read_to_string(&expected).unwrap()).unwrap();
+        assert_eq!(got, want, "{}", pb.display());
+    }
+}
