@@ -17,7 +17,7 @@ pub(crate) struct Out {
     pub(crate) stderr: String,
 }
 
-fn wait_with_timeout(mut child: Child, limit: Duration) -> Out {
+pub(crate) fn wait_with_timeout(mut child: Child, limit: Duration) -> Out {
     let deadline = Instant::now() + limit;
     loop {
         match child.try_wait().unwrap() {
@@ -57,6 +57,11 @@ impl Kubectl {
         let dir = tempfile::tempdir().unwrap();
         let kubeconfig = dir.path().join("kubeconfig");
         server.write_kubeconfig(&kubeconfig).unwrap();
+        Kubectl { dir, kubeconfig }
+    }
+
+    /// kubectl with the kubeconfig at `kubeconfig`, HOME and cache in `dir`.
+    pub(crate) fn with_kubeconfig(dir: tempfile::TempDir, kubeconfig: PathBuf) -> Kubectl {
         Kubectl { dir, kubeconfig }
     }
 
@@ -347,7 +352,7 @@ async fn kubectl_with_a_client_certificate() {
     .expect("kubectl test timed out");
 }
 
-fn read_first_line(child: &mut Child) -> String {
+pub(crate) fn read_first_line(child: &mut Child) -> String {
     let mut line = String::new();
     BufReader::new(child.stdout.as_mut().unwrap())
         .read_line(&mut line)
