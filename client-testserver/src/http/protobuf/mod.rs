@@ -145,6 +145,29 @@ pub(crate) fn decode(body: &[u8]) -> Result<Value, ProtoError> {
     envelope::decode(schema::Schema::builtin(), body, 0)
 }
 
+/// Decodes `raw` as the object of the built-in kind `selector` picks
+/// (modulo the number of kinds), without an envelope: what the fuzz
+/// target feeds, so that its bytes reach the message decoders directly.
+///
+/// # Errors
+/// [`ProtoError::Decode`] for malformed bytes.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn decode_kind(selector: usize, raw: &[u8]) -> Result<Value, ProtoError> {
+    let schema = schema::Schema::builtin();
+    let Some((kind, index)) = schema.nth_kind(selector % schema.kind_count().max(1)) else {
+        return Err(ProtoError::Unsupported {
+            api_version: String::new(),
+            kind: String::new(),
+        });
+    };
+    message::Decoder::new(schema)
+        .message(index, raw, 0)
+        .map_err(|error| ProtoError::Decode {
+            kind: kind.to_string(),
+            error,
+        })
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests;

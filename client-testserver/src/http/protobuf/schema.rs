@@ -200,6 +200,8 @@ pub(crate) struct Schema {
     messages: Vec<Message>,
     by_name: HashMap<String, usize>,
     kinds: HashMap<String, usize>,
+    /// `(apiVersion/Kind, message)`, sorted: a stable order to pick from.
+    kind_list: Vec<(String, usize)>,
 }
 
 /// Why `protobuf.json` could not be turned into a [`Schema`] (a bug in the
@@ -325,10 +327,14 @@ impl Schema {
                 .ok_or_else(|| SchemaError::UnknownKind(kind.clone()))?;
             kinds.insert(kind, index);
         }
+        let mut kind_list: Vec<(String, usize)> =
+            kinds.iter().map(|(k, i)| (k.clone(), *i)).collect();
+        kind_list.sort();
         Ok(Schema {
             messages,
             by_name,
             kinds,
+            kind_list,
         })
     }
 
@@ -355,9 +361,13 @@ impl Schema {
     }
 
     /// How many kinds the table maps.
-    #[cfg(test)]
     pub(crate) fn kind_count(&self) -> usize {
         self.kinds.len()
+    }
+
+    /// The `n`-th kind in name order, `(apiVersion/Kind, message)`.
+    pub(crate) fn nth_kind(&self, n: usize) -> Option<(&str, usize)> {
+        self.kind_list.get(n).map(|(k, i)| (k.as_str(), *i))
     }
 }
 

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::message::{Decoder, MAX_DEPTH};
 use super::schema::Schema;
-use super::{ProtoError, Reason, decode};
+use super::{ProtoError, Reason, decode, decode_kind};
 
 fn varint(mut v: u64) -> Vec<u8> {
     let mut out = Vec::new();
@@ -386,6 +386,29 @@ fn deep_nesting_stops_at_the_bound() {
         raw = envelope("apps/v1", "ControllerRevision", &ld(2, &ld(1, &raw)));
     }
     assert!(decode(&raw).is_err());
+}
+
+#[test]
+fn every_kind_decodes_empty_and_survives_noise() {
+    let count = Schema::builtin().kind_count();
+    assert!(count > 300, "{count}");
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    for n in 0..count {
+        // An empty message is every field unset: Go's zero object.
+        let v = decode_kind(n, &[]).unwrap_or_else(|e| panic!("kind {n}: {e}"));
+        assert!(v.is_object(), "kind {n}: {v}");
+        for len in [1usize, 7, 40] {
+            let raw: Vec<u8> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    state as u8
+                })
+                .collect();
+            let _ = decode_kind(n, &raw);
+        }
+    }
 }
 
 #[test]
