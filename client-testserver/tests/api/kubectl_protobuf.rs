@@ -2,12 +2,11 @@
 //! as protobuf, and `kubectl get -o jsonpath` reads back the values that
 //! came through the decoder. `run` and `expose` (JSON bodies) run alongside.
 
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::kubectl::{Kubectl, read_first_line, wait_with_timeout};
+use crate::kubectl::{Kubectl, spawn_binary, terminate};
 
 /// `(kubectl arguments, resource path suffix the POST goes to)`.
 const CREATES: &[(&[&str], &str)] = &[
@@ -178,15 +177,7 @@ async fn kubectl_typed_generators_send_protobuf_for_every_kind() {
     tokio::time::timeout(Duration::from_secs(180), async {
         let dir = tempfile::tempdir().unwrap();
         let kc = dir.path().join("kc");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_client-testserver"))
-            .args(["--listen", "127.0.0.1:0", "--kubeconfig-out"])
-            .arg(&kc)
-            .arg("--plain-http")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let line = tokio::task::block_in_place(|| read_first_line(&mut child));
+        let (child, line) = spawn_binary(&kc);
         assert!(line.starts_with("listening on http://"), "{line:?}");
         let k = Kubectl::with_kubeconfig(dir, kc);
 
@@ -246,18 +237,7 @@ async fn kubectl_typed_generators_send_protobuf_for_every_kind() {
             );
         }
 
-        let pid = child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-TERM", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
-        let out =
-            tokio::task::spawn_blocking(move || wait_with_timeout(child, Duration::from_secs(10)))
-                .await
-                .unwrap();
+        let out = terminate(child).await;
         assert!(out.ok, "exit status not 0: {}", out.stderr);
     })
     .await

@@ -17,6 +17,7 @@ mod list;
 mod namespaces;
 mod openapi;
 mod partial_metadata;
+mod protobuf;
 mod schema;
 mod subresources;
 mod table;

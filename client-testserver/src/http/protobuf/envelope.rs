@@ -64,20 +64,22 @@ fn frame(inner: &[u8]) -> Result<Frame<'_>, DecodeError> {
 /// [`ProtoError::Decode`] for malformed bytes.
 pub(crate) fn decode(schema: &Schema, body: &[u8], depth: usize) -> Result<Value, ProtoError> {
     let inner = body.strip_prefix(MAGIC).ok_or(ProtoError::NoEnvelope)?;
-    let f = frame(inner).map_err(|error| ProtoError::Decode {
-        kind: String::new(),
-        error,
-    })?;
+    let f = frame(inner).map_err(ProtoError::Envelope)?;
     if !f.content_encoding.is_empty() {
-        return Err(ProtoError::Decode {
-            kind: String::new(),
-            error: Reason::Invalid(format!(
+        return Err(ProtoError::Envelope(
+            Reason::Invalid(format!(
                 "content encoding {:?} is not supported",
                 f.content_encoding
             ))
             .into(),
-        });
+        ));
     }
+    let version = f
+        .api_version
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     let index = schema
         .kind(&f.api_version, &f.kind)
         .ok_or_else(|| ProtoError::Unsupported {
@@ -88,6 +90,7 @@ pub(crate) fn decode(schema: &Schema, body: &[u8], depth: usize) -> Result<Value
         .message(index, f.raw, depth + 1)
         .map_err(|error| ProtoError::Decode {
             kind: f.kind.clone(),
+            version: version.clone(),
             error,
         })?;
     let mut object = match value {
@@ -96,6 +99,7 @@ pub(crate) fn decode(schema: &Schema, body: &[u8], depth: usize) -> Result<Value
         other => {
             return Err(ProtoError::Decode {
                 kind: f.kind,
+                version,
                 error: Reason::Invalid(format!("decodes to {other}, not an object")).into(),
             });
         }

@@ -101,11 +101,15 @@ impl From<Reason> for DecodeError {
     }
 }
 
-/// Why a protobuf body could not be read.
+/// Why a protobuf body could not be read. The texts are the messages of
+/// the 400 (or 415) Status the server answers with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum ProtoError {
-    /// The body does not start with `k8s\0`.
-    #[error("missing the k8s protobuf envelope")]
+    /// The body does not start with `k8s\0` (the text is Go's protobuf
+    /// serializer's).
+    #[error(
+        "the body of the request could not be decoded as protobuf: provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]"
+    )]
     NoEnvelope,
     /// The envelope names a kind the table does not hold.
     #[error("protobuf bodies of kind {api_version}/{kind} are not supported; send JSON")]
@@ -115,23 +119,30 @@ pub(crate) enum ProtoError {
         /// The envelope's `kind`.
         kind: String,
     },
-    /// The envelope or the object in it is malformed.
-    #[error("{}", decode_message(.kind, .error))]
+    /// The envelope itself is malformed.
+    #[error("the body of the request could not be decoded as protobuf: envelope: {}", located(.0))]
+    Envelope(DecodeError),
+    /// The object in the envelope is malformed: kube-apiserver's
+    /// `transformDecodeError` wording, with the envelope's kind as the
+    /// target (they agree for every request kubectl sends).
+    #[error("{kind} in version {version:?} cannot be handled as a {kind}: {}", located(.error))]
     Decode {
-        /// The kind being decoded, empty while reading the envelope.
+        /// The envelope's kind.
         kind: String,
+        /// The version of the envelope's apiVersion (`v1` of `apps/v1`).
+        version: String,
         /// What went wrong, and where.
         error: DecodeError,
     },
 }
 
-fn decode_message(kind: &str, error: &DecodeError) -> String {
+/// `path: reason`, or the reason alone at the top of the message.
+fn located(error: &DecodeError) -> String {
     let path = error.path();
-    match (kind.is_empty(), path.is_empty()) {
-        (true, true) => format!("envelope: {}", error.reason),
-        (true, false) => format!("envelope: {path}: {}", error.reason),
-        (false, true) => format!("{kind}: {}", error.reason),
-        (false, false) => format!("{kind} {path}: {}", error.reason),
+    if path.is_empty() {
+        error.reason.to_string()
+    } else {
+        format!("{path}: {}", error.reason)
     }
 }
 
@@ -160,10 +171,16 @@ pub(crate) fn decode_kind(selector: usize, raw: &[u8]) -> Result<Value, ProtoErr
             kind: String::new(),
         });
     };
+    let (api_version, kind) = kind.rsplit_once('/').unwrap_or(("", kind));
     message::Decoder::new(schema)
         .message(index, raw, 0)
         .map_err(|error| ProtoError::Decode {
             kind: kind.to_string(),
+            version: api_version
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
             error,
         })
 }

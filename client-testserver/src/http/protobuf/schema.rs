@@ -4,7 +4,7 @@
 //! per process into a table indexed by message, with field types resolved
 //! to indices so decoding never looks a name up.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -199,9 +199,9 @@ impl Message {
 pub(crate) struct Schema {
     messages: Vec<Message>,
     by_name: HashMap<String, usize>,
-    kinds: HashMap<String, usize>,
-    /// `(apiVersion/Kind, message)`, sorted: a stable order to pick from.
-    kind_list: Vec<(String, usize)>,
+    /// `apiVersion/Kind` to message, in name order (a stable order for
+    /// the fuzz target to pick from).
+    kinds: BTreeMap<String, usize>,
 }
 
 /// Why `protobuf.json` could not be turned into a [`Schema`] (a bug in the
@@ -320,21 +320,17 @@ impl Schema {
                 fields,
             });
         }
-        let mut kinds = HashMap::with_capacity(data.kinds.len());
+        let mut kinds = BTreeMap::new();
         for (kind, message) in data.kinds {
             let index = *by_name
                 .get(&message)
                 .ok_or_else(|| SchemaError::UnknownKind(kind.clone()))?;
             kinds.insert(kind, index);
         }
-        let mut kind_list: Vec<(String, usize)> =
-            kinds.iter().map(|(k, i)| (k.clone(), *i)).collect();
-        kind_list.sort();
         Ok(Schema {
             messages,
             by_name,
             kinds,
-            kind_list,
         })
     }
 
@@ -361,13 +357,15 @@ impl Schema {
     }
 
     /// How many kinds the table maps.
+    #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn kind_count(&self) -> usize {
         self.kinds.len()
     }
 
     /// The `n`-th kind in name order, `(apiVersion/Kind, message)`.
+    #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn nth_kind(&self, n: usize) -> Option<(&str, usize)> {
-        self.kind_list.get(n).map(|(k, i)| (k.as_str(), *i))
+        self.kinds.iter().nth(n).map(|(k, i)| (k.as_str(), *i))
     }
 }
 

@@ -357,14 +357,26 @@ fn malformed_bodies_are_typed_errors() {
     let e = decode(&envelope("v1", "ConfigMap", &ld(4, b"x"))).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "ConfigMap immutable: wrong wire type 2 for this field"
+        r#"ConfigMap in version "v1" cannot be handled as a ConfigMap: immutable: wrong wire type 2 for this field"#
     );
     // Errors deep in a list carry the index.
     let pod = ld(2, &cat(&[ld(2, &ld(1, b"a")), ld(2, &vi(2, 1))]));
     let e = decode(&envelope("v1", "Pod", &pod)).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "Pod spec.containers[1].image: wrong wire type 0 for this field"
+        r#"Pod in version "v1" cannot be handled as a Pod: spec.containers[1].image: wrong wire type 0 for this field"#
+    );
+    // A broken envelope, and none at all.
+    let e = decode(b"k8s\0\x0a\x05ab").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the body of the request could not be decoded as protobuf: envelope: length 5 exceeds the 2 bytes left"
+    );
+    assert!(
+        decode(b"{}")
+            .unwrap_err()
+            .to_string()
+            .ends_with("expected prefix [107 56 115 0]")
     );
 }
 
