@@ -63,6 +63,16 @@ fn frame(inner: &[u8]) -> Result<Frame<'_>, DecodeError> {
 /// [`ProtoError::Unsupported`] for a kind not in `schema`,
 /// [`ProtoError::Decode`] for malformed bytes.
 pub(crate) fn decode(schema: &Schema, body: &[u8], depth: usize) -> Result<Value, ProtoError> {
+    decode_with(&Decoder::new(schema, body.len()), body, depth)
+}
+
+/// As [`decode`], with the decoder (and its budget) of an enclosing body:
+/// an object inside a `RawExtension`.
+///
+/// # Errors
+/// As [`decode`].
+pub(crate) fn decode_with(d: &Decoder<'_>, body: &[u8], depth: usize) -> Result<Value, ProtoError> {
+    let schema = d.schema();
     let inner = body.strip_prefix(MAGIC).ok_or(ProtoError::NoEnvelope)?;
     let f = frame(inner).map_err(ProtoError::Envelope)?;
     if !f.content_encoding.is_empty() {
@@ -86,7 +96,7 @@ pub(crate) fn decode(schema: &Schema, body: &[u8], depth: usize) -> Result<Value
             api_version: f.api_version.clone(),
             kind: f.kind.clone(),
         })?;
-    let value = Decoder::new(schema)
+    let value = d
         .message(index, f.raw, depth + 1)
         .map_err(|error| ProtoError::Decode {
             kind: f.kind.clone(),

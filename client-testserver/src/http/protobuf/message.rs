@@ -7,6 +7,7 @@
 //! writes for the decoded Go struct. Unknown field numbers are skipped, as
 //! Go's generated decoders do.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use base64::Engine;
@@ -24,10 +25,22 @@ use super::{DecodeError, Reason};
 /// exhausting the stack.
 pub(crate) const MAX_DEPTH: usize = 100;
 
-/// Decodes messages of one [`Schema`].
-#[derive(Clone, Copy)]
+/// How many JSON values a body may decode into: this many per input byte,
+/// plus [`VALUES_BASE`]. Every value on the wire costs at least two bytes;
+/// what is not on the wire (Go's `null`s and zeros for fields without
+/// `omitempty`, up to five per object) costs none, so without a bound a
+/// body of empty list items would expand several hundredfold in memory.
+/// At one value per byte the worst case is about what a JSON body of
+/// one-field objects costs. kubectl's bodies use at most 0.3.
+pub(crate) const VALUES_PER_BYTE: usize = 1;
+
+/// The values every body may decode into whatever its size.
+pub(crate) const VALUES_BASE: usize = 4096;
+
+/// Decodes messages of one [`Schema`], within a budget of JSON values.
 pub(crate) struct Decoder<'s> {
     schema: &'s Schema,
+    budget: Cell<usize>,
 }
 
 /// The values of one field, as the message's bytes are read.
@@ -38,9 +51,31 @@ enum Slot {
 }
 
 impl<'s> Decoder<'s> {
-    /// A decoder over `schema`.
-    pub(crate) fn new(schema: &'s Schema) -> Self {
-        Decoder { schema }
+    /// A decoder over `schema` for a body of `len` bytes.
+    pub(crate) fn new(schema: &'s Schema, len: usize) -> Self {
+        Decoder {
+            schema,
+            budget: Cell::new(
+                len.saturating_mul(VALUES_PER_BYTE)
+                    .saturating_add(VALUES_BASE),
+            ),
+        }
+    }
+
+    /// Takes one value from the budget.
+    fn spend(&self) -> Result<(), Reason> {
+        let left = self.budget.get();
+        if left == 0 {
+            return Err(Reason::TooLarge);
+        }
+        self.budget.set(left - 1);
+        Ok(())
+    }
+
+    /// What is left of the budget.
+    #[cfg(test)]
+    pub(crate) fn budget_left(&self) -> usize {
+        self.budget.get()
     }
 
     /// The schema it decodes with.
@@ -144,11 +179,18 @@ impl<'s> Decoder<'s> {
         if field.omitempty || field.inline {
             return Ok(None);
         }
+        self.spend()?;
         if field.pointer || field.label != Label::Single {
             return Ok(Some(Value::Null));
         }
         Ok(Some(match field.ty {
             Ty::Scalar(s) => zero(s),
+            // A nil slice type (`Verbs`) is `null` too.
+            Ty::Message(index)
+                if self.schema.message(index).map(|m| m.form) == Some(Form::List) =>
+            {
+                Value::Null
+            }
             Ty::Message(index) => self.message(index, &[], depth + 1)?,
         }))
     }
@@ -214,6 +256,7 @@ impl<'s> Decoder<'s> {
             && let Some(wire) = packed_wire_type(s)
         {
             for v in packed(run, wire)? {
+                self.spend()?;
                 items.push(scalar(s, v)?);
             }
             return Ok(());
@@ -257,6 +300,7 @@ impl<'s> Decoder<'s> {
         value: WireValue<'_>,
         depth: usize,
     ) -> Result<Value, DecodeError> {
+        self.spend()?;
         match ty {
             Ty::Scalar(s) => Ok(scalar(s, value)?),
             Ty::Message(index) => match value {

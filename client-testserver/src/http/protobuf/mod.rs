@@ -57,6 +57,10 @@ pub(crate) enum Reason {
     /// Messages nested past [`message::MAX_DEPTH`].
     #[error("messages nested deeper than {0}")]
     TooDeep(usize),
+    /// More JSON values than the body's size allows
+    /// ([`message::VALUES_PER_BYTE`]).
+    #[error("the object decodes into more values than its size allows")]
+    TooLarge,
     /// A value that has no JSON form (a NaN, an IntOrString of an unknown
     /// type, a raw extension that is not JSON, ...).
     #[error("{0}")]
@@ -172,7 +176,7 @@ pub(crate) fn decode_kind(selector: usize, raw: &[u8]) -> Result<Value, ProtoErr
         });
     };
     let (api_version, kind) = kind.rsplit_once('/').unwrap_or(("", kind));
-    message::Decoder::new(schema)
+    message::Decoder::new(schema, raw.len())
         .message(index, raw, 0)
         .map_err(|error| ProtoError::Decode {
             kind: kind.to_string(),

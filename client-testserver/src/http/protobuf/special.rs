@@ -189,7 +189,7 @@ fn raw_json(d: &Decoder<'_>, raw: &[u8], depth: usize) -> Result<Value, DecodeEr
         return Ok(Value::Null);
     }
     if raw.starts_with(MAGIC) {
-        return envelope::decode(d.schema(), raw, depth)
+        return envelope::decode_with(d, raw, depth)
             .map_err(|e| Reason::Invalid(format!("embedded object: {e}")).into());
     }
     serde_json::from_slice(raw).map_err(|e| {

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::message::{Decoder, MAX_DEPTH};
+use super::message::{Decoder, MAX_DEPTH, VALUES_BASE, VALUES_PER_BYTE};
 use super::schema::Schema;
 use super::{ProtoError, Reason, decode, decode_kind};
 
@@ -56,7 +56,7 @@ fn message(name: &str, buf: &[u8]) -> Result<Value, super::DecodeError> {
     } else {
         format!("k8s.io.apimachinery.pkg.apis.meta.v1.{name}")
     };
-    Decoder::new(schema).message(schema.by_name(&full).unwrap(), buf, 0)
+    Decoder::new(schema, buf.len()).message(schema.by_name(&full).unwrap(), buf, 0)
 }
 
 #[test]
@@ -381,6 +381,22 @@ fn malformed_bodies_are_typed_errors() {
 }
 
 #[test]
+fn empty_list_items_cannot_blow_up() {
+    // APIResourceList.resources: each 2-byte empty item decodes into an
+    // object with five of Go's zero fields.
+    let item = ld(2, &[]);
+    let list = "k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList";
+    let few = item.repeat(10);
+    let v = message(list, &few).unwrap();
+    assert_eq!(
+        v["resources"][0],
+        json!({"name": "", "singularName": "", "namespaced": false, "kind": "", "verbs": null})
+    );
+    let many = item.repeat(50_000);
+    assert_eq!(message(list, &many).unwrap_err().reason, Reason::TooLarge);
+}
+
+#[test]
 fn deep_nesting_stops_at_the_bound() {
     // JSONSchemaProps.not, nested far past the bound.
     let mut props = ld(5, b"string");
@@ -462,8 +478,18 @@ fn kubectl_bodies_decode_to_their_json() {
     bodies.sort();
     assert!(bodies.len() >= 20, "{}", bodies.len());
     for pb in bodies {
-        let got = decode(&std::fs::read(&pb).unwrap())
-            .unwrap_or_else(|e| panic!("{}: {e}", pb.display()));
+        let bytes = std::fs::read(&pb).unwrap();
+        let got = decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", pb.display()));
+        // Well within the value budget: under half of it.
+        let d = Decoder::new(Schema::builtin(), bytes.len());
+        super::envelope::decode_with(&d, &bytes, 0).unwrap();
+        let used = bytes.len() * VALUES_PER_BYTE + VALUES_BASE - d.budget_left();
+        assert!(
+            used * 2 <= bytes.len() * VALUES_PER_BYTE,
+            "{}: {used} values from {} bytes",
+            pb.display(),
+            bytes.len()
+        );
         let expected = pb.with_extension("json");
         if bless {
             std::fs::write(
