@@ -128,8 +128,12 @@ async fn custom_resources_refuse_protobuf() {
                 &body,
             )
             .await;
-        assert_eq!(r.status, 415, "{}", r.text());
-        assert_eq!(r.json()["reason"], "UnsupportedMediaType");
+        assert_status(
+            &r,
+            415,
+            "UnsupportedMediaType",
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
+        );
     })
     .await;
 }
