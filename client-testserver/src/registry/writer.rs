@@ -72,19 +72,52 @@ impl Writer {
     }
 
     /// Prunes, defaults and validates `obj` when its kind has a schema for
-    /// the object's version; warnings are kept for the response.
+    /// the object's version; a built-in kind drops the fields its Go type
+    /// does not have. Warnings are kept for the response.
     ///
     /// # Errors
     /// 400 under `Strict` for unknown fields, 422 Invalid for schema
     /// violations.
     pub(crate) fn admit(&self, kind: &ResourceKind, obj: &mut Value) -> Result<(), ApiError> {
         let Some(schema) = object_schema(kind, obj) else {
-            return Ok(());
+            return self.admit_typed(kind, obj);
         };
         let ok = admit(&schema, obj, self.validation, &kind.group, &kind.kind)
             .map_err(|e| self.decode_error(kind, obj, e))?;
         self.warn(ok.warnings);
         Ok(())
+    }
+
+    /// The unknown fields of a built-in object, as Go's strict decoder
+    /// finds them: dropped, and warned about or refused as
+    /// `fieldValidation` says (the same handling as a CRD's pruned fields).
+    fn admit_typed(&self, kind: &ResourceKind, obj: &mut Value) -> Result<(), ApiError> {
+        use crate::types::decode;
+        let Some(node) = object_type(kind, obj) else {
+            return Ok(());
+        };
+        // Values of the wrong type were refused when the body was decoded.
+        let Ok(unknown) = decode::check(node, obj) else {
+            return Ok(());
+        };
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let paths: Vec<String> = unknown.iter().map(|p| decode::render(p)).collect();
+        for p in &unknown {
+            decode::remove(obj, p);
+        }
+        match self.validation {
+            FieldValidation::Strict => match crate::schema::strict_error(&paths) {
+                Some(e) => Err(self.decode_error(kind, obj, e)),
+                None => Ok(()),
+            },
+            FieldValidation::Warn => {
+                self.warn(crate::schema::unknown_field_warnings(&paths));
+                Ok(())
+            }
+            FieldValidation::Ignore => Ok(()),
+        }
     }
 
     /// Admission then `managedFields` of a candidate replacing `old`
@@ -189,6 +222,19 @@ impl Writer {
         }
         set_managed_fields(new, &managed);
     }
+}
+
+/// The version `obj` is written in (its `apiVersion`).
+fn object_version(obj: &Value) -> &str {
+    obj.get("apiVersion")
+        .and_then(Value::as_str)
+        .map(|av| av.rsplit('/').next().unwrap_or(av))
+        .unwrap_or_default()
+}
+
+/// The Go type of a built-in object at the version it is written in.
+pub(crate) fn object_type(kind: &ResourceKind, obj: &Value) -> Option<crate::types::Node<'static>> {
+    crate::registry::backend::typed_node(kind, object_version(obj))
 }
 
 /// The schema of the version `obj` is written in (its `apiVersion`), or of
