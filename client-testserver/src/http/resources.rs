@@ -553,10 +553,15 @@ fn apply_patch(doc: &mut Value, ptype: PatchType, patch: &Value) -> Result<(), A
         PatchType::Json => {
             crate::patch::json_patch(doc, patch).map_err(crate::registry::update::patch_error)
         }
-        PatchType::Merge | PatchType::StrategicMerge => {
+        PatchType::Merge => {
             crate::patch::merge_patch(doc, patch);
             Ok(())
         }
+        PatchType::StrategicMerge => crate::patch::strategic(
+            doc,
+            patch,
+            crate::types::kind_node("autoscaling/v1", "Scale"),
+        ),
         PatchType::Apply => Err(ApiError::unsupported_media_type(&[
             "application/json-patch+json",
             "application/merge-patch+json",

@@ -42,8 +42,8 @@ pub(crate) enum PatchType {
     Json,
     /// `application/merge-patch+json` (RFC 7386).
     Merge,
-    /// `application/strategic-merge-patch+json`, served as a merge patch
-    /// for built-ins (their lists here have no merge keys that matter).
+    /// `application/strategic-merge-patch+json` (built-ins): merge keys and
+    /// strategies from the kind's type (`patch::strategic`).
     StrategicMerge,
     /// `application/apply-patch+yaml` (server-side apply).
     Apply,

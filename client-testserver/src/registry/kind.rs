@@ -196,8 +196,7 @@ pub(crate) struct ResourceKind {
     pub update_requires_rv: bool,
     /// PUT of a missing object creates it.
     pub allow_create_on_update: bool,
-    /// Accepts `application/strategic-merge-patch+json` (built-ins; served
-    /// as a merge patch).
+    /// Accepts `application/strategic-merge-patch+json` (built-ins).
     pub strategic_merge: bool,
     /// A delete that removes the object answers with the object (custom
     /// resources), not a Success Status.
