@@ -208,14 +208,14 @@ impl Writer {
             candidate.to_vec()
         };
         if !self.applied {
-            let schema = object_schema(kind, new);
+            let shape = object_shape(kind, new);
             let now = crate::meta::timefmt::now_rfc3339();
             record_update_for(
                 old,
                 new,
                 &self.manager,
                 &now,
-                schema.as_deref(),
+                shape.as_ref().map(ObjectShape::shape),
                 self.subresource,
                 &mut managed,
             );
@@ -235,6 +235,32 @@ fn object_version(obj: &Value) -> &str {
 /// The Go type of a built-in object at the version it is written in.
 pub(crate) fn object_type(kind: &ResourceKind, obj: &Value) -> Option<crate::types::Node<'static>> {
     crate::registry::backend::typed_node(kind, object_version(obj))
+}
+
+/// What server-side apply and `managedFields` know of an object's type.
+pub(crate) enum ObjectShape {
+    /// A custom resource's structural schema.
+    Crd(Arc<Schema>),
+    /// A built-in kind's type.
+    Typed(crate::types::Node<'static>),
+}
+
+impl ObjectShape {
+    /// The root of the type.
+    pub(crate) fn shape(&self) -> crate::ssa::Shape<'_> {
+        match self {
+            ObjectShape::Crd(s) => crate::ssa::Shape::Crd(s),
+            ObjectShape::Typed(n) => crate::ssa::Shape::Typed(*n),
+        }
+    }
+}
+
+/// The type of `obj` at the version it is written in: its CRD schema, or
+/// its built-in type.
+pub(crate) fn object_shape(kind: &ResourceKind, obj: &Value) -> Option<ObjectShape> {
+    object_schema(kind, obj)
+        .map(ObjectShape::Crd)
+        .or_else(|| object_type(kind, obj).map(ObjectShape::Typed))
 }
 
 /// The schema of the version `obj` is written in (its `apiVersion`), or of
