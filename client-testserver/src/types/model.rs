@@ -147,8 +147,6 @@ pub(crate) struct Def {
     pub value: Option<Ty>,
     /// The definition's own extensions (`x-kubernetes-map-type: atomic`).
     pub ext: Ext,
-    /// The kinds it is the type of.
-    pub gvks: Vec<Gvk>,
     /// `Ty::Struct` of this definition, to hand out as a root node.
     pub self_ty: Ty,
 }
@@ -248,7 +246,6 @@ impl Model {
                 fields,
                 value,
                 ext: Ext::read(m),
-                gvks,
                 self_ty: Ty::Struct(id),
             });
         }
