@@ -351,3 +351,141 @@ async fn apply_merges_container_ports_by_port_and_protocol() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn openapi_v3_documents_describe_the_built_in_types() {
+    within(async {
+        let (_s, c) = server().await;
+        let index = c.get("/openapi/v3").await.json();
+        let url = index["paths"]["apis/apps/v1"]["serverRelativeURL"]
+            .as_str()
+            .unwrap_or_else(|| panic!("apps/v1 is listed: {index}"))
+            .to_string();
+        assert!(index["paths"]["apis/batch/v1"].is_object());
+        let doc = c.get(&url).await.json();
+        let schemas = &doc["components"]["schemas"];
+        let d = &schemas["io.k8s.api.apps.v1.Deployment"];
+        assert_eq!(
+            d["x-kubernetes-group-version-kind"],
+            json!([{"group": "apps", "kind": "Deployment", "version": "v1"}])
+        );
+        let ports = &schemas["io.k8s.api.core.v1.Container"]["properties"]["ports"];
+        assert_eq!(ports["x-kubernetes-patch-merge-key"], "containerPort");
+        assert_eq!(ports["x-kubernetes-patch-strategy"], "merge");
+        assert_eq!(ports["x-kubernetes-list-type"], "map");
+        assert_eq!(
+            ports["x-kubernetes-list-map-keys"],
+            json!(["containerPort", "protocol"])
+        );
+        assert_eq!(
+            schemas["io.k8s.api.apps.v1.DeploymentSpec"]["properties"]["replicas"]["type"],
+            "integer"
+        );
+        assert!(
+            schemas["io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"]["x-kubernetes-map-type"]
+                == "atomic"
+        );
+        let patch =
+            &doc["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]["patch"];
+        assert!(
+            patch["requestBody"]["content"]
+                .get("application/strategic-merge-patch+json")
+                .is_some(),
+            "{patch}"
+        );
+        // Every reference resolves inside the document.
+        let text = doc.to_string();
+        for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = &part[..part.find('"').unwrap()];
+            assert!(schemas.get(name).is_some(), "{name} is missing");
+        }
+    })
+    .await;
+}
+
+const TWO_CONTAINERS: &str = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.0
+        ports:
+        - containerPort: 80
+      - name: side
+        image: busybox:1.0
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_explain_and_client_side_apply_of_a_deployment() {
+    tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        let s = client_testserver::TestServer::start().await.unwrap();
+        let k = crate::kubectl::Kubectl::new(&s);
+        let out = k.ok(&["explain", "deployment.spec.replicas"]).await;
+        assert!(out.contains("FIELD: replicas <integer>"), "{out}");
+        assert!(out.contains("Number of desired pods"), "{out}");
+        let f = k.file("d.yaml", TWO_CONTAINERS);
+        let f = f.to_str().unwrap();
+        let out = k.ok(&["apply", "--validate=strict", "-f", f]).await;
+        assert!(out.contains("deployment.apps/web created"), "{out}");
+        k.file("d.yaml", &TWO_CONTAINERS.replace("nginx:1.0", "nginx:2.0"));
+        s.requests().clear();
+        let out = k.ok(&["apply", "--validate=strict", "-f", f]).await;
+        assert!(out.contains("deployment.apps/web configured"), "{out}");
+        let got = k
+            .ok(&[
+                "get",
+                "deployment",
+                "web",
+                "-o",
+                "jsonpath={range .spec.template.spec.containers[*]}{.name}={.image} {end}",
+            ])
+            .await;
+        assert_eq!(got.trim(), "web=nginx:2.0 side=busybox:1.0");
+        // The second apply was a strategic merge patch kubectl computed
+        // from the OpenAPI schemas ($setElementOrder keyed by name).
+        let patch = s
+            .requests()
+            .all()
+            .into_iter()
+            .find(|r| r.method == "PATCH")
+            .expect("kubectl patched");
+        assert_eq!(
+            patch.content_type.as_deref(),
+            Some("application/strategic-merge-patch+json")
+        );
+        assert!(
+            patch.body.contains("$setElementOrder/containers"),
+            "{}",
+            patch.body
+        );
+        // Client-side validation defers to the server: a wrong type is the
+        // server's 400.
+        let bad = k.file(
+            "bad.yaml",
+            &TWO_CONTAINERS
+                .replace("name: web\nspec", "name: bad\nspec")
+                .replace("replicas: 2", "replicas: two"),
+        );
+        let o = k
+            .run(&["apply", "--validate=strict", "-f", bad.to_str().unwrap()])
+            .await;
+        assert!(!o.ok);
+        assert!(
+            o.stderr.contains("cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"),
+            "{}",
+            o.stderr
+        );
+    })
+    .await
+    .expect("test timed out");
+}
