@@ -353,7 +353,8 @@ fn written(code: u16, obj: &Value, w: &Writer) -> Resp {
 }
 
 fn create(c: &Call<'_>) -> Result<Resp, ApiError> {
-    let w = c.writer("CreateOptions", false)?;
+    let mut w = c.writer("CreateOptions", false)?;
+    w.body = crate::types::body_index::BodyIndex::scan(&c.req.body);
     let body = decode_body(&c.req)?;
     let obj = c
         .state
@@ -364,7 +365,8 @@ fn create(c: &Call<'_>) -> Result<Resp, ApiError> {
 
 fn update(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
     let backend = &c.state.backend;
-    let w = c.writer("UpdateOptions", false)?;
+    let mut w = c.writer("UpdateOptions", false)?;
+    w.body = crate::types::body_index::BodyIndex::scan(&c.req.body);
     let body = decode_body(&c.req)?;
     let obj = if c.scale {
         backend.update_scale(&c.kind, c.ns(), name, |_| Ok(body), c.dry_run, &w)?

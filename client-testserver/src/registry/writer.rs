@@ -31,6 +31,9 @@ pub(crate) struct Writer {
     /// decoder does (`Widget in version "v1" cannot be handled as a
     /// Widget: strict decoding error: ...`); patches report it bare.
     pub decoded_body: bool,
+    /// Where each field of the JSON request body is, and which it sets
+    /// twice (create and update bodies); `None` for other writes.
+    pub body: Option<crate::types::body_index::BodyIndex>,
     warnings: Mutex<Vec<String>>,
 }
 
@@ -49,6 +52,7 @@ impl Writer {
             subresource: None,
             applied: false,
             decoded_body: false,
+            body: None,
             warnings: Mutex::new(Vec::new()),
         }
     }
@@ -88,10 +92,13 @@ impl Writer {
         Ok(())
     }
 
-    /// The unknown fields of a built-in object, as Go's strict decoder
-    /// finds them: dropped, and warned about or refused as
-    /// `fieldValidation` says (the same handling as a CRD's pruned fields).
+    /// The unknown fields of a built-in object, and the fields its JSON
+    /// body set twice, as Go's strict decoder finds them (in body order
+    /// when the body is known): unknown fields are dropped, and all are
+    /// warned about or refused as `fieldValidation` says (the same
+    /// handling as a CRD's pruned fields).
     fn admit_typed(&self, kind: &ResourceKind, obj: &mut Value) -> Result<(), ApiError> {
+        use crate::types::body_index::Finding;
         use crate::types::decode;
         let Some(node) = object_type(kind, obj) else {
             return Ok(());
@@ -100,20 +107,30 @@ impl Writer {
         let Ok(unknown) = decode::check(node, obj) else {
             return Ok(());
         };
-        if unknown.is_empty() {
-            return Ok(());
-        }
-        let paths: Vec<String> = unknown.iter().map(|p| decode::render(p)).collect();
+        let findings: Vec<Finding> = match &self.body {
+            Some(index) => index.findings(node, &unknown),
+            None => unknown
+                .iter()
+                .map(|p| Finding::Unknown(decode::render(p)))
+                .collect(),
+        };
         for p in &unknown {
             decode::remove(obj, p);
         }
+        if findings.is_empty() {
+            return Ok(());
+        }
+        let messages: Vec<String> = findings.iter().map(Finding::message).collect();
         match self.validation {
-            FieldValidation::Strict => match crate::schema::strict_error(&paths) {
-                Some(e) => Err(self.decode_error(kind, obj, e)),
-                None => Ok(()),
-            },
+            FieldValidation::Strict => {
+                let e = ApiError::bad_request(format!(
+                    "strict decoding error: {}",
+                    messages.join(", ")
+                ));
+                Err(self.decode_error(kind, obj, e))
+            }
             FieldValidation::Warn => {
-                self.warn(crate::schema::unknown_field_warnings(&paths));
+                self.warn(messages);
                 Ok(())
             }
             FieldValidation::Ignore => Ok(()),

@@ -16,6 +16,7 @@
 //! Nothing here is a hand list of fields: a new Kubernetes version is new
 //! data.
 
+pub(crate) mod body_index;
 pub(crate) mod decode;
 pub(crate) mod model;
 

@@ -489,3 +489,68 @@ async fn kubectl_explain_and_client_side_apply_of_a_deployment() {
     .await
     .expect("test timed out");
 }
+
+/// kube-apiserver's own field-validation body: unknown and duplicate
+/// fields, reported in body order; a field both unknown and duplicated
+/// counts as unknown.
+const INVALID_DEPLOYMENT: &str = r#"{"apiVersion": "apps/v1", "kind": "Deployment",
+  "metadata": {"name": "dupename", "name": "dup", "labels": {"app": "nginx"}, "unknownMeta": "metaVal"},
+  "spec": {"unknown1": "val1", "unknownDupe": "valDupe", "unknownDupe": "valDupe2",
+    "paused": true, "paused": false, "selector": {"matchLabels": {"app": "nginx"}},
+    "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{"name": "nginx",
+      "image": "nginx:latest", "unknownNested": "val1", "imagePullPolicy": "Always", "imagePullPolicy": "Never"}]}}}}"#;
+
+const FINDINGS: [&str; 7] = [
+    "duplicate field \"metadata.name\"",
+    "unknown field \"metadata.unknownMeta\"",
+    "unknown field \"spec.unknown1\"",
+    "unknown field \"spec.unknownDupe\"",
+    "duplicate field \"spec.paused\"",
+    "unknown field \"spec.template.spec.containers[0].unknownNested\"",
+    "duplicate field \"spec.template.spec.containers[0].imagePullPolicy\"",
+];
+
+#[tokio::test]
+async fn duplicate_fields_are_reported_in_body_order() {
+    within(async {
+        let (_s, c) = server().await;
+        let post = |q: &'static str| {
+            let c = &c;
+            async move {
+                c.send(
+                    "POST",
+                    &format!("{DEPLOYS}{q}"),
+                    Some("application/json"),
+                    INVALID_DEPLOYMENT.as_bytes(),
+                )
+                .await
+            }
+        };
+        let r = post("?fieldValidation=Strict").await;
+        assert_status(
+            &r,
+            400,
+            "BadRequest",
+            &format!(
+                "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: {}",
+                FINDINGS.join(", ")
+            ),
+        );
+        let r = post("").await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let want: Vec<String> = FINDINGS
+            .iter()
+            .map(|f| format!("299 - \"{}\"", f.replace('"', "\\\"")))
+            .collect();
+        assert_eq!(warnings(&r), want);
+        let v = r.json();
+        // The last value wins, as in Go.
+        assert_eq!(v["metadata"]["name"], "dup");
+        assert_eq!(v["spec"]["paused"], false);
+        assert_eq!(
+            v["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"],
+            "Never"
+        );
+    })
+    .await;
+}
