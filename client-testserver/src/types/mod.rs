@@ -183,4 +183,39 @@ mod tests {
             .unwrap();
         assert!(selector.map_atomic(), "LabelSelector is atomic");
     }
+
+    fn rss_kib() -> u64 {
+        std::fs::read_to_string("/proc/self/status")
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// The cost of the model, run by hand (`--ignored --nocapture`): parse
+    /// time and the resident memory it keeps.
+    #[test]
+    #[ignore = "a measurement, run by hand"]
+    fn model_parse_time_and_rss() {
+        let before = rss_kib();
+        let t = std::time::Instant::now();
+        let m = Model::parse(DEFINITIONS_JSON).unwrap();
+        let took = t.elapsed();
+        let after = rss_kib();
+        println!(
+            "types model: {} definitions parsed in {took:?}; RSS {before} KiB before, {after} KiB after (+{} KiB)",
+            m.defs.len(),
+            after.saturating_sub(before)
+        );
+        let t = std::time::Instant::now();
+        let doc = crate::discovery::openapi_types::closure(["io.k8s.api.core.v1.Pod"]);
+        println!(
+            "openapi conversion of every definition + Pod closure ({} schemas): {:?}; RSS now {} KiB",
+            doc.len(),
+            t.elapsed(),
+            rss_kib()
+        );
+        assert!(!m.defs.is_empty());
+    }
 }
