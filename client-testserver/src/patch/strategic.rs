@@ -575,13 +575,9 @@ fn normalize_order(
     let mut out = Vec::with_capacity(patch.len() + server_only.len());
     let (mut i, mut j) = (0, 0);
     while i < server_only.len() || j < patch.len() {
-        if i >= server_only.len() {
-            out.push(patch[j].clone());
-            j += 1;
-        } else if j >= patch.len() {
-            out.push(server_only[i].clone());
-            i += 1;
-        } else if less(&server_only[i], &patch[j]) == Some(true) {
+        let server_next = i < server_only.len()
+            && (j >= patch.len() || less(&server_only[i], &patch[j]) == Some(true));
+        if server_next {
             out.push(server_only[i].clone());
             i += 1;
         } else {
