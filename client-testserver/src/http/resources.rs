@@ -369,6 +369,7 @@ fn update(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
     w.body = crate::types::body_index::BodyIndex::scan(&c.req.body);
     let body = decode_body(&c.req)?;
     let obj = if c.scale {
+        crate::registry::backend::check_typed_as("autoscaling/v1", "Scale", &body)?;
         backend.update_scale(&c.kind, c.ns(), name, |_| Ok(body), c.dry_run, &w)?
     } else {
         backend.update(

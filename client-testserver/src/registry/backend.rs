@@ -172,6 +172,25 @@ pub(crate) fn check_typed(
     })
 }
 
+/// Strict decoding of a subresource's body as the built-in kind it
+/// carries (`autoscaling/v1` `Scale`), as [`check_typed`] does for a kind.
+///
+/// # Errors
+/// 400 BadRequest with the decoder's message.
+pub(crate) fn check_typed_as(api_version: &str, kind: &str, body: &Value) -> Result<(), ApiError> {
+    let Some(n) = crate::types::kind_node(api_version, kind) else {
+        return Ok(());
+    };
+    crate::types::decode::check(n, body)
+        .map(|_| ())
+        .map_err(|e| {
+            let version = api_version.rsplit('/').next().unwrap_or(api_version);
+            ApiError::bad_request(format!(
+                "{kind} in version \"{version}\" cannot be handled as a {kind}: {e}"
+            ))
+        })
+}
+
 /// The decoder's message for the first value of `obj` that does not fit
 /// the kind's Go type ([`check_typed`]).
 fn decode_typed(kind: &ResourceKind, version: &str, obj: &Value) -> Result<(), String> {

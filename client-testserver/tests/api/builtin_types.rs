@@ -93,6 +93,21 @@ async fn wrongly_typed_values_get_the_decoders_400() {
         assert_eq!(r.status, 201, "{}", r.text());
         // Nothing of the refused ones was stored.
         assert_eq!(c.get(&format!("{DEPLOYS}/d")).await.status, 404);
+        // A subresource's body is decoded as the kind it carries.
+        let scale = json!({"apiVersion": "autoscaling/v1", "kind": "Scale",
+            "metadata": {"name": "ok", "namespace": "default"}, "spec": {"replicas": "3"}});
+        let r = c.put(&format!("{DEPLOYS}/ok/scale"), &scale).await;
+        assert_status(
+            &r,
+            400,
+            "BadRequest",
+            "Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal string into Go struct field ScaleSpec.spec.replicas of type int32",
+        );
+        let r = c
+            .patch(&format!("{DEPLOYS}/ok/scale"), SMP, &json!({"spec": {"replicas": 4}}))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["spec"]["replicas"], 4);
         // A patch whose result does not fit is a 422 naming the patch.
         let r = c
             .patch(
