@@ -420,7 +420,12 @@ fn patch(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
     if ptype == PatchType::Apply {
         return apply(c, name);
     }
-    let w = c.writer("PatchOptions", false)?;
+    let mut w = c.writer("PatchOptions", false)?;
+    if matches!(ptype, PatchType::Merge | PatchType::StrategicMerge) {
+        w.patch_duplicates = crate::types::body_index::BodyIndex::scan(&c.req.body)
+            .map(|i| i.repeated_keys())
+            .unwrap_or_default();
+    }
     let patch: Value = serde_json::from_slice(&c.req.body).map_err(|e| {
         ApiError::bad_request(format!(
             "the body of the request could not be decoded as JSON: {e}"

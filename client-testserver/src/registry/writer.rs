@@ -34,6 +34,9 @@ pub(crate) struct Writer {
     /// Where each field of the JSON request body is, and which it sets
     /// twice (create and update bodies); `None` for other writes.
     pub body: Option<crate::types::body_index::BodyIndex>,
+    /// The keys a merge or strategic merge patch repeats (reported before
+    /// the patched object's unknown fields, as kube-apiserver does).
+    pub patch_duplicates: Vec<String>,
     warnings: Mutex<Vec<String>>,
 }
 
@@ -53,6 +56,7 @@ impl Writer {
             applied: false,
             decoded_body: false,
             body: None,
+            patch_duplicates: Vec::new(),
             warnings: Mutex::new(Vec::new()),
         }
     }
@@ -109,9 +113,11 @@ impl Writer {
         };
         let findings: Vec<Finding> = match &self.body {
             Some(index) => index.findings(node, &unknown),
-            None => unknown
+            None => self
+                .patch_duplicates
                 .iter()
-                .map(|p| Finding::Unknown(decode::render(p)))
+                .map(|p| Finding::Duplicate(p.clone()))
+                .chain(unknown.iter().map(|p| Finding::Unknown(decode::render(p))))
                 .collect(),
         };
         for p in &unknown {

@@ -58,6 +58,13 @@ impl BodyIndex {
         Some(s.index)
     }
 
+    /// Every key the body repeats, in body order, map keys included: what
+    /// the strict decoding of a merge or strategic merge patch (into a
+    /// map) reports, before the patched object's unknown fields.
+    pub(crate) fn repeated_keys(&self) -> Vec<String> {
+        self.duplicates.iter().map(|(_, p)| render(p)).collect()
+    }
+
     /// The findings of a body decoded as the type at `root`, in body order:
     /// `unknown` (from `decode::check`) and the duplicated struct fields
     /// that are not unknown themselves nor inside an unknown field.

@@ -569,3 +569,37 @@ async fn duplicate_fields_are_reported_in_body_order() {
     })
     .await;
 }
+
+/// kube-apiserver's strategic merge patch case: the keys the patch repeats
+/// (map keys and unknown fields included), then the patched object's
+/// unknown fields.
+#[tokio::test]
+async fn patch_duplicates_come_before_the_unknown_fields() {
+    within(async {
+        let (_s, c) = server().await;
+        let mut d = deployment("nginx");
+        d["spec"]["template"]["spec"]["containers"] = json!([{"name": "nginx", "image": "nginx"}]);
+        assert_eq!(c.post(DEPLOYS, &d).await.status, 201);
+        let smp = r#"{"spec": {"unknown1": "val1", "unknownDupe": "valDupe", "unknownDupe": "valDupe2",
+            "paused": true, "paused": false, "selector": {"matchLabels": {"app": "nginx"}},
+            "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{"name": "nginx",
+              "unknownNested": "val1", "imagePullPolicy": "Always", "imagePullPolicy": "Never"}]}}}}"#;
+        let want = "strict decoding error: duplicate field \"spec.unknownDupe\", duplicate field \"spec.paused\", duplicate field \"spec.template.spec.containers[0].imagePullPolicy\", unknown field \"spec.template.spec.containers[0].unknownNested\", unknown field \"spec.unknown1\", unknown field \"spec.unknownDupe\"";
+        let r = c
+            .send(
+                "PATCH",
+                &format!("{DEPLOYS}/nginx?fieldValidation=Strict"),
+                Some(SMP),
+                smp.as_bytes(),
+            )
+            .await;
+        assert_status(&r, 400, "BadRequest", want);
+        let r = c
+            .send("PATCH", &format!("{DEPLOYS}/nginx"), Some(SMP), smp.as_bytes())
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(warnings(&r).len(), 6, "{:?}", warnings(&r));
+        assert_eq!(r.json()["spec"]["paused"], false);
+    })
+    .await;
+}
