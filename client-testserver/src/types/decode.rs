@@ -10,7 +10,8 @@
 //! - a `Quantity` that does not parse fails with apimachinery's message;
 //! - `IntOrString` takes an integer or a string, `Quantity` a number or a
 //!   quantity string, `null` is accepted anywhere (Go keeps the zero
-//!   value), `Time` and `[]byte` take any string;
+//!   value), `Time` takes any string, `[]byte` a base64 string (Go's
+//!   `illegal base64 data at input byte N` otherwise);
 //! - fields the type does not have are returned, as the strict decoder
 //!   reports them (`spec.template.spec.containers[0].foo`), for
 //!   `fieldValidation` to warn about, refuse, or drop ([`remove`]).
@@ -152,7 +153,11 @@ impl Walk {
                 }
                 Ok(())
             }
-            (Ty::String | Ty::Bytes | Ty::Time, Value::String(_))
+            (Ty::Bytes, Value::String(b64)) => match base64_error(b64.as_bytes()) {
+                Some(at) => Err(format!("illegal base64 data at input byte {at}")),
+                None => Ok(()),
+            },
+            (Ty::String | Ty::Time, Value::String(_))
             | (Ty::Bool, Value::Bool(_))
             | (Ty::Float64, Value::Number(_))
             | (Ty::IntOrString, Value::String(_)) => Ok(()),
@@ -244,6 +249,60 @@ pub(crate) fn go_type(n: Node<'_>) -> String {
             None => "map[string]interface {}".into(),
         },
     }
+}
+
+/// Where Go's `base64.StdEncoding.Decode` (what encoding/json uses for a
+/// `[]byte`) fails on `src`, as its `CorruptInputError` offset: quanta of
+/// four alphabet characters, `\r` and `\n` skipped, `=` padding only at
+/// the end.
+fn base64_error(src: &[u8]) -> Option<usize> {
+    let valid = |c: u8| c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
+    let mut si = 0;
+    while si < src.len() {
+        let mut j = 0;
+        while j < 4 {
+            if si == src.len() {
+                return match j {
+                    0 => None,
+                    // Standard encoding wants padding: a short quantum fails.
+                    _ => Some(si - j),
+                };
+            }
+            let c = src[si];
+            si += 1;
+            if valid(c) {
+                j += 1;
+                continue;
+            }
+            if c == b'\n' || c == b'\r' {
+                continue;
+            }
+            if c != b'=' {
+                return Some(si - 1);
+            }
+            match j {
+                0 | 1 => return Some(si - 1),
+                2 => {
+                    while si < src.len() && (src[si] == b'\n' || src[si] == b'\r') {
+                        si += 1;
+                    }
+                    if si == src.len() {
+                        return Some(src.len());
+                    }
+                    if src[si] != b'=' {
+                        return Some(si - 1);
+                    }
+                    si += 1;
+                }
+                _ => {}
+            }
+            while si < src.len() && (src[si] == b'\n' || src[si] == b'\r') {
+                si += 1;
+            }
+            return (si < src.len()).then_some(si);
+        }
+    }
+    None
 }
 
 /// apimachinery's `ErrFormatWrong`.
@@ -396,6 +455,30 @@ mod tests {
             &[Seg::Key("spec".into()), Seg::Key("unknown1".into())],
         );
         assert_eq!(obj, json!({"spec": {"paused": true}}));
+    }
+
+    #[test]
+    fn base64_errors_at_gos_offsets() {
+        for ok in ["", "YWJj", "YWI=", "YQ==", "YWJj\nZGVm", "YWJjZA=="] {
+            assert_eq!(base64_error(ok.as_bytes()), None, "{ok}");
+        }
+        for (bad, at) in [
+            ("abc", 0),
+            ("abcde", 4),
+            ("not base64!", 3),
+            ("YQ=", 3),
+            ("Y===", 1),
+            ("YQ==YQ==", 4),
+            ("YWI=x", 4),
+            ("YQ=x", 2),
+        ] {
+            assert_eq!(base64_error(bad.as_bytes()), Some(at), "{bad}");
+        }
+        let n = kind_node("v1", "Secret").unwrap();
+        assert_eq!(
+            check(n, &json!({"data": {"k": "plain text"}})).unwrap_err(),
+            "illegal base64 data at input byte 5"
+        );
     }
 
     #[test]

@@ -83,6 +83,15 @@ async fn wrongly_typed_values_get_the_decoders_400() {
             "BadRequest",
             "Pod in version \"v1\" cannot be handled as a Pod: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
         );
+        let secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
+            "data": {"password": "plain text"}});
+        let r = c.post("/api/v1/namespaces/default/secrets", &secret).await;
+        assert_status(
+            &r,
+            400,
+            "BadRequest",
+            "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 5",
+        );
         // Kube's own formats pass: quantities as numbers or strings,
         // int-or-string as either.
         let mut d = deployment("ok");
