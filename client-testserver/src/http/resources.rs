@@ -353,7 +353,8 @@ fn written(code: u16, obj: &Value, w: &Writer) -> Resp {
 }
 
 fn create(c: &Call<'_>) -> Result<Resp, ApiError> {
-    let w = c.writer("CreateOptions", false)?;
+    let mut w = c.writer("CreateOptions", false)?;
+    w.body = crate::types::body_index::BodyIndex::scan(&c.req.body);
     let body = decode_body(&c.req)?;
     let obj = c
         .state
@@ -364,9 +365,11 @@ fn create(c: &Call<'_>) -> Result<Resp, ApiError> {
 
 fn update(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
     let backend = &c.state.backend;
-    let w = c.writer("UpdateOptions", false)?;
+    let mut w = c.writer("UpdateOptions", false)?;
+    w.body = crate::types::body_index::BodyIndex::scan(&c.req.body);
     let body = decode_body(&c.req)?;
     let obj = if c.scale {
+        crate::registry::backend::check_typed_as("autoscaling/v1", "Scale", &body)?;
         backend.update_scale(&c.kind, c.ns(), name, |_| Ok(body), c.dry_run, &w)?
     } else {
         backend.update(
@@ -417,7 +420,12 @@ fn patch(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
     if ptype == PatchType::Apply {
         return apply(c, name);
     }
-    let w = c.writer("PatchOptions", false)?;
+    let mut w = c.writer("PatchOptions", false)?;
+    if matches!(ptype, PatchType::Merge | PatchType::StrategicMerge) {
+        w.patch_duplicates = crate::types::body_index::BodyIndex::scan(&c.req.body)
+            .map(|i| i.repeated_keys())
+            .unwrap_or_default();
+    }
     let patch: Value = serde_json::from_slice(&c.req.body).map_err(|e| {
         ApiError::bad_request(format!(
             "the body of the request could not be decoded as JSON: {e}"
@@ -553,10 +561,15 @@ fn apply_patch(doc: &mut Value, ptype: PatchType, patch: &Value) -> Result<(), A
         PatchType::Json => {
             crate::patch::json_patch(doc, patch).map_err(crate::registry::update::patch_error)
         }
-        PatchType::Merge | PatchType::StrategicMerge => {
+        PatchType::Merge => {
             crate::patch::merge_patch(doc, patch);
             Ok(())
         }
+        PatchType::StrategicMerge => crate::patch::strategic(
+            doc,
+            patch,
+            crate::types::kind_node("autoscaling/v1", "Scale"),
+        ),
         PatchType::Apply => Err(ApiError::unsupported_media_type(&[
             "application/json-patch+json",
             "application/merge-patch+json",

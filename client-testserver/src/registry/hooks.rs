@@ -10,7 +10,6 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::meta::typed::StructShape;
 use crate::registry::Backend;
 use crate::registry::kind::ResourceKind;
 
@@ -18,15 +17,6 @@ use crate::registry::kind::ResourceKind;
 /// per-resource `RESTStrategy` does. Every method has a default that does
 /// nothing, so a kind without special rules uses [`NO_HOOKS`].
 pub(crate) trait KindHooks: Send + Sync {
-    /// The kind's Go type beyond `metadata` (which every kind shares), for
-    /// strict decoding: a body or patched object whose values do not fit
-    /// it is refused with the decoder's message, as kube-apiserver's
-    /// typed decode refuses it. `None` checks `metadata` only (custom
-    /// resources, whose schemas validate the rest).
-    fn typed_shape(&self) -> Option<&'static StructShape> {
-        None
-    }
-
     /// Defaulting run on every write (create, update, patch, apply) before
     /// the object's metadata is validated: e.g. a Secret's `type` and its
     /// `stringData` folded into `data`.

@@ -27,18 +27,17 @@
 //! 2. If the kind needs code, write a unit struct implementing
 //!    `registry::hooks::KindHooks` next to it, overriding only the hooks
 //!    that differ (all default to nothing), in a static such as
-//!    `DEPLOYMENT_HOOKS`. Every kind should give its Go type as data in
-//!    `typed_shape` (a `meta::typed::StructShape`): bodies and patched
-//!    objects are then decoded strictly against it, as kube-apiserver's
-//!    typed decode does (ObjectMeta is checked for every kind already).
-//!    Today: configmaps and secrets give their types and check their data
+//!    `DEPLOYMENT_HOOKS`. A built-in kind's Go type is never written
+//!    here: bodies, patched objects and apply configurations are decoded
+//!    strictly against the type in the vendored definitions (`types`),
+//!    found by group-version-kind.
+//!    Today: configmaps and secrets check their data
 //!    keys (`builtins::ConfigMapHooks`, `builtins::SecretHooks`, which also
 //!    default `type` and fold `stringData`), namespaces set their phase
 //!    and finalizer and terminate (`namespaces::NamespaceHooks`), CRDs
 //!    validate, serve and unserve the kinds they define (`crd::CrdHooks`).
 //!
-//! The hooks, in the order the write path calls them: `typed_shape`
-//! (strict decoding of the body or the patched object), `default` (every
+//! The hooks, in the order the write path calls them: `default` (every
 //! write), `prepare_for_create` / `prepare_for_update`,
 //! `validate_and_define` (main-resource writes; a CRD returns the kind it
 //! serves), and on delete `refuse_delete`, `waits_for_controller`,
@@ -46,10 +45,10 @@
 //! `table_cells` for Tables. Field selectors and printer columns are data
 //! (label -> JSON path, additionalPrinterColumns), which covers the
 //! built-in kinds' selectors; a kind whose cells need code overrides
-//! `table_cells`. Two hooks wait for the first kind that needs them,
-//! with defaults that keep today's behaviour: strict decoding of a
-//! built-in's unknown fields (`unknown_fields(&Value) -> Vec<String>`,
-//! fed to the same Warn/Strict handling as a CRD's pruned fields) and the
+//! `table_cells`. Unknown fields of a built-in come from its type in the
+//! data and take the same Warn/Strict/Ignore handling as a CRD's pruned
+//! fields (`writer.rs`). One hook waits for the first kind that needs it,
+//! with a default that keeps today's behaviour: the
 //! default deletion propagation (`Background` unless the kind says
 //! `Orphan`, as a kube-apiserver strategy's `DefaultGarbageCollectionPolicy`
 //! does), once garbage collection exists.
@@ -197,8 +196,7 @@ pub(crate) struct ResourceKind {
     pub update_requires_rv: bool,
     /// PUT of a missing object creates it.
     pub allow_create_on_update: bool,
-    /// Accepts `application/strategic-merge-patch+json` (built-ins; served
-    /// as a merge patch).
+    /// Accepts `application/strategic-merge-patch+json` (built-ins).
     pub strategic_merge: bool,
     /// A delete that removes the object answers with the object (custom
     /// resources), not a Success Status.

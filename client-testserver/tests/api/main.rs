@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod apply;
+mod builtin_types;
 mod client;
 mod concurrency;
 mod crd;
