@@ -82,6 +82,19 @@ pub(crate) struct ScalePaths {
     pub label_selector_of: Option<String>,
 }
 
+/// The name function a kind's `ValidateObjectMeta` call uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NameRule {
+    /// `NameIsDNSSubdomain`: most kinds.
+    Dns1123Subdomain,
+    /// `NameIsDNSLabel`: namespaces.
+    Dns1123Label,
+    /// `NameIsDNS1035Label`: services.
+    Dns1035Label,
+    /// `path.ValidatePathSegmentName`: RBAC roles and bindings.
+    PathSegment,
+}
+
 /// Where a kind comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Origin {
@@ -203,8 +216,9 @@ pub(crate) struct ResourceKind {
     /// A delete that removes the object answers with the object (custom
     /// resources), not a Success Status.
     pub returns_deleted_object: bool,
-    /// Names must be DNS-1123 labels, not subdomains (namespaces).
-    pub name_is_dns_label: bool,
+    /// The rule object names follow (the kind's `ValidateObjectMeta`
+    /// name function).
+    pub name_rule: NameRule,
     /// Field selector labels beyond `metadata.name` and `metadata.namespace`,
     /// with the JSON path each reads.
     pub field_selectors: Vec<(String, String)>,
@@ -265,7 +279,7 @@ impl ResourceKind {
             allow_create_on_update: false,
             strategic_merge: true,
             returns_deleted_object: false,
-            name_is_dns_label: false,
+            name_rule: NameRule::Dns1123Subdomain,
             field_selectors: Vec::new(),
             printer_columns: Vec::new(),
             short_names: Vec::new(),
@@ -342,6 +356,11 @@ impl ResourceKind {
 
     /// The value of a field selector label on `obj`.
     pub(crate) fn field_value(&self, obj: &Value, field: &str) -> Option<String> {
+        if !matches!(field, "metadata.name" | "metadata.namespace")
+            && let Some(v) = self.hooks.field_value(obj, field)
+        {
+            return Some(v);
+        }
         let path = match field {
             "metadata.name" | "metadata.namespace" => field,
             _ => self
