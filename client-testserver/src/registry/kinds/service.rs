@@ -70,6 +70,14 @@ fn wants_node_ports(spec: &Value) -> bool {
     matches!(str_at(spec, "/type"), "NodePort" | "LoadBalancer")
 }
 
+/// A port's protocol, `TCP` when unset (not yet defaulted).
+fn protocol(port: &Value) -> &str {
+    match str_at(port, "/protocol") {
+        "" => "TCP",
+        p => p,
+    }
+}
+
 /// Whether the Service is headless (`clusterIP: None`).
 fn headless(spec: &Value) -> bool {
     str_at(spec, "/clusterIP") == "None"
@@ -152,9 +160,9 @@ impl KindHooks for ServiceHooks {
             let olds = items(o, "/ports").to_vec();
             each_mut(n, "ports", |p| {
                 if p.get("nodePort").and_then(Value::as_i64).unwrap_or(0) == 0
-                    && let Some(op) = olds.iter().find(|op| {
-                        op.get("port") == p.get("port") && op.get("protocol") == p.get("protocol")
-                    })
+                    && let Some(op) = olds
+                        .iter()
+                        .find(|op| op.get("port") == p.get("port") && protocol(op) == protocol(p))
                     && let Some(np) = op.get("nodePort")
                 {
                     p["nodePort"] = np.clone();
@@ -456,4 +464,23 @@ fn assign_node_ports(obj: &mut Value, taken: &mut Taken) {
             p["nodePort"] = json!(np);
         }
     });
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn updates_keep_what_was_allocated() {
+        let old = json!({"spec": {"type": "NodePort", "clusterIP": "10.96.0.9", "clusterIPs": ["10.96.0.9"],
+                                  "ports": [{"port": 80, "protocol": "TCP", "nodePort": 30001}]}});
+        let mut new = json!({"spec": {"type": "NodePort", "ports": [{"port": 80}]}});
+        ServiceHooks.prepare_for_update(&old, &mut new);
+        assert_eq!(new["spec"]["ports"][0]["nodePort"], 30001);
+        assert_eq!(new["spec"]["clusterIPs"], json!(["10.96.0.9"]));
+        let mut moved = json!({"spec": {"type": "NodePort", "clusterIP": "10.96.0.10", "clusterIPs": ["10.96.0.9"], "ports": []}});
+        ServiceHooks.prepare_for_update(&old, &mut moved);
+        assert_eq!(moved["spec"]["clusterIPs"], json!(["10.96.0.10"]));
+    }
 }
