@@ -401,14 +401,13 @@ fn allocate(spec: &Value, taken: &mut Taken, errs: &mut FieldErrors) {
             .get("nodePort")
             .and_then(Value::as_i64)
             .filter(|n| *n != 0)
+            && !taken.ports.insert(np)
         {
-            if !taken.ports.insert(np) {
-                errs.invalid(
-                    format!("spec.ports[{i}].nodePort"),
-                    np.to_string(),
-                    "provided port is already allocated",
-                );
-            }
+            errs.invalid(
+                format!("spec.ports[{i}].nodePort"),
+                np.to_string(),
+                "provided port is already allocated",
+            );
         }
     }
 }
