@@ -65,6 +65,7 @@ fn apply_rules(row: &mut ResourceKind) {
                 "involvedObject.resourceVersion",
                 "involvedObject.fieldPath",
                 "reason",
+                "reportingComponent",
                 "type",
             ]);
             fields.push(("source".into(), "source.component".into()));

@@ -85,6 +85,20 @@ async fn bound_pods_are_deleted_gracefully() {
         bound_pod(&c, "z").await;
         delete_with(&c, &format!("{PODS}/z"), json!({"gracePeriodSeconds": 0})).await;
         assert_eq!(c.get(&format!("{PODS}/z")).await.status, 404);
+
+        // A collection delete passes its options to each pod.
+        bound_pod(&c, "m1").await;
+        bound_pod(&c, "m2").await;
+        let r = delete_with(&c, PODS, json!({"gracePeriodSeconds": 3})).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let grace: Vec<Value> = r.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["metadata"]["name"] != "q")
+            .map(|p| p["metadata"]["deletionGracePeriodSeconds"].clone())
+            .collect();
+        assert_eq!(grace, [json!(3), json!(3)]);
     })
     .await;
 }

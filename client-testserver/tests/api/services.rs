@@ -75,6 +75,14 @@ async fn services_get_defaults_and_a_cluster_ip() {
         h["spec"]["clusterIP"] = json!("None");
         let s = c.post(SVCS, &h).await.json()["spec"].clone();
         assert_eq!(s["clusterIPs"], json!(["None"]));
+        // Field selectors of services.
+        let r = c.get(&format!("{SVCS}?fieldSelector=spec.clusterIP=None")).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let items = r.json()["items"].as_array().unwrap().clone();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0]["metadata"]["name"], "headless");
+        let r = c.get(&format!("{SVCS}?fieldSelector=spec.type=ClusterIP,spec.clusterIP!=None")).await;
+        assert_eq!(r.json()["items"].as_array().unwrap().len(), 21);
     })
     .await;
 }

@@ -104,6 +104,15 @@ async fn pods_get_their_defaults_status_and_generation() {
             json!({"phase": "Pending", "qosClass": "Guaranteed"}),
             "status is reset"
         );
+        let mut running = q.clone();
+        running["status"] = json!({"phase": "Running"});
+        let r = c.put(&format!("{PODS}/q/status"), &running).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(
+            r.json()["status"],
+            json!({"phase": "Running", "qosClass": "Guaranteed"}),
+            "the QoS class stays"
+        );
     })
     .await;
 }

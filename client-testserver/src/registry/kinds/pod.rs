@@ -126,6 +126,17 @@ impl KindHooks for PodHooks {
         }
     }
 
+    /// The QoS class is set once, on create: a status write without it
+    /// keeps the old one (`podStatusStrategy.PrepareForUpdate`).
+    fn prepare_for_update(&self, old: &Value, new: &mut Value) {
+        if let Some(qos) = old.pointer("/status/qosClass")
+            && new.pointer("/status/qosClass").is_none()
+            && let Some(status) = child(new, "status")
+        {
+            status["qosClass"] = qos.clone();
+        }
+    }
+
     fn validate_and_define(
         &self,
         _backend: &Backend,

@@ -25,6 +25,10 @@ const PROTOCOLS: [&str; 3] = ["SCTP", "TCP", "UDP"];
 /// Sets the Service strategy on its row.
 pub(crate) fn customize(row: &mut ResourceKind) {
     row.name_rule = NameRule::Dns1035Label;
+    row.field_selectors = vec![
+        ("spec.clusterIP".into(), "spec.clusterIP".into()),
+        ("spec.type".into(), "spec.type".into()),
+    ];
     row.printer_columns = vec![
         column(
             "Type",
