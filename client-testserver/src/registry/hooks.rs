@@ -132,6 +132,14 @@ pub(crate) trait KindHooks: Send + Sync {
     fn orphans_by_default(&self) -> bool {
         false
     }
+
+    /// Whether Table rows start with the `Name` column (every kind but
+    /// Events, whose printer starts with `Last Seen` and puts `Name` last).
+    /// When `false`, `table_cells` gives every cell and `printer_columns`
+    /// every column.
+    fn table_starts_with_name(&self) -> bool {
+        true
+    }
 }
 
 /// The hooks of a kind without special rules.

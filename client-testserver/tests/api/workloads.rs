@@ -404,6 +404,41 @@ async fn tables_have_kubes_columns_and_cells() {
 }
 
 #[tokio::test]
+async fn events_print_last_seen_first_and_name_last() {
+    within(async {
+        let (_s, c) = server().await;
+        let ev = json!({"metadata": {"name": "web.1"}, "type": "Warning", "reason": "BackOff",
+                        "involvedObject": {"kind": "Pod", "name": "web", "fieldPath": "spec.containers{c}"},
+                        "source": {"component": "kubelet", "host": "n1"}, "message": " restarting ", "count": 3});
+        let r = c.post("/api/v1/namespaces/default/events", &ev).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let t = table(&c, "/api/v1/namespaces/default/events").await;
+        assert_eq!(
+            columns(&t),
+            ["Last Seen", "Type", "Reason", "Object", "Subobject", "Source", "Message", "First Seen", "Count", "Name"]
+        );
+        let cells = t["rows"][0]["cells"].as_array().unwrap();
+        assert_eq!(cells[0], "<unknown>", "no timestamps");
+        assert_eq!(
+            cells[1..],
+            [json!("Warning"), json!("BackOff"), json!("pod/web"), json!("spec.containers{c}"), json!("kubelet, n1"),
+             json!("restarting"), json!("<unknown>"), json!(3), json!("web.1")]
+        );
+        assert_eq!(t["columnDefinitions"][9]["priority"], 1);
+        let ev = json!({"metadata": {"name": "e2"}, "type": "Normal", "reason": "Scaled", "note": "up",
+                        "regarding": {"kind": "Deployment", "name": "d"}, "reportingController": "me",
+                        "reportingInstance": "me-1", "action": "Scale", "eventTime": "2024-01-01T00:00:00.000000Z"});
+        let r = c.post("/apis/events.k8s.io/v1/namespaces/default/events", &ev).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let t = table(&c, "/apis/events.k8s.io/v1/namespaces/default/events").await;
+        let cells = t["rows"][0]["cells"].as_array().unwrap();
+        assert_eq!((cells[3].clone(), cells[5].clone(), cells[6].clone(), cells[8].clone()), (json!("deployment/d"), json!("me, me-1"), json!("up"), json!(1)));
+        assert!(cells[0].as_str().unwrap().ends_with('d') || cells[0].as_str().unwrap().ends_with('y'), "{}", cells[0]);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn field_selectors_per_kind() {
     within(async {
         let (_s, c) = server().await;

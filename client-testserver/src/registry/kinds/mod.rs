@@ -16,6 +16,7 @@ mod cronjob;
 mod daemonset;
 mod deployment;
 mod endpoints;
+mod event;
 pub(crate) mod field_errors;
 mod hpa;
 mod ingress;
@@ -49,6 +50,7 @@ pub(crate) fn customize(row: &mut ResourceKind) {
         ("", "PersistentVolumeClaim") => pvc::customize(row),
         ("", "ReplicationController") => replicationcontroller::customize(row),
         ("", "Node") => node::customize(row),
+        ("" | "events.k8s.io", "Event") => event::customize(row),
         ("", "Endpoints") => endpoints::customize(row, false),
         ("discovery.k8s.io", "EndpointSlice") => endpoints::customize(row, true),
         ("apps", "Deployment") => deployment::customize(row),
