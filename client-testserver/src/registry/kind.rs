@@ -41,18 +41,19 @@
 //! (strict decoding of the body or the patched object), `default` (every
 //! write), `prepare_for_create` / `prepare_for_update`,
 //! `validate_and_define` (main-resource writes; a CRD returns the kind it
-//! serves), and on delete `refuse_delete`, `waits_for_controller`,
+//! serves), and on delete `refuse_delete`, `graceful_delete_seconds` (a
+//! Pod's grace period), `orphans_by_default` (the kind's
+//! `DefaultGarbageCollectionPolicy`), `waits_for_controller`,
 //! `begin_deletion`, `after_deletion_began`, `after_delete`; reads call
-//! `table_cells` for Tables. Field selectors and printer columns are data
-//! (label -> JSON path, additionalPrinterColumns), which covers the
-//! built-in kinds' selectors; a kind whose cells need code overrides
-//! `table_cells`. Two hooks wait for the first kind that needs them,
-//! with defaults that keep today's behaviour: strict decoding of a
-//! built-in's unknown fields (`unknown_fields(&Value) -> Vec<String>`,
-//! fed to the same Warn/Strict handling as a CRD's pruned fields) and the
-//! default deletion propagation (`Background` unless the kind says
-//! `Orphan`, as a kube-apiserver strategy's `DefaultGarbageCollectionPolicy`
-//! does), once garbage collection exists.
+//! `table_cells` (and `table_starts_with_name`) for Tables and
+//! `field_value` for field selectors whose value is not the field as
+//! stored (an unset boolean is `false`, an unset count `0`). Field selector
+//! labels and printer columns are data (label -> JSON path,
+//! additionalPrinterColumns). The per-kind strategies of the workload kinds
+//! live in `registry::kinds`, one file each. One hook waits for the first
+//! kind that needs it: strict decoding of a built-in's unknown fields
+//! (`unknown_fields(&Value) -> Vec<String>`, fed to the same Warn/Strict
+//! handling as a CRD's pruned fields).
 //!
 //! Custom resources get their row from the CRD (`crd::kind_of`): their
 //! schemas, scale paths, printer columns and selectable fields come from
