@@ -185,6 +185,13 @@ async fn deployments_default_validate_and_count_generations() {
         let patch = json!({"spec": {"replicas": 3}});
         let r = c.patch(&format!("{DEPLOYS}/web"), "application/merge-patch+json", &patch).await;
         assert_eq!(r.json()["metadata"]["generation"], 2);
+        let scale = json!({"spec": {"replicas": -2}});
+        let r = c.patch(&format!("{DEPLOYS}/web/scale"), "application/merge-patch+json", &scale).await;
+        assert_eq!(r.status, 422);
+        assert_eq!(
+            r.json()["message"],
+            "Scale.autoscaling \"web\" is invalid: spec.replicas: Invalid value: -2: must be greater than or equal to 0"
+        );
         let patch = json!({"metadata": {"labels": {"x": "y"}}});
         let r = c.patch(&format!("{DEPLOYS}/web"), "application/merge-patch+json", &patch).await;
         assert_eq!(r.json()["metadata"]["generation"], 2, "metadata changes keep it");
