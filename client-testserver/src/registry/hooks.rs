@@ -140,6 +140,13 @@ pub(crate) trait KindHooks: Send + Sync {
     fn table_starts_with_name(&self) -> bool {
         true
     }
+
+    /// Whether a create keeps the body's `status` although the kind has a
+    /// status subresource (a Node's `PrepareForCreate` leaves it, as the
+    /// kubelet registers its node with a status); others drop it.
+    fn keeps_status_on_create(&self) -> bool {
+        false
+    }
 }
 
 /// The hooks of a kind without special rules.

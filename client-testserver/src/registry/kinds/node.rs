@@ -1,4 +1,5 @@
-//! v1 Node: the `spec.unschedulable` field selector (node/strategy.go),
+//! v1 Node: the `spec.unschedulable` field selector and a status kept on
+//! create (node/strategy.go),
 //! `printNode` (printers.go).
 
 use serde_json::{Value, json};
@@ -79,6 +80,11 @@ fn info(obj: &Value, field: &str) -> Value {
 }
 
 impl KindHooks for NodeHooks {
+    /// `nodeStrategy.PrepareForCreate` keeps the status a kubelet sends.
+    fn keeps_status_on_create(&self) -> bool {
+        true
+    }
+
     fn table_cells(&self, obj: &Value) -> Option<Vec<Value>> {
         let ready = items(obj, "/status/conditions")
             .iter()
