@@ -258,7 +258,7 @@ async fn the_other_controllers_get_their_defaults() {
         changed["spec"]["serviceName"] = json!("other");
         let r = c.put(&format!("{STSS}/db"), &changed).await;
         assert_eq!(r.status, 422);
-        assert!(r.json()["message"].as_str().unwrap().contains("spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
+        assert!(r.json()["message"].as_str().unwrap().contains("spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
         let ds = json!({"metadata": {"name": "ds"}, "spec": {"selector": sel, "template": template(labels.clone(), None)}});
         let s = c.post(DSS, &ds).await.json()["spec"].clone();
         assert_eq!(s["updateStrategy"], json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}));

@@ -17,11 +17,12 @@ use crate::registry::kinds::value::{child, default, default_str, int_at, name_of
 use crate::registry::kinds::workload::{non_negative, validate_always_template, validate_selector};
 
 /// The spec fields an update may change (`ValidateStatefulSetUpdate`).
-const MUTABLE: [&str; 6] = [
+const MUTABLE: [&str; 7] = [
     "replicas",
     "ordinals",
     "template",
     "updateStrategy",
+    "revisionHistoryLimit",
     "persistentVolumeClaimRetentionPolicy",
     "minReadySeconds",
 ];
@@ -95,7 +96,7 @@ impl KindHooks for StatefulSetHooks {
             if fixed(old) != fixed(obj) {
                 errs.forbidden(
                     "spec",
-                    "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+                    "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
                 );
             }
         }
