@@ -412,6 +412,47 @@ async fn tables_have_kubes_columns_and_cells() {
 }
 
 #[tokio::test]
+async fn rbac_defaults_and_validation() {
+    within(async {
+        let (_s, c) = server().await;
+        const RBAC: &str = "/apis/rbac.authorization.k8s.io/v1";
+        let role = json!({"metadata": {"name": "r"}, "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": []}]});
+        let r = c.post(&format!("{RBAC}/namespaces/default/roles"), &role).await;
+        assert_eq!(r.status, 422);
+        assert_eq!(
+            r.json()["message"],
+            "Role.rbac.authorization.k8s.io \"r\" is invalid: rules[0].verbs: Required value: verbs must contain at least one value"
+        );
+        let cr = json!({"metadata": {"name": "system:reader"}, "rules": [{"nonResourceURLs": ["/healthz"], "verbs": ["get"]}]});
+        let r = c.post(&format!("{RBAC}/clusterroles"), &cr).await;
+        assert_eq!(r.status, 201, "a ':' is fine in a path segment: {}", r.text());
+        let rb = json!({"metadata": {"name": "rb"}, "roleRef": {"kind": "Role", "name": "r"},
+                        "subjects": [{"kind": "User", "name": "ann"}, {"kind": "ServiceAccount", "name": "robot"}]});
+        let r = c.post(&format!("{RBAC}/namespaces/default/rolebindings"), &rb).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let b = r.json();
+        assert_eq!(b["roleRef"]["apiGroup"], "rbac.authorization.k8s.io");
+        assert_eq!(b["subjects"][0]["apiGroup"], "rbac.authorization.k8s.io");
+        assert!(b["subjects"][1].get("apiGroup").is_none());
+        let mut moved = b.clone();
+        moved["roleRef"]["name"] = json!("other");
+        let r = c.put(&format!("{RBAC}/namespaces/default/rolebindings/rb"), &moved).await;
+        assert_eq!(
+            r.json()["message"],
+            "RoleBinding.rbac.authorization.k8s.io \"rb\" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:\"rbac.authorization.k8s.io\", Kind:\"Role\", Name:\"other\"}: cannot change roleRef"
+        );
+        let crb = json!({"metadata": {"name": "crb"}, "roleRef": {"kind": "Role", "name": "r"},
+                         "subjects": [{"kind": "ServiceAccount", "name": "robot"}]});
+        let r = c.post(&format!("{RBAC}/clusterrolebindings"), &crb).await;
+        assert_eq!(
+            r.json()["message"],
+            "ClusterRoleBinding.rbac.authorization.k8s.io \"crb\" is invalid: [roleRef.kind: Unsupported value: \"Role\": supported values: \"ClusterRole\", subjects[0].namespace: Required value]"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn events_print_last_seen_first_and_name_last() {
     within(async {
         let (_s, c) = server().await;
