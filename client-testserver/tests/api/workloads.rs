@@ -453,6 +453,34 @@ async fn rbac_defaults_and_validation() {
 }
 
 #[tokio::test]
+async fn ingress_paths_are_validated_and_printed() {
+    within(async {
+        let (_s, c) = server().await;
+        const INGS: &str = "/apis/networking.k8s.io/v1/namespaces/default/ingresses";
+        let backend = json!({"service": {"name": "web", "port": {"number": 80}}});
+        let ing = json!({"metadata": {"name": "i"}, "spec": {"rules": [{"host": "a.example.com", "http": {"paths": [
+            {"path": "/", "backend": backend}, {"path": "x", "pathType": "Prefix", "backend": backend}]}}]}});
+        let r = c.post(INGS, &ing).await;
+        assert_eq!(r.status, 422);
+        assert_eq!(
+            r.json()["message"],
+            "Ingress.networking.k8s.io \"i\" is invalid: [spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified, spec.rules[0].http.paths[1].path: Invalid value: \"x\": must be an absolute path]"
+        );
+        let good = json!({"metadata": {"name": "i"}, "spec": {"ingressClassName": "nginx", "tls": [{"hosts": ["a.example.com"]}],
+            "rules": [{"host": "a.example.com", "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": backend}]}}]}});
+        let r = c.post(INGS, &good).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        assert_eq!(r.json()["metadata"]["generation"], 1);
+        let t = table(&c, INGS).await;
+        assert_eq!(columns(&t), ["Name", "Class", "Hosts", "Address", "Ports", "Age"]);
+        let cells = &t["rows"][0]["cells"];
+        assert_eq!((cells[1].clone(), cells[2].clone(), cells[3].clone(), cells[4].clone()),
+                   (json!("nginx"), json!("a.example.com"), json!(""), json!("80, 443")));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn events_print_last_seen_first_and_name_last() {
     within(async {
         let (_s, c) = server().await;

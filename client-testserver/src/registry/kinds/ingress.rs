@@ -1,12 +1,19 @@
 //! `networking.k8s.io/v1` Ingress: generation on spec changes
-//! (ingress/strategy.go), `printIngress` (printers.go).
+//! (ingress/strategy.go), the rules and paths of `ValidateIngressSpec`
+//! (networking/validation/validation.go), `printIngress` (printers.go).
 
 use serde_json::{Value, json};
 
+use crate::error::ApiError;
+use crate::registry::Backend;
 use crate::registry::hooks::KindHooks;
 use crate::registry::kind::ResourceKind;
+use crate::registry::kinds::field_errors::{FieldErrors, go_str};
 use crate::registry::kinds::printing::{age, age_column, column, str_or};
-use crate::registry::kinds::value::{items, str_at};
+use crate::registry::kinds::value::{items, name_of, str_at};
+
+/// The path types, sorted as kube lists them.
+const PATH_TYPES: [&str; 3] = ["Exact", "ImplementationSpecific", "Prefix"];
 
 /// Sets the Ingress strategy on its row.
 pub(crate) fn customize(row: &mut ResourceKind) {
@@ -46,6 +53,50 @@ struct IngressHooks;
 static INGRESS_HOOKS: IngressHooks = IngressHooks;
 
 impl KindHooks for IngressHooks {
+    fn validate_and_define(
+        &self,
+        _backend: &Backend,
+        kind: &ResourceKind,
+        _old: Option<&Value>,
+        obj: &mut Value,
+    ) -> Result<Option<ResourceKind>, ApiError> {
+        let mut errs = FieldErrors::default();
+        let rules = items(obj, "/spec/rules");
+        if rules.is_empty()
+            && obj
+                .pointer("/spec/defaultBackend")
+                .is_none_or(Value::is_null)
+        {
+            errs.invalid(
+                "spec",
+                "[]networking.IngressRule(nil)".into(),
+                "either `defaultBackend` or `rules` must be specified",
+            );
+        }
+        for (i, rule) in rules.iter().enumerate() {
+            for (j, p) in items(rule, "/http/paths").iter().enumerate() {
+                let at = format!("spec.rules[{i}].http.paths[{j}]");
+                let path = str_at(p, "/path");
+                match str_at(p, "/pathType") {
+                    "" => errs
+                        .required_because(format!("{at}.pathType"), "pathType must be specified"),
+                    "Exact" | "Prefix" if !path.starts_with('/') => {
+                        errs.invalid(
+                            format!("{at}.path"),
+                            go_str(path),
+                            "must be an absolute path",
+                        );
+                    }
+                    t if !PATH_TYPES.contains(&t) => {
+                        errs.not_supported(format!("{at}.pathType"), t, &PATH_TYPES)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        errs.into_result(kind, name_of(obj)).map(|()| None)
+    }
+
     fn table_cells(&self, obj: &Value) -> Option<Vec<Value>> {
         let hosts: Vec<&str> = items(obj, "/spec/rules")
             .iter()
