@@ -459,16 +459,21 @@ fn patch(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
     Ok(written(200, &obj, &w))
 }
 
+/// The DeleteOptions a delete (or deletecollection) request carries in
+/// its body, `{}` without one.
+fn delete_options(c: &Call<'_>) -> Result<Value, ApiError> {
+    if c.req.body.is_empty() {
+        return Ok(json!({}));
+    }
+    serde_json::from_slice(&c.req.body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the body of the request could not be decoded as JSON: {e}"
+        ))
+    })
+}
+
 fn delete(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
-    let options: Value = if c.req.body.is_empty() {
-        json!({})
-    } else {
-        serde_json::from_slice(&c.req.body).map_err(|e| {
-            ApiError::bad_request(format!(
-                "the body of the request could not be decoded as JSON: {e}"
-            ))
-        })?
-    };
+    let options = delete_options(c)?;
     let dry = c.dry_run
         || options
             .get("dryRun")
@@ -502,6 +507,9 @@ fn delete(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
 fn delete_collection(c: &Call<'_>) -> Result<Resp, ApiError> {
     let backend = &c.state.backend;
     let options = c.selectors()?;
+    // Each object is deleted with the request's DeleteOptions (grace
+    // period, propagation policy), as kube-apiserver's DeleteCollection does.
+    let delete_with = delete_options(c)?;
     let (page, _) = backend
         .store
         .page(&c.kind.resource(), c.ns(), None, None, None, |b| {
@@ -511,7 +519,7 @@ fn delete_collection(c: &Call<'_>) -> Result<Resp, ApiError> {
     let mut items = Vec::new();
     for ((ons, oname), _) in page.items {
         let ons = (!ons.is_empty()).then_some(ons);
-        match backend.delete(&c.kind, ons.as_deref(), &oname, &json!({}), c.dry_run) {
+        match backend.delete(&c.kind, ons.as_deref(), &oname, &delete_with, c.dry_run) {
             Ok(Deleted::Gone(o) | Deleted::Pending(o)) => items.push(c.present(o)),
             Err(e) if e.code == 404 => {}
             Err(e) => return Err(e),

@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::registry::Backend;
 use crate::registry::crd::CRD_HOOKS;
 use crate::registry::hooks::KindHooks;
-use crate::registry::kind::ResourceKind;
+use crate::registry::kind::{NameRule, ResourceKind};
 use crate::registry::namespaces::NAMESPACE_HOOKS;
 
 /// Field selector labels that read the field of the same name.
@@ -42,7 +42,7 @@ fn apply_rules(row: &mut ResourceKind) {
     match (row.group.as_str(), row.plural.as_str()) {
         ("", "namespaces") => {
             row.field_selectors = same_path(&["status.phase"]);
-            row.name_is_dns_label = true;
+            row.name_rule = NameRule::Dns1123Label;
             row.printer_columns = vec![
                 json!({"name": "Status", "type": "string", "jsonPath": ".status.phase"}),
                 json!({"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}),
@@ -64,6 +64,7 @@ fn apply_rules(row: &mut ResourceKind) {
                 "involvedObject.resourceVersion",
                 "involvedObject.fieldPath",
                 "reason",
+                "reportingComponent",
                 "type",
             ]);
             fields.push(("source".into(), "source.component".into()));

@@ -40,18 +40,18 @@
 //! The hooks, in the order the write path calls them: `default` (every
 //! write), `prepare_for_create` / `prepare_for_update`,
 //! `validate_and_define` (main-resource writes; a CRD returns the kind it
-//! serves), and on delete `refuse_delete`, `waits_for_controller`,
+//! serves), and on delete `refuse_delete`, `graceful_delete_seconds` (a
+//! Pod's grace period), `orphans_by_default` (the kind's
+//! `DefaultGarbageCollectionPolicy`), `waits_for_controller`,
 //! `begin_deletion`, `after_deletion_began`, `after_delete`; reads call
-//! `table_cells` for Tables. Field selectors and printer columns are data
-//! (label -> JSON path, additionalPrinterColumns), which covers the
-//! built-in kinds' selectors; a kind whose cells need code overrides
-//! `table_cells`. Unknown fields of a built-in come from its type in the
-//! data and take the same Warn/Strict/Ignore handling as a CRD's pruned
-//! fields (`writer.rs`). One hook waits for the first kind that needs it,
-//! with a default that keeps today's behaviour: the
-//! default deletion propagation (`Background` unless the kind says
-//! `Orphan`, as a kube-apiserver strategy's `DefaultGarbageCollectionPolicy`
-//! does), once garbage collection exists.
+//! `table_cells` (and `table_starts_with_name`) for Tables and
+//! `field_value` for field selectors whose value is not the field as
+//! stored (an unset boolean is `false`, an unset count `0`). Field selector
+//! labels and printer columns are data (label -> JSON path,
+//! additionalPrinterColumns). The per-kind strategies of the workload kinds
+//! live in `registry::kinds`, one file each. Unknown fields of a built-in
+//! come from its type in the data (`types/`) and take the same
+//! Warn/Strict/Ignore handling as a CRD's pruned fields (`writer.rs`).
 //!
 //! Custom resources get their row from the CRD (`crd::kind_of`): their
 //! schemas, scale paths, printer columns and selectable fields come from
@@ -79,6 +79,19 @@ pub(crate) struct ScalePaths {
     /// string form is the Scale's `status.selector`, as the built-in
     /// workload kinds compute it.
     pub label_selector_of: Option<String>,
+}
+
+/// The name function a kind's `ValidateObjectMeta` call uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NameRule {
+    /// `NameIsDNSSubdomain`: most kinds.
+    Dns1123Subdomain,
+    /// `NameIsDNSLabel`: namespaces.
+    Dns1123Label,
+    /// `NameIsDNS1035Label`: services.
+    Dns1035Label,
+    /// `path.ValidatePathSegmentName`: RBAC roles and bindings.
+    PathSegment,
 }
 
 /// Where a kind comes from.
@@ -201,8 +214,9 @@ pub(crate) struct ResourceKind {
     /// A delete that removes the object answers with the object (custom
     /// resources), not a Success Status.
     pub returns_deleted_object: bool,
-    /// Names must be DNS-1123 labels, not subdomains (namespaces).
-    pub name_is_dns_label: bool,
+    /// The rule object names follow (the kind's `ValidateObjectMeta`
+    /// name function).
+    pub name_rule: NameRule,
     /// Field selector labels beyond `metadata.name` and `metadata.namespace`,
     /// with the JSON path each reads.
     pub field_selectors: Vec<(String, String)>,
@@ -263,7 +277,7 @@ impl ResourceKind {
             allow_create_on_update: false,
             strategic_merge: true,
             returns_deleted_object: false,
-            name_is_dns_label: false,
+            name_rule: NameRule::Dns1123Subdomain,
             field_selectors: Vec::new(),
             printer_columns: Vec::new(),
             short_names: Vec::new(),
@@ -340,6 +354,11 @@ impl ResourceKind {
 
     /// The value of a field selector label on `obj`.
     pub(crate) fn field_value(&self, obj: &Value, field: &str) -> Option<String> {
+        if !matches!(field, "metadata.name" | "metadata.namespace")
+            && let Some(v) = self.hooks.field_value(obj, field)
+        {
+            return Some(v);
+        }
         let path = match field {
             "metadata.name" | "metadata.namespace" => field,
             _ => self
