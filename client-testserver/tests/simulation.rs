@@ -174,3 +174,278 @@ async fn deployment_of_three_becomes_available_on_two_nodes() {
     })
     .await;
 }
+
+async fn create_available(c: &Client, d: Value) -> Value {
+    let name = d["metadata"]["name"].as_str().unwrap().to_string();
+    let r = c.post(DEPLOYS, &d).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    until(c, &format!("{DEPLOYS}/{name}"), available).await
+}
+
+#[tokio::test]
+async fn scaling_to_five_then_one_converges() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default()).await;
+        create_available(&c, deployment("web", 3, "nginx")).await;
+        for n in [5, 1] {
+            let r = c
+                .patch(
+                    &format!("{DEPLOYS}/web"),
+                    "application/merge-patch+json",
+                    &json!({"spec": {"replicas": n}}),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text());
+            until(&c, &format!("{DEPLOYS}/web"), |d| {
+                d["spec"]["replicas"] == n && available(d)
+            })
+            .await;
+            let pods = until(&c, PODS, |v| items(v).len() == n as usize).await;
+            assert_eq!(running_pods(&pods, "web").len(), n as usize);
+            let rs = items(&c.get(RSS).await.json());
+            assert_eq!(rs.len(), 1, "a scale is not a rollout");
+            assert_eq!(rs[0]["spec"]["replicas"], n);
+            assert_eq!(rs[0]["status"]["readyReplicas"], n);
+        }
+    })
+    .await;
+}
+
+/// Deletes with `DeleteOptions` in the body.
+async fn delete_with(c: &Client, path: &str, policy: &str) -> client::Resp {
+    let body = json!({"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": policy});
+    c.send(
+        "DELETE",
+        path,
+        Some("application/json"),
+        body.to_string().as_bytes(),
+    )
+    .await
+}
+
+/// Adds a finalizer the way a client does (a merge patch of the list).
+async fn add_finalizer(c: &Client, path: &str, finalizer: &str) {
+    let obj = c.get(path).await.json();
+    let mut list = obj["metadata"]["finalizers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    list.push(json!(finalizer));
+    let r = c
+        .patch(
+            path,
+            "application/merge-patch+json",
+            &json!({"metadata": {"finalizers": list}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+#[tokio::test]
+async fn background_deletion_takes_replicasets_and_pods() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default()).await;
+        create_available(&c, deployment("web", 3, "nginx")).await;
+        let r = delete_with(&c, &format!("{DEPLOYS}/web"), "Background").await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        // Background: the owner goes at once, its dependents after it.
+        assert_eq!(c.get(&format!("{DEPLOYS}/web")).await.status, 404);
+        until(&c, RSS, |v| items(v).is_empty()).await;
+        until(&c, PODS, |v| items(v).is_empty()).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn foreground_deletion_waits_for_blocking_dependents() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default()).await;
+        create_available(&c, deployment("web", 2, "nginx")).await;
+        let rs = items(&c.get(RSS).await.json()).remove(0);
+        let rs_path = format!("{RSS}/{}", rs["metadata"]["name"].as_str().unwrap());
+        assert_eq!(
+            rs["metadata"]["ownerReferences"][0]["blockOwnerDeletion"],
+            true
+        );
+        // A finalizer of the test's own holds the ReplicaSet.
+        add_finalizer(&c, &rs_path, "example.com/hold").await;
+        // kube-apiserver adds `foregroundDeletion` itself on a Foreground
+        // delete (the built-in kinds' strategies do it here); a client may
+        // add it too, as this test does so it holds on any server.
+        add_finalizer(&c, &format!("{DEPLOYS}/web"), "foregroundDeletion").await;
+        let r = delete_with(&c, &format!("{DEPLOYS}/web"), "Foreground").await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        // The collector deletes the dependent; the owner waits for it.
+        until(&c, &rs_path, |v| {
+            !v["metadata"]["deletionTimestamp"].is_null()
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let d = c.get(&format!("{DEPLOYS}/web")).await.json();
+        assert!(d["metadata"]["deletionTimestamp"].is_string(), "{d}");
+        assert_eq!(d["metadata"]["finalizers"], json!(["foregroundDeletion"]));
+        // Release the dependent: it goes, then the owner, then the pods.
+        let r = c
+            .patch(
+                &rs_path,
+                "application/json-patch+json",
+                &json!([{"op": "remove", "path": "/metadata/finalizers"}]),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        until(&c, &format!("{DEPLOYS}/web"), |v| v["code"] == 404).await;
+        until(&c, RSS, |v| items(v).is_empty()).await;
+        until(&c, PODS, |v| items(v).is_empty()).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn orphan_deletion_keeps_dependents_without_the_owner_reference() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default()).await;
+        create_available(&c, deployment("web", 3, "nginx")).await;
+        // kube-apiserver adds `orphan` on an Orphan delete (the built-in
+        // kinds' strategies do it here); added by hand it holds anywhere.
+        add_finalizer(&c, &format!("{DEPLOYS}/web"), "orphan").await;
+        let r = delete_with(&c, &format!("{DEPLOYS}/web"), "Orphan").await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        until(&c, &format!("{DEPLOYS}/web"), |v| v["code"] == 404).await;
+        let rs = until(&c, RSS, |v| {
+            items(v).len() == 1
+                && items(v)[0]["metadata"]["ownerReferences"]
+                    .as_array()
+                    .is_none_or(Vec::is_empty)
+        })
+        .await;
+        assert_eq!(items(&rs)[0]["spec"]["replicas"], 3);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let pods = c.get(PODS).await.json();
+        assert_eq!(running_pods(&pods, "web").len(), 3, "{pods}");
+        // The pods keep their ReplicaSet as owner.
+        for p in items(&pods) {
+            assert_eq!(p["metadata"]["ownerReferences"][0]["kind"], "ReplicaSet");
+        }
+    })
+    .await;
+}
+
+const CMS: &str = "/api/v1/namespaces/default/configmaps";
+
+fn owned_cm(name: &str, ns: &str, owners: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": name, "namespace": ns, "ownerReferences": owners}, "data": {"k": "v"}})
+}
+
+fn owner_ref(obj: &Value) -> Value {
+    json!({"apiVersion": obj["apiVersion"], "kind": obj["kind"], "name": obj["metadata"]["name"],
+        "uid": obj["metadata"]["uid"]})
+}
+
+#[tokio::test]
+async fn custom_resource_takes_its_configmap_and_deployment_with_it() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default()).await;
+        let crd = json!({
+            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "webapps.example.com"},
+            "spec": {"group": "example.com", "scope": "Namespaced",
+                "names": {"plural": "webapps", "singular": "webapp", "kind": "WebApp"},
+                "versions": [{"name": "v1", "served": true, "storage": true,
+                    "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]},
+        });
+        let r = c.post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", &crd).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let apps = "/apis/example.com/v1/namespaces/default/webapps";
+        let cr = until(&c, apps, |v| v["code"].is_null()).await;
+        drop(cr);
+        let r = c.post(apps, &json!({"apiVersion": "example.com/v1", "kind": "WebApp", "metadata": {"name": "shop"}, "spec": {}})).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let owner = owner_ref(&r.json());
+        let r = c.post(CMS, &owned_cm("shop-config", "default", json!([owner]))).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let mut d = deployment("shop", 2, "nginx");
+        d["metadata"]["ownerReferences"] = json!([owner]);
+        create_available(&c, d).await;
+        let r = c.delete(&format!("{apps}/shop")).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        until(&c, &format!("{CMS}/shop-config"), |v| v["code"] == 404).await;
+        until(&c, &format!("{DEPLOYS}/shop"), |v| v["code"] == 404).await;
+        until(&c, PODS, |v| items(v).is_empty()).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn dangling_cross_namespace_and_cluster_scoped_owners() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default()).await;
+        let r = c.post("/api/v1/namespaces", &json!({"metadata": {"name": "other"}})).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let owner = c.post(CMS, &json!({"metadata": {"name": "owner"}})).await.json();
+        let cluster_owner = c
+            .post("/apis/rbac.authorization.k8s.io/v1/clusterroles", &json!({"metadata": {"name": "owner"}, "rules": []}))
+            .await
+            .json();
+        let ghost = json!({"apiVersion": "v1", "kind": "ConfigMap", "name": "ghost", "uid": "00000000-0000-4000-a000-000000000000"});
+        // An owner that never existed: the dependent goes.
+        c.post(CMS, &owned_cm("dangling", "default", json!([ghost]))).await;
+        // A namespaced owner in another namespace is absent for it.
+        let other_cms = "/api/v1/namespaces/other/configmaps";
+        c.post(other_cms, &owned_cm("cross", "other", json!([owner_ref(&owner)]))).await;
+        // A cluster-scoped owner may own namespaced dependents.
+        c.post(CMS, &owned_cm("by-cluster", "default", json!([owner_ref(&cluster_owner)]))).await;
+        // One present owner and one absent: the absent reference goes.
+        c.post(CMS, &owned_cm("mixed", "default", json!([owner_ref(&owner), ghost]))).await;
+        until(&c, &format!("{CMS}/dangling"), |v| v["code"] == 404).await;
+        until(&c, &format!("{other_cms}/cross"), |v| v["code"] == 404).await;
+        let mixed = until(&c, &format!("{CMS}/mixed"), |v| v["metadata"]["ownerReferences"].as_array().is_some_and(|a| a.len() == 1)).await;
+        assert_eq!(mixed["metadata"]["ownerReferences"][0]["uid"], owner["metadata"]["uid"]);
+        assert_eq!(c.get(&format!("{CMS}/by-cluster")).await.status, 200);
+        // Owners are matched by UID: a new owner of the same name owns nothing.
+        assert_eq!(c.delete(&format!("{CMS}/owner")).await.status, 200);
+        c.post(CMS, &json!({"metadata": {"name": "owner"}})).await;
+        until(&c, &format!("{CMS}/mixed"), |v| v["code"] == 404).await;
+        assert_eq!(c.delete("/apis/rbac.authorization.k8s.io/v1/clusterroles/owner").await.status, 200);
+        until(&c, &format!("{CMS}/by-cluster"), |v| v["code"] == 404).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_unschedulable_pod_reports_why() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default().nodes(2).node_capacity("2", "4Gi", 110)).await;
+        until(&c, "/api/v1/nodes", |v| items(v).len() == 2).await;
+        let picky = json!({"metadata": {"name": "picky"}, "spec": {"nodeSelector": {"disktype": "ssd"},
+            "containers": [{"name": "c", "image": "nginx"}]}});
+        let greedy = json!({"metadata": {"name": "greedy"}, "spec": {
+            "containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": "3"}}}]}});
+        for p in [&picky, &greedy] {
+            let r = c.post(PODS, p).await;
+            assert_eq!(r.status, 201, "{}", r.text());
+        }
+        let unscheduled = |v: &Value| condition(v, "PodScheduled").is_some_and(|c| c["status"] == "False");
+        let p = until(&c, &format!("{PODS}/picky"), unscheduled).await;
+        let cond = condition(&p, "PodScheduled").unwrap();
+        assert_eq!(cond["reason"], "Unschedulable");
+        assert_eq!(
+            cond["message"],
+            "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
+        );
+        assert_eq!(p["status"]["phase"], "Pending");
+        let g = until(&c, &format!("{PODS}/greedy"), unscheduled).await;
+        assert_eq!(
+            condition(&g, "PodScheduled").unwrap()["message"],
+            "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
+        );
+        // A node that fits (labelled by hand) gets the pod.
+        let r = c
+            .patch("/api/v1/nodes/sim-node-1", "application/merge-patch+json", &json!({"metadata": {"labels": {"disktype": "ssd"}}}))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let p = until(&c, &format!("{PODS}/picky"), |v| v["status"]["phase"] == "Running").await;
+        assert_eq!(p["spec"]["nodeName"], "sim-node-1");
+    })
+    .await;
+}
