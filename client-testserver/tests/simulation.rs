@@ -449,3 +449,166 @@ async fn an_unschedulable_pod_reports_why() {
     })
     .await;
 }
+
+const JOBS: &str = "/apis/batch/v1/namespaces/default/jobs";
+
+fn job(name: &str, completions: i64, parallelism: i64, backoff: i64, labels: Value) -> Value {
+    json!({
+        "apiVersion": "batch/v1", "kind": "Job",
+        "metadata": {"name": name},
+        "spec": {
+            "completions": completions, "parallelism": parallelism, "backoffLimit": backoff,
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {"restartPolicy": "Never", "containers": [{"name": "work", "image": "busybox"}]},
+            },
+        },
+    })
+}
+
+#[tokio::test]
+async fn a_job_completes_and_a_failing_one_hits_its_backoff_limit() {
+    within(async {
+        let sim = Simulation::default().job_pod_duration(Duration::from_millis(50));
+        let (_s, c) = sim_server(sim).await;
+        let r = c
+            .post(JOBS, &job("batch", 3, 2, 6, json!({"app": "batch"})))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let j = until(&c, &format!("{JOBS}/batch"), |j| {
+            condition(j, "Complete").is_some()
+        })
+        .await;
+        let complete = condition(&j, "Complete").unwrap();
+        assert_eq!(complete["status"], "True");
+        assert_eq!(complete["reason"], "CompletionsReached");
+        assert_eq!(
+            complete["message"],
+            "Reached expected number of succeeded pods"
+        );
+        assert_eq!(
+            condition(&j, "SuccessCriteriaMet").unwrap()["status"],
+            "True"
+        );
+        assert_eq!(j["status"]["succeeded"], 3, "{j}");
+        assert_eq!(j["status"]["failed"], 0);
+        assert_eq!(j["status"]["active"], 0);
+        assert!(j["status"]["startTime"].is_string() && j["status"]["completionTime"].is_string());
+        let pods = items(
+            &c.get(&format!("{PODS}?labelSelector=job-name%3Dbatch"))
+                .await
+                .json(),
+        );
+        assert_eq!(pods.len(), 3);
+        for p in &pods {
+            assert_eq!(p["status"]["phase"], "Succeeded");
+            assert_eq!(
+                p["status"]["containerStatuses"][0]["state"]["terminated"]["reason"],
+                "Completed"
+            );
+        }
+        // Pods labelled to fail: backoffLimit 1 allows two failures.
+        let failing = json!({"app": "bad", client_testserver::FAIL_LABEL: "true"});
+        let r = c.post(JOBS, &job("bad", 1, 1, 1, failing)).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let j = until(&c, &format!("{JOBS}/bad"), |j| {
+            condition(j, "Failed").is_some()
+        })
+        .await;
+        let failed = condition(&j, "Failed").unwrap();
+        assert_eq!(failed["reason"], "BackoffLimitExceeded");
+        assert_eq!(
+            failed["message"],
+            "Job has reached the specified backoff limit"
+        );
+        assert_eq!(j["status"]["failed"], 2, "{j}");
+        assert_eq!(j["status"]["succeeded"], 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_cronjob_makes_a_job_on_schedule() {
+    within(async {
+        // The simulated clock starts 300 ms before a minute boundary, so
+        // `* * * * *` is due almost at once.
+        let now = std::time::SystemTime::now();
+        let secs = now.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
+        let boundary = (secs / 60.0).floor() * 60.0 + 60.0;
+        let start = std::time::UNIX_EPOCH + Duration::from_secs_f64(boundary - 0.3);
+        let (_s, c) = sim_server(Simulation::default().start_time(start)).await;
+        let cj = json!({
+            "apiVersion": "batch/v1", "kind": "CronJob",
+            "metadata": {"name": "tick"},
+            "spec": {"schedule": "* * * * *", "jobTemplate": {"spec": {"template": {"spec": {
+                "restartPolicy": "OnFailure", "containers": [{"name": "c", "image": "busybox"}]}}}}},
+        });
+        let r = c.post("/apis/batch/v1/namespaces/default/cronjobs", &cj).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        let jobs = until(&c, JOBS, |v| !items(v).is_empty()).await;
+        let job = &items(&jobs)[0];
+        let minute = boundary as i64 / 60;
+        assert_eq!(job["metadata"]["name"], format!("tick-{minute}"));
+        assert_eq!(job["metadata"]["ownerReferences"][0]["kind"], "CronJob");
+        let stamp = job["metadata"]["annotations"]["batch.kubernetes.io/cronjob-scheduled-timestamp"].clone();
+        let cj = until(&c, "/apis/batch/v1/namespaces/default/cronjobs/tick", |v| {
+            v["status"]["lastSuccessfulTime"].is_string() && v["status"]["active"].is_null()
+        })
+        .await;
+        assert_eq!(cj["status"]["lastScheduleTime"], stamp);
+        until(&c, &format!("{JOBS}/tick-{minute}"), |j| condition(j, "Complete").is_some()).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn endpointslices_follow_readiness() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default()).await;
+        let svc = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+            "spec": {"selector": {"app": "web"}, "ports": [{"name": "http", "port": 80, "targetPort": 8080}]}});
+        let r = c.post("/api/v1/namespaces/default/services", &svc).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        create_available(&c, deployment("web", 2, "nginx")).await;
+        let slices = "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dweb";
+        let ready_count = |v: &Value, want_ready: usize, want_all: usize| {
+            let Some(s) = items(v).first().cloned() else { return false };
+            let eps = s["endpoints"].as_array().cloned().unwrap_or_default();
+            eps.len() == want_all && eps.iter().filter(|e| e["conditions"]["ready"] == true).count() == want_ready
+        };
+        let v = until(&c, slices, |v| ready_count(v, 2, 2)).await;
+        let slice = &items(&v)[0];
+        assert_eq!(slice["addressType"], "IPv4");
+        assert_eq!(slice["ports"], json!([{"name": "http", "port": 8080, "protocol": "TCP"}]));
+        assert_eq!(slice["metadata"]["labels"]["endpointslice.kubernetes.io/managed-by"], "endpointslice-controller.k8s.io");
+        assert_eq!(slice["metadata"]["ownerReferences"][0]["kind"], "Service");
+        for e in slice["endpoints"].as_array().unwrap() {
+            assert_eq!(e["targetRef"]["kind"], "Pod");
+            assert!(e["addresses"][0].as_str().unwrap().starts_with("10."), "{e}");
+        }
+        // A crash-looping pod is listed, not ready.
+        let crashy = json!({"metadata": {"name": "crashy", "labels": {"app": "web", client_testserver::FAIL_LABEL: "yes"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}]}});
+        assert_eq!(c.post(PODS, &crashy).await.status, 201);
+        until(&c, slices, |v| ready_count(v, 2, 3)).await;
+        let p = c.get(&format!("{PODS}/crashy")).await.json();
+        assert_eq!(p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"], "CrashLoopBackOff");
+        // A pod whose readiness drops (as a failed probe would report it)
+        // stays in the slice, not ready.
+        let pods = c.get(&format!("{PODS}?labelSelector=app%3Dweb")).await.json();
+        let mut web = items(&pods).into_iter().find(|p| p["metadata"]["name"] != "crashy").unwrap();
+        let name = web["metadata"]["name"].as_str().unwrap().to_string();
+        for cond in web["status"]["conditions"].as_array_mut().unwrap() {
+            if cond["type"] == "Ready" {
+                cond["status"] = json!("False");
+            }
+        }
+        let r = c.put(&format!("{PODS}/{name}/status"), &web).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        until(&c, slices, |v| ready_count(v, 1, 3)).await;
+        // A deleted pod leaves the slice.
+        assert_eq!(c.delete(&format!("{PODS}/crashy")).await.status, 200);
+        until(&c, slices, |v| ready_count(v, 1, 2)).await;
+    })
+    .await;
+}

@@ -35,11 +35,6 @@ impl Api {
         Api { backend, manager }
     }
 
-    /// The field manager this client writes as.
-    pub(crate) fn manager(&self) -> &'static str {
-        self.manager
-    }
-
     fn writer(&self, subresource: Option<&'static str>) -> Writer {
         let mut w = Writer::new(self.manager, FieldValidation::Ignore);
         w.subresource = subresource;

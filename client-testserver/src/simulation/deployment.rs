@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::registry::backend::str_at;
 use crate::simulation::cache::{Cache, Change, deleting, res};
 use crate::simulation::controller::{Controller, Ctx};
-use crate::simulation::objects::{self, int, int_or_percent};
+use crate::simulation::objects::{self, canonical, int, int_or_percent};
 use crate::simulation::replicaset::owner_key;
 use crate::storage::store::ObjectKey;
 
@@ -25,38 +25,6 @@ pub(crate) struct DeploymentController;
 
 const HASH_LABEL: &str = "pod-template-hash";
 const REVISION: &str = "deployment.kubernetes.io/revision";
-
-/// `v` with object keys sorted at every level, for hashing.
-fn canonical(v: &Value) -> String {
-    fn write(v: &Value, out: &mut String) {
-        match v {
-            Value::Object(m) => {
-                let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
-                out.push('{');
-                for k in keys {
-                    out.push_str(&json!(k).to_string());
-                    out.push(':');
-                    write(&m[k], out);
-                    out.push(',');
-                }
-                out.push('}');
-            }
-            Value::Array(a) => {
-                out.push('[');
-                for x in a {
-                    write(x, out);
-                    out.push(',');
-                }
-                out.push(']');
-            }
-            other => out.push_str(&other.to_string()),
-        }
-    }
-    let mut s = String::new();
-    write(v, &mut s);
-    s
-}
 
 /// A ReplicaSet's template without the hash label, to compare with the
 /// Deployment's.
@@ -463,12 +431,5 @@ mod tests {
         // Without old replicas the new one is sized exactly.
         let p = rolling(5, 1, 0, &rs("new", 3, 3), &[rs("old", 0, 0)]);
         assert_eq!(sizes(&p), [("new".to_string(), 5)]);
-    }
-
-    #[test]
-    fn canonical_form_ignores_key_order() {
-        let a: Value = serde_json::from_str(r#"{"b":1,"a":{"y":2,"x":3}}"#).unwrap();
-        let b: Value = serde_json::from_str(r#"{"a":{"x":3,"y":2},"b":1}"#).unwrap();
-        assert_eq!(canonical(&a), canonical(&b));
     }
 }

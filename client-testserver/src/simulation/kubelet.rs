@@ -30,11 +30,13 @@ pub(crate) struct Kubelet {
     next_ip: HashMap<String, u32>,
 }
 
+/// A pod whose containers are not restarted once they exit: its
+/// `restartPolicy` says so, or a Job runs it.
 fn runs_to_completion(pod: &Value) -> bool {
     matches!(
         str_at(pod, "/spec/restartPolicy"),
         Some("Never" | "OnFailure")
-    )
+    ) || crate::simulation::cache::controller_uid(pod, "Job").is_some()
 }
 
 /// How a pod's containers end or crash.

@@ -199,6 +199,38 @@ pub(crate) fn safe_hash(bytes: &[u8]) -> String {
     out
 }
 
+/// `v` with object keys sorted at every level, for hashing.
+pub(crate) fn canonical(v: &Value) -> String {
+    fn write(v: &Value, out: &mut String) {
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                out.push('{');
+                for k in keys {
+                    out.push_str(&json!(k).to_string());
+                    out.push(':');
+                    write(&m[k], out);
+                    out.push(',');
+                }
+                out.push('}');
+            }
+            Value::Array(a) => {
+                out.push('[');
+                for x in a {
+                    write(x, out);
+                    out.push(',');
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut s = String::new();
+    write(v, &mut s);
+    s
+}
+
 /// A count or percentage of `total` (`maxSurge`, `maxUnavailable`):
 /// percentages round up when `round_up`, down otherwise.
 pub(crate) fn int_or_percent(v: Option<&Value>, total: i64, default: &str, round_up: bool) -> i64 {
@@ -255,5 +287,12 @@ mod tests {
         assert!(!selects(None, l.as_object()));
         assert_eq!(safe_hash(b"x"), safe_hash(b"x"));
         assert_ne!(safe_hash(b"x"), safe_hash(b"y"));
+    }
+
+    #[test]
+    fn canonical_form_ignores_key_order() {
+        let a: Value = serde_json::from_str(r#"{"b":1,"a":{"y":2,"x":3}}"#).unwrap();
+        let b: Value = serde_json::from_str(r#"{"a":{"x":3,"y":2},"b":1}"#).unwrap();
+        assert_eq!(canonical(&a), canonical(&b));
     }
 }
