@@ -612,3 +612,60 @@ async fn endpointslices_follow_readiness() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn statefulset_pods_are_ordered_with_stable_names() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default()).await;
+        let sts = json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+            "spec": {"replicas": 3, "serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
+                "template": {"metadata": {"labels": {"app": "db"}}, "spec": {"containers": [{"name": "c", "image": "postgres"}]}}}});
+        let path = "/apis/apps/v1/namespaces/default/statefulsets";
+        assert_eq!(c.post(path, &sts).await.status, 201);
+        let s = until(&c, &format!("{path}/db"), |s| s["status"]["readyReplicas"] == 3).await;
+        assert_eq!(s["status"]["currentRevision"], s["status"]["updateRevision"]);
+        let pods = c.get(PODS).await.json();
+        let mut names: Vec<String> = running_pods(&pods, "db").iter().map(|p| p["metadata"]["name"].as_str().unwrap().to_string()).collect();
+        names.sort();
+        assert_eq!(names, ["db-0", "db-1", "db-2"]);
+        // Ordered: each pod was created once the one before it was Ready.
+        let created = |n: &str| items(&pods).into_iter().find(|p| p["metadata"]["name"] == n).unwrap()["metadata"]["labels"]["apps.kubernetes.io/pod-index"].clone();
+        assert_eq!(created("db-2"), "2");
+        let p = c.get(&format!("{PODS}/db-1")).await.json();
+        assert_eq!(p["spec"]["hostname"], "db-1");
+        assert_eq!(p["spec"]["subdomain"], "db");
+        let r = c.patch(&format!("{path}/db"), "application/merge-patch+json", &json!({"spec": {"replicas": 1}})).await;
+        assert_eq!(r.status, 200);
+        let pods = until(&c, PODS, |v| items(v).len() == 1).await;
+        assert_eq!(items(&pods)[0]["metadata"]["name"], "db-0");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn daemonset_runs_one_pod_per_eligible_node() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default().nodes(3)).await;
+        until(&c, "/api/v1/nodes", |v| items(v).len() == 3).await;
+        let ds = json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
+            "spec": {"selector": {"matchLabels": {"app": "agent"}},
+                "template": {"metadata": {"labels": {"app": "agent"}}, "spec": {"containers": [{"name": "c", "image": "agent"}]}}}});
+        let path = "/apis/apps/v1/namespaces/default/daemonsets";
+        assert_eq!(c.post(path, &ds).await.status, 201);
+        let d = until(&c, &format!("{path}/agent"), |d| d["status"]["numberReady"] == 3).await;
+        assert_eq!(d["status"]["desiredNumberScheduled"], 3);
+        let pods = c.get(PODS).await.json();
+        let mut sorted: Vec<String> = items(&pods).iter().map(|p| p["spec"]["nodeName"].as_str().unwrap().to_string()).collect();
+        sorted.sort();
+        assert_eq!(sorted, ["sim-node-0", "sim-node-1", "sim-node-2"]);
+        // A node the template does not tolerate loses its pod.
+        let r = c
+            .patch("/api/v1/nodes/sim-node-2", "application/merge-patch+json", &json!({"spec": {"taints": [{"key": "dedicated", "value": "db", "effect": "NoSchedule"}]}}))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let d = until(&c, &format!("{path}/agent"), |d| d["status"]["desiredNumberScheduled"] == 2).await;
+        assert_eq!(d["status"]["numberReady"], 2);
+        until(&c, PODS, |v| items(v).len() == 2).await;
+    })
+    .await;
+}
