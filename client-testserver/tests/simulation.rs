@@ -28,7 +28,8 @@ async fn sim_server(sim: Simulation) -> (TestServer, Client) {
         Duration::from_secs(10),
         TestServer::builder()
             .plain_http()
-            .token("t")
+            // kubectl sends no token over plain HTTP.
+            .no_auth()
             .simulate(sim)
             .start(),
     )
@@ -666,6 +667,295 @@ async fn daemonset_runs_one_pod_per_eligible_node() {
         let d = until(&c, &format!("{path}/agent"), |d| d["status"]["desiredNumberScheduled"] == 2).await;
         assert_eq!(d["status"]["numberReady"], 2);
         until(&c, PODS, |v| items(v).len() == 2).await;
+    })
+    .await;
+}
+
+/// kubectl with its own HOME and cache, every command killed after 20 s.
+struct Kubectl {
+    dir: tempfile::TempDir,
+}
+
+struct Ran {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+impl Kubectl {
+    fn new(kubeconfig: &str) -> Kubectl {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("kubeconfig"), kubeconfig).unwrap();
+        Kubectl { dir }
+    }
+
+    async fn run(&self, args: &[&str]) -> Ran {
+        let mut cmd = std::process::Command::new("kubectl");
+        cmd.env_clear()
+            .env("HOME", self.dir.path())
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .arg("--kubeconfig")
+            .arg(self.dir.path().join("kubeconfig"))
+            .arg("--cache-dir")
+            .arg(self.dir.path().join("cache"))
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = cmd.spawn().expect("kubectl runs");
+        let pid = child.id();
+        let out = tokio::time::timeout(
+            Duration::from_secs(20),
+            tokio::task::spawn_blocking(move || child.wait_with_output()),
+        )
+        .await;
+        match out {
+            Ok(Ok(Ok(o))) => Ran {
+                ok: o.status.success(),
+                stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            },
+            _ => {
+                let _ = std::process::Command::new("kill")
+                    .arg("-9")
+                    .arg(pid.to_string())
+                    .status();
+                panic!("kubectl {args:?} timed out");
+            }
+        }
+    }
+
+    async fn ok(&self, args: &[&str]) -> String {
+        let r = self.run(args).await;
+        assert!(r.ok, "kubectl {args:?} failed: {}{}", r.stdout, r.stderr);
+        r.stdout
+    }
+}
+
+/// Ready pods of `app` from a pod watch's events, by name.
+fn ready_from_watch(ready: &mut std::collections::BTreeMap<String, bool>, ev: &Value) -> usize {
+    let pod = &ev["object"];
+    let name = pod["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let is_ready = ev["type"] != "DELETED"
+        && pod["metadata"]["deletionTimestamp"].is_null()
+        && condition(pod, "Ready").is_some_and(|c| c["status"] == "True");
+    ready.insert(name, is_ready);
+    ready.values().filter(|r| **r).count()
+}
+
+#[tokio::test]
+async fn kubectl_set_image_rolls_out_without_dropping_below_three_ready() {
+    within(async {
+        let (s, c) = sim_server(Simulation::default()).await;
+        let mut d = deployment("web", 3, "nginx:1.26");
+        d["spec"]["strategy"] =
+            json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}});
+        create_available(&c, d).await;
+        let list = c
+            .get(&format!("{PODS}?labelSelector=app%3Dweb"))
+            .await
+            .json();
+        let rv = list["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let mut ready = std::collections::BTreeMap::new();
+        for p in items(&list) {
+            let n = ready_from_watch(&mut ready, &json!({"type": "ADDED", "object": p}));
+            assert!(n <= 3);
+        }
+        assert_eq!(ready.values().filter(|r| **r).count(), 3);
+        let mut w = c
+            .watch(&format!(
+                "{PODS}?watch=true&labelSelector=app%3Dweb&resourceVersion={rv}"
+            ))
+            .await;
+        let k = Kubectl::new(&s.kubeconfig());
+        k.ok(&["set", "image", "deployment/web", "main=nginx:1.27"])
+            .await;
+        let mut lowest = 3;
+        let done = |ready: &std::collections::BTreeMap<String, bool>| {
+            ready.len() == 3 && ready.values().all(|r| *r)
+        };
+        let mut events = 0;
+        let mut new_hash_seen = false;
+        loop {
+            let ev = w
+                .next_within(Duration::from_secs(10))
+                .await
+                .expect("watch ended");
+            events += 1;
+            if ev["type"] == "DELETED" {
+                ready.remove(ev["object"]["metadata"]["name"].as_str().unwrap());
+            } else {
+                ready_from_watch(&mut ready, &ev);
+            }
+            if ev["object"]["spec"]["containers"][0]["image"] == "nginx:1.27" {
+                new_hash_seen = true;
+            }
+            let n = ready.values().filter(|r| **r).count();
+            lowest = lowest.min(n);
+            assert!(n >= 3, "only {n} ready pods after event {events}: {ev}");
+            if new_hash_seen && done(&ready) {
+                let d = c.get(&format!("{DEPLOYS}/web")).await.json();
+                if available(&d)
+                    && d["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "2"
+                {
+                    break;
+                }
+            }
+        }
+        assert_eq!(lowest, 3);
+        let pods = c
+            .get(&format!("{PODS}?labelSelector=app%3Dweb"))
+            .await
+            .json();
+        for p in items(&pods) {
+            assert_eq!(p["spec"]["containers"][0]["image"], "nginx:1.27", "{p}");
+        }
+        let rs = items(&c.get(RSS).await.json());
+        assert_eq!(rs.len(), 2, "the old ReplicaSet is kept, scaled to 0");
+        let old = rs
+            .iter()
+            .find(|r| r["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "1")
+            .unwrap();
+        assert_eq!(old["spec"]["replicas"], 0);
+        let out = k
+            .ok(&["rollout", "status", "deployment/web", "--timeout=5s"])
+            .await;
+        assert!(out.contains("successfully rolled out"), "{out}");
+    })
+    .await;
+}
+
+/// The binary with `--simulate`, killed when dropped.
+struct Binary {
+    child: std::process::Child,
+    kubeconfig: String,
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_binary(args: &[&str]) -> Binary {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubeconfig");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_client-testserver"))
+        .args(["--listen", "127.0.0.1:0", "--kubeconfig-out"])
+        .arg(&path)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let line = tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio::task::spawn_blocking(move || {
+            let mut l = String::new();
+            std::io::BufReader::new(stdout).read_line(&mut l).map(|_| l)
+        }),
+    )
+    .await;
+    let line = match line {
+        Ok(Ok(Ok(l))) => l,
+        _ => {
+            let _ = child.kill();
+            panic!("the binary did not start");
+        }
+    };
+    assert!(line.starts_with("listening on https://"), "{line}");
+    let kubeconfig = std::fs::read_to_string(&path).unwrap();
+    Binary { child, kubeconfig }
+}
+
+/// `kubectl create deployment web --image=nginx --replicas=3`. kubectl
+/// sends that body as protobuf; until the server decodes protobuf
+/// Deployments, the same object goes as the JSON manifest kubectl prints
+/// for it (`--dry-run=client -o json`), through `kubectl create -f`.
+async fn create_deployment(k: &Kubectl) {
+    let args = [
+        "create",
+        "deployment",
+        "web",
+        "--image=nginx",
+        "--replicas=3",
+    ];
+    let r = k.run(&args).await;
+    if r.ok {
+        return;
+    }
+    assert!(r.stderr.contains("protobuf"), "{}{}", r.stdout, r.stderr);
+    let manifest = k
+        .ok(&[&args[..], &["--dry-run=client", "-o", "json"]].concat())
+        .await;
+    let file = k.dir.path().join("web.json");
+    std::fs::write(&file, manifest).unwrap();
+    k.ok(&["create", "-f", file.to_str().unwrap()]).await;
+}
+
+#[tokio::test]
+async fn kubectl_against_the_simulating_binary() {
+    within(async {
+        let bin = start_binary(&["--simulate", "--nodes", "2"]).await;
+        let k = Kubectl::new(&bin.kubeconfig);
+        let ready = k
+            .ok(&[
+                "get",
+                "nodes",
+                "-o",
+                r#"jsonpath={.items[*].status.conditions[?(@.type=="Ready")].status}"#,
+            ])
+            .await;
+        assert_eq!(ready, "True True");
+        create_deployment(&k).await;
+        let started = Instant::now();
+        let out = k
+            .ok(&["rollout", "status", "deployment/web", "--timeout=5s"])
+            .await;
+        assert!(out.contains("successfully rolled out"), "{out}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        let pods = k.ok(&["get", "pods"]).await;
+        assert_eq!(pods.lines().count(), 4, "a header and 3 pods: {pods}");
+        let phases = k
+            .ok(&["get", "pods", "-o", "jsonpath={.items[*].status.phase}"])
+            .await;
+        assert_eq!(phases, "Running Running Running", "{pods}");
+        k.ok(&["delete", "deployment", "web"]).await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = k.ok(&["get", "pods", "-o", "name"]).await;
+            if left.trim().is_empty() {
+                break;
+            }
+            assert!(Instant::now() < deadline, "pods left: {left}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_binary_without_simulate_runs_no_controllers() {
+    within(async {
+        let bin = start_binary(&[]).await;
+        let k = Kubectl::new(&bin.kubeconfig);
+        create_deployment(&k).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(k.ok(&["get", "nodes", "-o", "name"]).await.trim(), "");
+        assert_eq!(k.ok(&["get", "replicasets", "-o", "name"]).await.trim(), "");
     })
     .await;
 }
