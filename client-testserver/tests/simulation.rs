@@ -2,6 +2,8 @@
 //! each item of issue 14's "Must show", every test under a hard timeout.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+// The HTTP client of the API tests; this binary uses part of it.
+#[allow(dead_code)]
 #[path = "api/client.rs"]
 mod client;
 

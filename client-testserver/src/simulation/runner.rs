@@ -294,3 +294,77 @@ fn relist(shared: &Shared, routes: &[Box<dyn Route>]) {
         return;
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::registry::Registry;
+    use crate::simulation::objects::condition_true;
+    use crate::storage::store::{DEFAULT_HISTORY_BYTES, Store};
+    use serde_json::json;
+
+    fn backend() -> Backend {
+        let backend = Backend {
+            store: Store::bounded(10_000, DEFAULT_HISTORY_BYTES),
+            registry: Registry::with_builtins(),
+        };
+        let ns = backend.registry.by_resource("", "namespaces").unwrap();
+        backend
+            .create(
+                &ns,
+                "v1",
+                None,
+                json!({"metadata": {"name": "default"}}),
+                false,
+            )
+            .unwrap();
+        backend
+    }
+
+    fn jobs(b: &Backend) -> Vec<Value> {
+        let kind = b.registry.by_resource("batch", "jobs").unwrap();
+        let page = b
+            .list(&kind, &crate::registry::read::ListRequest::default())
+            .unwrap();
+        page.items.iter().map(parse).collect()
+    }
+
+    /// The whole simulation on tokio's paused clock: ten simulated minutes
+    /// of a `*/5` CronJob pass in no real time, and make two Jobs that
+    /// run to completion on the simulated nodes.
+    #[tokio::test(start_paused = true)]
+    async fn cronjobs_run_on_paused_time() {
+        let b = backend();
+        let _running = start(b.clone(), Simulation::default());
+        let api = Api::new(b.clone(), "test");
+        api.create(
+            "cronjobs.batch",
+            json!({"apiVersion": "batch/v1", "kind": "CronJob",
+                "metadata": {"name": "tick", "namespace": "default"},
+                "spec": {"schedule": "*/5 * * * *", "jobTemplate": {"spec": {"template": {"spec": {
+                    "restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}}}}}),
+        )
+        .unwrap();
+        let real = std::time::Instant::now();
+        tokio::time::sleep(Duration::from_secs(10 * 60 + 1)).await;
+        let made = jobs(&b);
+        assert_eq!(made.len(), 2, "{made:?}");
+        let minutes: Vec<i64> = made
+            .iter()
+            .map(|j| {
+                let name = j["metadata"]["name"].as_str().unwrap();
+                name.trim_start_matches("tick-").parse().unwrap()
+            })
+            .collect();
+        assert_eq!(minutes[1] - minutes[0], 5);
+        assert!(minutes.iter().all(|m| m % 5 == 0));
+        for j in &made {
+            assert!(condition_true(j, "Complete"), "{j}");
+        }
+        assert!(
+            real.elapsed() < Duration::from_secs(5),
+            "paused time, not real"
+        );
+    }
+}
