@@ -961,3 +961,95 @@ async fn the_binary_without_simulate_runs_no_controllers() {
     })
     .await;
 }
+
+/// A field of `/proc/self/status` in MiB.
+fn proc_status_mib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .unwrap_or(0)
+        / 1024
+}
+
+/// User plus system CPU time of this process, in clock ticks.
+fn cpu_ticks() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    field(11) + field(12)
+}
+
+/// Time from POST to Available for a Deployment, GETting it every 5 ms.
+async fn time_to_available(c: &Client, d: Value) -> Duration {
+    let name = d["metadata"]["name"].as_str().unwrap().to_string();
+    let started = Instant::now();
+    assert_eq!(c.post(DEPLOYS, &d).await.status, 201);
+    loop {
+        let v = c.get(&format!("{DEPLOYS}/{name}")).await.json();
+        if available(&v) {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "{v}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Figures for the closing note (run in release with `--ignored
+/// --nocapture`): a Deployment of 3 Available with zero delays, 1,000
+/// replicas on 100 nodes (time and RSS), CPU of the idle simulation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, run by hand"]
+async fn figures() {
+    let (_s, c) = sim_server(Simulation::default().nodes(2)).await;
+    until(&c, "/api/v1/nodes", |v| items(v).len() == 2).await;
+    let mut three = Vec::new();
+    for i in 0..5 {
+        three.push(time_to_available(&c, deployment(&format!("three-{i}"), 3, "nginx")).await);
+    }
+    println!("deployment of 3 to Available: {three:?}");
+    drop((_s, c));
+
+    let rss_before = proc_status_mib("VmRSS:");
+    let (_s, c) = sim_server(Simulation::default().nodes(100)).await;
+    until(&c, "/api/v1/nodes?limit=1", |v| !items(v).is_empty()).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let big = time_to_available(&c, deployment("big", 1000, "nginx")).await;
+    let pods = items(&c.get(PODS).await.json());
+    let running = pods
+        .iter()
+        .filter(|p| p["status"]["phase"] == "Running")
+        .count();
+    let mut per_node = std::collections::BTreeMap::new();
+    for p in &pods {
+        *per_node
+            .entry(p["spec"]["nodeName"].as_str().unwrap_or("").to_string())
+            .or_insert(0) += 1;
+    }
+    println!(
+        "1,000 replicas on 100 nodes: Available after {big:?}; {running} Running on {} nodes ({:?}..{:?} per node); RSS {} MiB (was {rss_before} MiB before the server, peak {} MiB)",
+        per_node.len(),
+        per_node.values().min(),
+        per_node.values().max(),
+        proc_status_mib("VmRSS:"),
+        proc_status_mib("VmHWM:"),
+    );
+    assert_eq!(running, 1000);
+
+    // Idle: nothing changes for 10 s.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = cpu_ticks();
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let ticks = cpu_ticks() - before;
+    println!(
+        "idle simulation (1,000 pods, 100 nodes) over 10 s: {ticks} CPU ticks (1 tick = 10 ms)"
+    );
+}
