@@ -619,27 +619,51 @@ async fn endpointslices_follow_readiness() {
 #[tokio::test]
 async fn statefulset_pods_are_ordered_with_stable_names() {
     within(async {
-        let (_s, c) = sim_server(Simulation::default()).await;
+        let sim = Simulation::default().pod_startup_delay(Duration::from_millis(30));
+        let (_s, c) = sim_server(sim).await;
         let sts = json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
             "spec": {"replicas": 3, "serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
                 "template": {"metadata": {"labels": {"app": "db"}}, "spec": {"containers": [{"name": "c", "image": "postgres"}]}}}});
         let path = "/apis/apps/v1/namespaces/default/statefulsets";
+        let mut w = c.watch(&format!("{PODS}?watch=true")).await;
         assert_eq!(c.post(path, &sts).await.status, 201);
+        // From the watch: each pod appears only once the one before it is Ready.
+        let mut ready = std::collections::BTreeSet::new();
+        let mut added = Vec::new();
+        while ready.len() < 3 {
+            let ev = w.next_within(Duration::from_secs(10)).await.expect("watch ended");
+            let name = ev["object"]["metadata"]["name"].as_str().unwrap().to_string();
+            if ev["type"] == "ADDED" {
+                let ordinal: usize = name.trim_start_matches("db-").parse().unwrap();
+                assert_eq!(ordinal, added.len(), "created in order: {added:?} then {name}");
+                if ordinal > 0 {
+                    assert!(ready.contains(&format!("db-{}", ordinal - 1)), "{name} before its predecessor was Ready");
+                }
+                added.push(name.clone());
+            }
+            if condition(&ev["object"], "Ready").is_some_and(|c| c["status"] == "True") {
+                ready.insert(name);
+            }
+        }
         let s = until(&c, &format!("{path}/db"), |s| s["status"]["readyReplicas"] == 3).await;
         assert_eq!(s["status"]["currentRevision"], s["status"]["updateRevision"]);
-        let pods = c.get(PODS).await.json();
-        let mut names: Vec<String> = running_pods(&pods, "db").iter().map(|p| p["metadata"]["name"].as_str().unwrap().to_string()).collect();
-        names.sort();
-        assert_eq!(names, ["db-0", "db-1", "db-2"]);
-        // Ordered: each pod was created once the one before it was Ready.
-        let created = |n: &str| items(&pods).into_iter().find(|p| p["metadata"]["name"] == n).unwrap()["metadata"]["labels"]["apps.kubernetes.io/pod-index"].clone();
-        assert_eq!(created("db-2"), "2");
         let p = c.get(&format!("{PODS}/db-1")).await.json();
         assert_eq!(p["spec"]["hostname"], "db-1");
         assert_eq!(p["spec"]["subdomain"], "db");
+        assert_eq!(p["metadata"]["labels"]["statefulset.kubernetes.io/pod-name"], "db-1");
+        // Scaling down removes the highest ordinal first.
         let r = c.patch(&format!("{path}/db"), "application/merge-patch+json", &json!({"spec": {"replicas": 1}})).await;
         assert_eq!(r.status, 200);
-        let pods = until(&c, PODS, |v| items(v).len() == 1).await;
+        let mut gone = Vec::new();
+        while gone.len() < 2 {
+            let ev = w.next_within(Duration::from_secs(10)).await.expect("watch ended");
+            if ev["type"] == "DELETED" {
+                gone.push(ev["object"]["metadata"]["name"].as_str().unwrap().to_string());
+            }
+        }
+        assert_eq!(gone, ["db-2", "db-1"]);
+        let pods = c.get(PODS).await.json();
+        assert_eq!(items(&pods).len(), 1);
         assert_eq!(items(&pods)[0]["metadata"]["name"], "db-0");
     })
     .await;

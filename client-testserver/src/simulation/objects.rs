@@ -55,18 +55,21 @@ pub(crate) fn labels(obj: &Value) -> Option<&Map<String, Value>> {
     obj.pointer("/metadata/labels").and_then(Value::as_object)
 }
 
-/// Whether a `metav1.LabelSelector` (or a plain map) selects `labels`; an
-/// empty or invalid selector selects nothing, as controllers treat it.
-pub(crate) fn selects(selector: Option<&Value>, labels: Option<&Map<String, Value>>) -> bool {
-    let Some(text) = selector.and_then(selector_string) else {
+/// A `metav1.LabelSelector` (or a plain map) parsed once; `None` for an
+/// empty or invalid one, which controllers treat as selecting nothing.
+pub(crate) fn parse_selector(selector: Option<&Value>) -> Option<LabelSelector> {
+    let text = selector.and_then(selector_string)?;
+    LabelSelector::parse(&text).ok().filter(|s| !s.is_empty())
+}
+
+/// Whether `selector` (from [`parse_selector`]) selects `labels`.
+pub(crate) fn selects(
+    selector: Option<&LabelSelector>,
+    labels: Option<&Map<String, Value>>,
+) -> bool {
+    let Some(sel) = selector else {
         return false;
     };
-    let Ok(sel) = LabelSelector::parse(&text) else {
-        return false;
-    };
-    if sel.is_empty() {
-        return false;
-    }
     let empty = Map::new();
     sel.matches(labels.unwrap_or(&empty))
 }

@@ -127,10 +127,10 @@ impl Controller for ReplicaSetController {
         let now = cx.clock.now();
         let ready = pods.iter().filter(|p| pod_ready(p)).count();
         let avail = pods.iter().filter(|p| available(p, min_ready, now)).count();
-        let selector = rs.pointer("/spec/selector");
+        let selector = objects::parse_selector(rs.pointer("/spec/selector"));
         let labeled = pods
             .iter()
-            .filter(|p| objects::selects(selector, objects::labels(p)))
+            .filter(|p| objects::selects(selector.as_ref(), objects::labels(p)))
             .count();
         let mut status = rs.get("status").cloned().unwrap_or(json!({}));
         if !status.is_object() {
