@@ -1077,3 +1077,41 @@ async fn figures() {
         "idle simulation (1,000 pods, 100 nodes) over 10 s: {ticks} CPU ticks (1 tick = 10 ms)"
     );
 }
+
+#[tokio::test]
+async fn the_simulation_relists_when_the_history_moves_past_it() {
+    within(async {
+        // A history of 5 events: creating 20 pods in one pass overruns it
+        // before the dispatcher reads it, which then starts over from a
+        // list, as a watcher does after 410 Expired.
+        let s = TestServer::builder()
+            .plain_http()
+            .no_auth()
+            .history_size(5)
+            .simulate(Simulation::default())
+            .start()
+            .await
+            .unwrap();
+        let c = Client::new(&s);
+        create_available(&c, deployment("web", 20, "nginx")).await;
+        let r = c
+            .post("/__testserver/faults", &json!({"compact": true}))
+            .await;
+        assert!(r.status < 300, "{}", r.text());
+        let r = c
+            .patch(
+                &format!("{DEPLOYS}/web"),
+                "application/merge-patch+json",
+                &json!({"spec": {"replicas": 4}}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        until(&c, &format!("{DEPLOYS}/web"), |d| {
+            d["spec"]["replicas"] == 4 && available(d)
+        })
+        .await;
+        let pods = until(&c, PODS, |v| items(v).len() == 4).await;
+        assert_eq!(running_pods(&pods, "web").len(), 4);
+    })
+    .await;
+}

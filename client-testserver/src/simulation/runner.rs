@@ -226,7 +226,14 @@ async fn dispatch(shared: Arc<Shared>, routes: Vec<Box<dyn Route>>, mut rx: watc
                 }
                 shared.seen.send_replace(newest);
             }
-            Err(_) => relist(&shared, &routes),
+            Err(compacted) => {
+                tracing::debug!(
+                    last,
+                    compacted,
+                    "simulation: the history moved past the cache; relisting"
+                );
+                relist(&shared, &routes);
+            }
         }
     }
 }
