@@ -8,7 +8,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The public surface is [`TestServer`] and its [`Builder`], the
+//! The public surface is [`TestServer`] and its [`Builder`], [`Simulation`], the
 //! [`StoreHandle`], fault injection ([`Faults`]), the [`RequestLog`], the
 //! [`ApiError`] Status error, the throwaway certificates ([`Certs`]) and
 //! the [`kubeconfig`] helpers. Everything else is the server's inside,
@@ -24,7 +24,10 @@
 //!   apply keys, OpenAPI);
 //! - `schema/`, `ssa/`, `patch/`: CRD schemas, server-side apply, patches;
 //! - `output/`: server-side printing (tables, JSONPath);
-//! - `discovery/`: discovery and OpenAPI documents.
+//! - `discovery/`: discovery and OpenAPI documents;
+//! - `simulation/`: the opt-in simulated cluster ([`Simulation`]): garbage
+//!   collector, workload controllers, nodes, scheduler and kubelet, each a
+//!   client of the store.
 
 #[cfg(feature = "client")]
 mod client;
@@ -43,6 +46,7 @@ mod patch;
 mod registry;
 mod schema;
 mod server;
+mod simulation;
 mod ssa;
 mod storage;
 mod store_handle;
@@ -54,4 +58,5 @@ pub use http::faults::{Fault, FaultAction, Faults};
 pub use http::request_log::{LoggedRequest, RequestLog};
 pub use schema::structural::{CrdRefused, verify_crd};
 pub use server::{Builder, StartError, TestServer};
+pub use simulation::{FAIL_LABEL, JobOutcome, Simulation, Taint};
 pub use store_handle::StoreHandle;

@@ -1,9 +1,12 @@
-//! `client-testserver --listen 127.0.0.1:0 --kubeconfig-out PATH [--plain-http] [--token T]`
+//! `client-testserver --listen 127.0.0.1:0 --kubeconfig-out PATH [--plain-http] [--token T] [--simulate [--nodes N]]`
 //!
 //! Prints `listening on URL` once it accepts connections, writes a
 //! kubeconfig, serves until SIGINT or SIGTERM, then exits 0. HTTPS with a
 //! generated CA and token by default; `--plain-http` without `--token`
 //! serves without authentication (kubectl sends no token over plain HTTP).
+//! `--simulate` runs the simulated cluster (controllers, `--nodes N` nodes,
+//! default 2, a scheduler and a kubelet); without it the server is
+//! kube-apiserver alone.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -11,7 +14,7 @@ use std::process::ExitCode;
 
 use client_testserver::TestServer;
 
-const USAGE: &str = "usage: client-testserver [--listen ADDR] [--kubeconfig-out PATH] [--plain-http] [--token TOKEN] [--no-auth]";
+const USAGE: &str = "usage: client-testserver [--listen ADDR] [--kubeconfig-out PATH] [--plain-http] [--token TOKEN] [--no-auth] [--simulate [--nodes N]]";
 
 struct Args {
     listen: SocketAddr,
@@ -19,6 +22,8 @@ struct Args {
     plain_http: bool,
     token: Option<String>,
     no_auth: bool,
+    simulate: bool,
+    nodes: Option<usize>,
 }
 
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -28,6 +33,8 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         plain_http: false,
         token: None,
         no_auth: false,
+        simulate: false,
+        nodes: None,
     };
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -49,9 +56,17 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--token" => a.token = Some(value("--token")?),
             "--plain-http" => a.plain_http = true,
             "--no-auth" => a.no_auth = true,
+            "--simulate" => a.simulate = true,
+            "--nodes" => {
+                let v = value("--nodes")?;
+                a.nodes = Some(v.parse().map_err(|e| format!("--nodes {v}: {e}"))?);
+            }
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
+    }
+    if a.nodes.is_some() && !a.simulate {
+        return Err(format!("--nodes needs --simulate\n{USAGE}"));
     }
     Ok(a)
 }
@@ -68,6 +83,13 @@ async fn run(args: Args) -> Result<(), String> {
     // server without an explicit token accepts anonymous requests.
     if args.no_auth || (args.plain_http && args.token.is_none()) {
         b = b.no_auth();
+    }
+    if args.simulate {
+        let mut sim = client_testserver::Simulation::default();
+        if let Some(n) = args.nodes {
+            sim = sim.nodes(n);
+        }
+        b = b.simulate(sim);
     }
     let server = b.start().await.map_err(|e| e.to_string())?;
     if let Some(path) = &args.kubeconfig_out {

@@ -46,6 +46,7 @@ pub struct Builder {
     max_body_bytes: usize,
     hosts: Vec<String>,
     connections: ConnectionLimits,
+    simulation: Option<crate::simulation::Simulation>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +69,7 @@ impl Default for Builder {
             max_body_bytes: 3 * 1024 * 1024,
             hosts: Vec::new(),
             connections: ConnectionLimits::default(),
+            simulation: None,
         }
     }
 }
@@ -160,6 +162,23 @@ impl Builder {
         self
     }
 
+    /// Runs a simulated cluster inside the server: the garbage collector,
+    /// the workload controllers, `simulation`'s nodes, a scheduler and a
+    /// kubelet, each writing through the normal write path (see
+    /// [`crate::Simulation`]). Without this the server is kube-apiserver
+    /// alone, like envtest.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), client_testserver::StartError> {
+    /// use client_testserver::{Simulation, TestServer};
+    /// let server = TestServer::builder().simulate(Simulation::default().nodes(3)).start().await?;
+    /// # let _ = server; Ok(()) }
+    /// ```
+    pub fn simulate(mut self, simulation: crate::simulation::Simulation) -> Self {
+        self.simulation = Some(simulation);
+        self
+    }
+
     /// Binds, seeds the built-in namespaces and starts serving.
     ///
     /// # Errors
@@ -203,6 +222,9 @@ impl Builder {
             ))),
             None => None,
         };
+        let simulation = self
+            .simulation
+            .map(|s| crate::simulation::runner::start(backend.clone(), s));
         let state = Arc::new(State {
             backend,
             faults: Faults::new(store),
@@ -236,6 +258,7 @@ impl Builder {
             certs,
             state,
             task,
+            _simulation: simulation,
         })
     }
 }
@@ -248,6 +271,8 @@ pub struct TestServer {
     certs: Option<Arc<Certs>>,
     state: Arc<State>,
     task: JoinHandle<()>,
+    /// The simulated cluster's tasks, stopped when this is dropped.
+    _simulation: Option<crate::simulation::runner::Running>,
 }
 
 impl TestServer {
