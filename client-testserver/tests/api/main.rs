@@ -12,6 +12,7 @@ mod faults;
 mod hostile;
 mod kubectl;
 mod kubectl_discovery;
+mod kubectl_workflow;
 mod list;
 mod namespaces;
 mod openapi;

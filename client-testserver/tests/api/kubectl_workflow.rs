@@ -1,0 +1,907 @@
+//! The everyday built-in workflow of an operator author, with real kubectl
+//! against the server binary (issue 13, "Must show"). Each test runs one
+//! group of commands on a fresh server and checks the result with
+//! `kubectl get ... -o jsonpath=...`. The expected defaults and messages are
+//! kube-apiserver 1.33's (`defaults.go`, `strategy.go`, `validation.go`,
+//! apimachinery's field errors), so a test fails exactly where the server
+//! differs from a cluster.
+
+use std::future::Future;
+use std::io::{BufRead, BufReader};
+use std::net::Ipv4Addr;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::kubectl::Kubectl;
+
+/// The server binary as a child process, killed when dropped (also when a
+/// test fails half-way).
+struct Binary(Child);
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the binary (HTTPS, generated CA and token) and a kubectl on the
+/// kubeconfig it writes; waits at most 10 s for its `listening on` line.
+async fn start() -> (Binary, Kubectl) {
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_client-testserver"))
+        .args(["--listen", "127.0.0.1:0", "--kubeconfig-out"])
+        .arg(&kubeconfig)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let binary = Binary(child);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = tokio::time::timeout(Duration::from_secs(10), rx)
+        .await
+        .expect("the binary printed no line within 10 s")
+        .unwrap();
+    assert!(
+        line.starts_with("listening on https://127.0.0.1:"),
+        "{line:?}"
+    );
+    (binary, Kubectl::with_kubeconfig(dir, kubeconfig))
+}
+
+/// Runs one workflow under a hard timeout (each kubectl call has its own).
+async fn workflow<F: Future<Output = ()>>(f: F) {
+    tokio::time::timeout(Duration::from_secs(150), f)
+        .await
+        .expect("kubectl workflow timed out");
+}
+
+/// `kubectl get <what> -o jsonpath=<path>`.
+async fn jsonpath(k: &Kubectl, what: &[&str], path: &str) -> String {
+    let output = format!("jsonpath={path}");
+    let mut args = vec!["get"];
+    args.extend_from_slice(what);
+    args.extend_from_slice(&["-o", &output]);
+    k.ok(&args).await
+}
+
+/// Runs a command that must fail; its stderr.
+async fn fails(k: &Kubectl, args: &[&str]) -> String {
+    let o = k.run(args).await;
+    assert!(!o.ok, "kubectl {args:?} succeeded: {}", o.stdout);
+    o.stderr
+}
+
+/// Asserts that `out` (kubectl's stdout) is exactly `line` and a newline.
+fn assert_line(out: &str, line: &str) {
+    assert_eq!(out.trim_end(), line, "{out}");
+}
+
+/// `kubectl create deployment web --image=nginx:1.25 --port=8080` (the
+/// container is named `nginx` after its image).
+async fn create_web_deployment(k: &Kubectl) {
+    let out = k
+        .ok(&[
+            "create",
+            "deployment",
+            "web",
+            "--image=nginx:1.25",
+            "--port=8080",
+        ])
+        .await;
+    assert_line(&out, "deployment.apps/web created");
+}
+
+// `kubectl run`: SetDefaults_Pod / SetDefaults_PodSpec / SetDefaults_Container
+// (core/v1 defaults.go) and the pod strategy's PrepareForCreate (phase
+// Pending, qosClass).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_run_gives_pod_defaults() {
+    workflow(async {
+        let (_b, k) = start().await;
+        assert_line(
+            &k.ok(&["run", "web", "--image=nginx:1.25"]).await,
+            "pod/web created",
+        );
+        let got = jsonpath(
+            &k,
+            &["pod", "web"],
+            "{.metadata.labels.run};{.spec.restartPolicy};{.spec.dnsPolicy};\
+             {.spec.schedulerName};{.spec.terminationGracePeriodSeconds};\
+             {.spec.enableServiceLinks};{.spec.containers[0].imagePullPolicy};\
+             {.spec.containers[0].terminationMessagePath};\
+             {.spec.containers[0].terminationMessagePolicy};{.status.phase};\
+             {.status.qosClass}",
+        )
+        .await;
+        assert_eq!(
+            got,
+            "web;Always;ClusterFirst;default-scheduler;30;true;IfNotPresent;\
+             /dev/termination-log;File;Pending;BestEffort"
+        );
+        // imagePullPolicy by tag: no tag and `:latest` pull Always.
+        k.ok(&["run", "untagged", "--image=nginx"]).await;
+        k.ok(&["run", "latest", "--image=nginx:latest"]).await;
+        for name in ["untagged", "latest"] {
+            let got = jsonpath(&k, &["pod", name], "{.spec.containers[0].imagePullPolicy}").await;
+            assert_eq!(got, "Always", "pod {name}");
+        }
+    })
+    .await;
+}
+
+// `kubectl create deployment`: SetDefaults_Deployment (apps/v1 defaults.go)
+// and the pod-template defaults; generation 1 from the strategy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_create_deployment_gives_deployment_defaults() {
+    workflow(async {
+        let (_b, k) = start().await;
+        create_web_deployment(&k).await;
+        let got = jsonpath(
+            &k,
+            &["deployment", "web"],
+            "{.spec.replicas};{.spec.selector.matchLabels.app};{.spec.strategy.type};\
+             {.spec.strategy.rollingUpdate.maxUnavailable};\
+             {.spec.strategy.rollingUpdate.maxSurge};{.spec.revisionHistoryLimit};\
+             {.spec.progressDeadlineSeconds};{.metadata.generation}",
+        )
+        .await;
+        assert_eq!(got, "1;web;RollingUpdate;25%;25%;10;600;1");
+        let got = jsonpath(
+            &k,
+            &["deployment", "web"],
+            "{.spec.template.spec.restartPolicy};{.spec.template.spec.dnsPolicy};\
+             {.spec.template.spec.schedulerName};\
+             {.spec.template.spec.terminationGracePeriodSeconds};\
+             {.spec.template.spec.containers[0].name};\
+             {.spec.template.spec.containers[0].imagePullPolicy};\
+             {.spec.template.spec.containers[0].ports[0].containerPort};\
+             {.spec.template.spec.containers[0].ports[0].protocol}",
+        )
+        .await;
+        assert_eq!(
+            got,
+            "Always;ClusterFirst;default-scheduler;30;nginx;IfNotPresent;8080;TCP"
+        );
+    })
+    .await;
+}
+
+// `kubectl create job` and `create cronjob`: SetDefaults_Job and
+// SetDefaults_CronJob (batch/v1 defaults.go); the job strategy generates the
+// selector on the object's uid and labels the template.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_create_job_and_cronjob_give_batch_defaults() {
+    workflow(async {
+        let (_b, k) = start().await;
+        let out = k
+            .ok(&["create", "job", "once", "--image=busybox:1.36", "--", "true"])
+            .await;
+        assert_line(&out, "job.batch/once created");
+        let got = jsonpath(
+            &k,
+            &["job", "once"],
+            "{.spec.backoffLimit};{.spec.completions};{.spec.parallelism};\
+             {.spec.completionMode};{.spec.suspend};{.spec.template.spec.restartPolicy};\
+             {.metadata.generation}",
+        )
+        .await;
+        assert_eq!(got, "6;1;1;NonIndexed;false;Never;1");
+        let uid = jsonpath(&k, &["job", "once"], "{.metadata.uid}").await;
+        assert!(!uid.is_empty());
+        let got = jsonpath(
+            &k,
+            &["job", "once"],
+            r"{.spec.selector.matchLabels.batch\.kubernetes\.io/controller-uid};{.spec.template.metadata.labels.batch\.kubernetes\.io/job-name};{.spec.template.metadata.labels.job-name};{.spec.template.metadata.labels.controller-uid}",
+        )
+        .await;
+        assert_eq!(got, format!("{uid};once;once;{uid}"));
+
+        let out = k
+            .ok(&[
+                "create",
+                "cronjob",
+                "nightly",
+                "--image=busybox:1.36",
+                "--schedule=0 3 * * *",
+            ])
+            .await;
+        assert_line(&out, "cronjob.batch/nightly created");
+        let got = jsonpath(
+            &k,
+            &["cronjob", "nightly"],
+            "{.spec.schedule};{.spec.concurrencyPolicy};{.spec.suspend};\
+             {.spec.successfulJobsHistoryLimit};{.spec.failedJobsHistoryLimit}",
+        )
+        .await;
+        assert_eq!(got, "0 3 * * *;Allow;false;3;1");
+    })
+    .await;
+}
+
+// `kubectl create secret generic` (type defaults to Opaque) and
+// `create serviceaccount`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_create_secret_and_serviceaccount() {
+    workflow(async {
+        let (_b, k) = start().await;
+        let out = k
+            .ok(&[
+                "create",
+                "secret",
+                "generic",
+                "creds",
+                "--from-literal=user=admin",
+            ])
+            .await;
+        assert_line(&out, "secret/creds created");
+        let got = jsonpath(&k, &["secret", "creds"], "{.type};{.data.user}").await;
+        assert_eq!(got, "Opaque;YWRtaW4=");
+        let out = k.ok(&["create", "serviceaccount", "builder"]).await;
+        assert_line(&out, "serviceaccount/builder created");
+        let got = jsonpath(
+            &k,
+            &["serviceaccount", "builder"],
+            "{.kind};{.metadata.namespace};{.metadata.name}",
+        )
+        .await;
+        assert_eq!(got, "ServiceAccount;default;builder");
+    })
+    .await;
+}
+
+// `kubectl create role`, `rolebinding`, `clusterrole`: RBAC objects are
+// stored as sent (kubectl resolves the resources through discovery).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_create_rbac_objects() {
+    workflow(async {
+        let (_b, k) = start().await;
+        let out = k
+            .ok(&[
+                "create",
+                "role",
+                "pod-reader",
+                "--verb=get,list,watch",
+                "--resource=pods",
+            ])
+            .await;
+        assert_line(&out, "role.rbac.authorization.k8s.io/pod-reader created");
+        let got = jsonpath(
+            &k,
+            &["role", "pod-reader"],
+            "{.rules[0].apiGroups};{.rules[0].resources};{.rules[0].verbs}",
+        )
+        .await;
+        assert_eq!(got, r#"[""];["pods"];["get","list","watch"]"#);
+        let out = k
+            .ok(&[
+                "create",
+                "rolebinding",
+                "read-pods",
+                "--role=pod-reader",
+                "--serviceaccount=default:builder",
+            ])
+            .await;
+        assert_line(
+            &out,
+            "rolebinding.rbac.authorization.k8s.io/read-pods created",
+        );
+        let got = jsonpath(
+            &k,
+            &["rolebinding", "read-pods"],
+            "{.roleRef.apiGroup};{.roleRef.kind};{.roleRef.name};{.subjects[0].kind};\
+             {.subjects[0].name};{.subjects[0].namespace}",
+        )
+        .await;
+        assert_eq!(
+            got,
+            "rbac.authorization.k8s.io;Role;pod-reader;ServiceAccount;builder;default"
+        );
+        let out = k
+            .ok(&[
+                "create",
+                "clusterrole",
+                "deployment-lister",
+                "--verb=list",
+                "--resource=deployments.apps",
+            ])
+            .await;
+        assert_line(
+            &out,
+            "clusterrole.rbac.authorization.k8s.io/deployment-lister created",
+        );
+        let got = jsonpath(
+            &k,
+            &["clusterrole", "deployment-lister"],
+            "{.metadata.namespace};{.rules[0].apiGroups};{.rules[0].resources};\
+             {.rules[0].verbs}",
+        )
+        .await;
+        assert_eq!(got, r#";["apps"];["deployments"];["list"]"#);
+    })
+    .await;
+}
+
+// `kubectl create poddisruptionbudget` and `create ingress`: stored with
+// generation 1 (their strategies' PrepareForCreate).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_create_pdb_and_ingress() {
+    workflow(async {
+        let (_b, k) = start().await;
+        let out = k
+            .ok(&[
+                "create",
+                "poddisruptionbudget",
+                "web-pdb",
+                "--selector=app=web",
+                "--min-available=1",
+            ])
+            .await;
+        assert_line(&out, "poddisruptionbudget.policy/web-pdb created");
+        let got = jsonpath(
+            &k,
+            &["pdb", "web-pdb"],
+            "{.spec.minAvailable};{.spec.selector.matchLabels.app};{.metadata.generation}",
+        )
+        .await;
+        assert_eq!(got, "1;web;1");
+        let out = k
+            .ok(&["create", "ingress", "web", "--rule=example.com/app*=web:80"])
+            .await;
+        assert_line(&out, "ingress.networking.k8s.io/web created");
+        let got = jsonpath(
+            &k,
+            &["ingress", "web"],
+            "{.spec.rules[0].host};{.spec.rules[0].http.paths[0].path};\
+             {.spec.rules[0].http.paths[0].pathType};\
+             {.spec.rules[0].http.paths[0].backend.service.name};\
+             {.spec.rules[0].http.paths[0].backend.service.port.number};\
+             {.metadata.generation}",
+        )
+        .await;
+        assert_eq!(got, "example.com;/app;Prefix;web;80;1");
+    })
+    .await;
+}
+
+/// Whether `ip` is in 10.96.0.0/12, the service range kubeadm clusters use.
+fn in_service_range(ip: &str) -> bool {
+    let Ok(ip) = ip.parse::<Ipv4Addr>() else {
+        return false;
+    };
+    u32::from(ip) & 0xfff0_0000 == u32::from(Ipv4Addr::new(10, 96, 0, 0))
+}
+
+const PLAIN_SERVICE: &str = "apiVersion: v1
+kind: Service
+metadata: {name: plain}
+spec:
+  selector: {app: web}
+  ports:
+  - port: 443
+";
+
+// `kubectl expose`: SetDefaults_Service (type, sessionAffinity, protocol,
+// targetPort from port) and the service REST storage's ClusterIP allocation
+// and IP families.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_expose_allocates_a_cluster_ip_with_service_defaults() {
+    workflow(async {
+        let (_b, k) = start().await;
+        create_web_deployment(&k).await;
+        let out = k
+            .ok(&[
+                "expose",
+                "deployment",
+                "web",
+                "--port=80",
+                "--target-port=8080",
+            ])
+            .await;
+        assert_line(&out, "service/web exposed");
+        let got = jsonpath(
+            &k,
+            &["service", "web"],
+            "{.spec.type};{.spec.sessionAffinity};{.spec.selector.app};\
+             {.spec.ports[0].port};{.spec.ports[0].targetPort};{.spec.ports[0].protocol};\
+             {.spec.internalTrafficPolicy};{.spec.ipFamilyPolicy};{.spec.ipFamilies}",
+        )
+        .await;
+        assert_eq!(
+            got,
+            r#"ClusterIP;None;web;80;8080;TCP;Cluster;SingleStack;["IPv4"]"#
+        );
+        let ips = jsonpath(
+            &k,
+            &["service", "web"],
+            "{.spec.clusterIP};{.spec.clusterIPs}",
+        )
+        .await;
+        let (ip, all) = ips.split_once(';').unwrap();
+        assert!(in_service_range(ip), "clusterIP {ip:?} not in 10.96.0.0/12");
+        assert_eq!(all, format!(r#"["{ip}"]"#));
+
+        // Without targetPort and protocol the server fills them in, and a
+        // second service gets another address.
+        let plain = k.file("plain.yaml", PLAIN_SERVICE);
+        k.ok(&["apply", "-f", plain.to_str().unwrap()]).await;
+        let got = jsonpath(
+            &k,
+            &["service", "plain"],
+            "{.spec.ports[0].targetPort};{.spec.ports[0].protocol};{.spec.type};\
+             {.spec.sessionAffinity};{.spec.clusterIP}",
+        )
+        .await;
+        let (defaults, other_ip) = got.rsplit_once(';').unwrap();
+        assert_eq!(defaults, "443;TCP;ClusterIP;None");
+        assert!(in_service_range(other_ip), "clusterIP {other_ip:?}");
+        assert_ne!(other_ip, ip);
+    })
+    .await;
+}
+
+// `kubectl scale` (a merge patch of the /scale subresource), `set image`
+// (a strategic merge patch that bumps the generation) and `rollout restart`
+// (the restartedAt annotation in the pod template).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_scale_set_image_and_rollout_restart() {
+    workflow(async {
+        let (_b, k) = start().await;
+        create_web_deployment(&k).await;
+        let o = k
+            .run(&["-v=6", "scale", "deployment", "web", "--replicas=3"])
+            .await;
+        assert!(o.ok, "{}{}", o.stdout, o.stderr);
+        assert_line(&o.stdout, "deployment.apps/web scaled");
+        assert!(
+            o.stderr
+                .contains("/apis/apps/v1/namespaces/default/deployments/web/scale 200 OK"),
+            "kubectl scale went through /scale: {}",
+            o.stderr
+        );
+        let got = jsonpath(
+            &k,
+            &["deployment", "web"],
+            "{.spec.replicas};{.metadata.generation}",
+        )
+        .await;
+        assert_eq!(got, "3;2");
+
+        let out = k
+            .ok(&["set", "image", "deployment/web", "nginx=nginx:1.26"])
+            .await;
+        assert_line(&out, "deployment.apps/web image updated");
+        let got = jsonpath(
+            &k,
+            &["deployment", "web"],
+            "{.spec.template.spec.containers[0].image};\
+             {.spec.template.spec.containers[0].ports[0].containerPort};\
+             {.metadata.generation}",
+        )
+        .await;
+        assert_eq!(got, "nginx:1.26;8080;3");
+
+        let out = k.ok(&["rollout", "restart", "deployment/web"]).await;
+        assert_line(&out, "deployment.apps/web restarted");
+        let got = jsonpath(
+            &k,
+            &["deployment", "web"],
+            r"{.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt};{.metadata.generation}",
+        )
+        .await;
+        let (restarted_at, generation) = got.split_once(';').unwrap();
+        assert!(
+            restarted_at.parse::<jiff::Timestamp>().is_ok(),
+            "restartedAt {restarted_at:?}"
+        );
+        assert_eq!(generation, "4");
+    })
+    .await;
+}
+
+// `kubectl autoscale` creates an autoscaling/v1 HPA; read back through v1
+// and through the preferred v2, which kube-apiserver converts to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_autoscale_creates_an_hpa() {
+    workflow(async {
+        let (_b, k) = start().await;
+        create_web_deployment(&k).await;
+        let out = k
+            .ok(&[
+                "autoscale",
+                "deployment",
+                "web",
+                "--min=2",
+                "--max=5",
+                "--cpu-percent=80",
+            ])
+            .await;
+        assert_line(&out, "horizontalpodautoscaler.autoscaling/web autoscaled");
+        let got = jsonpath(
+            &k,
+            &["hpa.v1.autoscaling", "web"],
+            "{.spec.scaleTargetRef.apiVersion};{.spec.scaleTargetRef.kind};\
+             {.spec.scaleTargetRef.name};{.spec.minReplicas};{.spec.maxReplicas};\
+             {.spec.targetCPUUtilizationPercentage}",
+        )
+        .await;
+        assert_eq!(got, "apps/v1;Deployment;web;2;5;80");
+        let got = jsonpath(
+            &k,
+            &["hpa", "web"],
+            "{.apiVersion};{.spec.minReplicas};{.spec.maxReplicas};{.spec.metrics[0].type};\
+             {.spec.metrics[0].resource.name};{.spec.metrics[0].resource.target.type};\
+             {.spec.metrics[0].resource.target.averageUtilization}",
+        )
+        .await;
+        assert_eq!(got, "autoscaling/v2;2;5;Resource;cpu;Utilization;80");
+    })
+    .await;
+}
+
+// `kubectl label` and `annotate` (merge patches of metadata: no new
+// generation), then `get -l`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_label_annotate_and_select_by_label() {
+    workflow(async {
+        let (_b, k) = start().await;
+        create_web_deployment(&k).await;
+        let out = k.ok(&["label", "deployment", "web", "tier=frontend"]).await;
+        assert_line(&out, "deployment.apps/web labeled");
+        let out = k
+            .ok(&["annotate", "deployment", "web", "owner=team-a"])
+            .await;
+        assert_line(&out, "deployment.apps/web annotated");
+        let got = jsonpath(
+            &k,
+            &["deployment", "web"],
+            "{.metadata.labels.tier};{.metadata.annotations.owner};{.metadata.generation}",
+        )
+        .await;
+        assert_eq!(got, "frontend;team-a;1");
+        let out = k
+            .ok(&["get", "deployments", "-l", "tier=frontend", "-o", "name"])
+            .await;
+        assert_line(&out, "deployment.apps/web");
+        let out = k
+            .ok(&[
+                "get",
+                "deployments",
+                "-l",
+                "tier in (backend)",
+                "-o",
+                "name",
+            ])
+            .await;
+        assert_eq!(out, "");
+        // A trailing dash removes the label.
+        k.ok(&["label", "deployment", "web", "tier-"]).await;
+        let got = jsonpath(&k, &["deployment", "web"], "{.metadata.labels}").await;
+        assert_eq!(got, r#"{"app":"web"}"#);
+    })
+    .await;
+}
+
+/// A Deployment with two containers; `web_image` is the first one's image.
+fn two_container_deployment(web_image: &str) -> String {
+    format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {{app: app}}
+  template:
+    metadata:
+      labels: {{app: app}}
+    spec:
+      containers:
+      - name: web
+        image: {web_image}
+        ports:
+        - containerPort: 80
+      - name: sidecar
+        image: busybox:1.36
+        command: [sleep, '3600']
+"
+    )
+}
+
+/// The same Deployment without its sidecar.
+const ONE_CONTAINER_DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: app}
+  template:
+    metadata:
+      labels: {app: app}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.26
+        ports:
+        - containerPort: 80
+";
+
+const CONTAINERS: &str = "{range .spec.template.spec.containers[*]}{.name}={.image} {end}";
+
+// Client-side `kubectl apply` twice: the second is a strategic merge patch
+// that changes one container (merge key `name`) and must keep the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_apply_twice_merges_containers_by_name() {
+    workflow(async {
+        let (_b, k) = start().await;
+        let first = k.file("app1.yaml", &two_container_deployment("nginx:1.25"));
+        let out = k.ok(&["apply", "-f", first.to_str().unwrap()]).await;
+        assert_line(&out, "deployment.apps/app created");
+        let second = k.file("app2.yaml", &two_container_deployment("nginx:1.26"));
+        let out = k.ok(&["apply", "-f", second.to_str().unwrap()]).await;
+        assert_line(&out, "deployment.apps/app configured");
+        let got = jsonpath(&k, &["deployment", "app"], CONTAINERS).await;
+        assert_eq!(got, "web=nginx:1.26 sidecar=busybox:1.36 ");
+        let got = jsonpath(
+            &k,
+            &["deployment", "app"],
+            "{.spec.template.spec.containers[1].command};{.metadata.generation}",
+        )
+        .await;
+        assert_eq!(got, r#"["sleep","3600"];2"#);
+        // Dropping the sidecar from the configuration deletes it (a
+        // `$patch: delete` item in the patch).
+        let third = k.file("app3.yaml", ONE_CONTAINER_DEPLOYMENT);
+        let out = k.ok(&["apply", "-f", third.to_str().unwrap()]).await;
+        assert_line(&out, "deployment.apps/app configured");
+        let got = jsonpath(&k, &["deployment", "app"], CONTAINERS).await;
+        assert_eq!(got, "web=nginx:1.26 ");
+    })
+    .await;
+}
+
+// `kubectl get all` (the `all` category), `get -A` (server-side Table
+// columns), `-l`, and the pod field selectors `status.phase` and
+// `spec.nodeName`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_get_all_all_namespaces_and_selectors() {
+    workflow(async {
+        let (_b, k) = start().await;
+        create_web_deployment(&k).await;
+        k.ok(&["expose", "deployment", "web", "--port=80"]).await;
+        k.ok(&["create", "job", "once", "--image=busybox:1.36"])
+            .await;
+        k.ok(&["run", "web", "--image=nginx:1.25"]).await;
+        k.ok(&["create", "namespace", "other"]).await;
+        k.ok(&["run", "db", "--image=postgres:16", "-n", "other"])
+            .await;
+
+        let out = k.ok(&["get", "all", "-o", "name"]).await;
+        for name in [
+            "pod/web",
+            "service/web",
+            "deployment.apps/web",
+            "job.batch/once",
+        ] {
+            assert!(out.lines().any(|l| l == name), "{name} missing:\n{out}");
+        }
+        assert!(!out.contains("pod/db"), "other namespace listed:\n{out}");
+
+        let out = k.ok(&["get", "pods", "-A"]).await;
+        let mut lines = out.lines();
+        let header: Vec<&str> = lines
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect();
+        assert_eq!(
+            header,
+            ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+            "{out}"
+        );
+        let rows: Vec<Vec<&str>> = lines
+            .map(|l| l.split_whitespace().take(5).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ["default", "web", "0/1", "Pending", "0"],
+                ["other", "db", "0/1", "Pending", "0"]
+            ],
+            "{out}"
+        );
+
+        let out = k
+            .ok(&["get", "pods", "-A", "-l", "run=db", "-o", "name"])
+            .await;
+        assert_line(&out, "pod/db");
+
+        let names = "{range .items[*]}{.metadata.namespace}/{.metadata.name} {end}";
+        let select = |selector: &'static str| {
+            let k = &k;
+            async move {
+                let output = format!("jsonpath={names}");
+                k.ok(&[
+                    "get",
+                    "pods",
+                    "-A",
+                    "--field-selector",
+                    selector,
+                    "-o",
+                    &output,
+                ])
+                .await
+            }
+        };
+        assert_eq!(
+            select("status.phase=Pending").await,
+            "default/web other/db "
+        );
+        assert_eq!(select("status.phase=Running").await, "");
+        assert_eq!(select("spec.nodeName=").await, "default/web other/db ");
+        assert_eq!(select("spec.nodeName=node-1").await, "");
+        assert_eq!(
+            select("status.phase=Pending,metadata.namespace=other").await,
+            "other/db "
+        );
+    })
+    .await;
+}
+
+// `kubectl explain` reads the built-in kinds' OpenAPI v3 documents; `auth
+// can-i` is answered by a SelfSubjectAccessReview.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_explain_and_auth_can_i() {
+    workflow(async {
+        let (_b, k) = start().await;
+        let out = k.ok(&["explain", "deployment.spec.replicas"]).await;
+        assert!(out.contains("FIELD: replicas <integer>"), "{out}");
+        let words: Vec<&str> = out.split_whitespace().collect();
+        let text = words.join(" ");
+        assert!(
+            text.contains(
+                "Number of desired pods. This is a pointer to distinguish between explicit \
+                 zero and not specified. Defaults to 1."
+            ),
+            "{out}"
+        );
+        assert_line(
+            &k.ok(&["auth", "can-i", "create", "deployments"]).await,
+            "yes",
+        );
+        assert_line(
+            &k.ok(&["auth", "can-i", "delete", "pods", "-n", "kube-system"])
+                .await,
+            "yes",
+        );
+    })
+    .await;
+}
+
+// `kubectl delete`: a Deployment and an unscheduled pod are gone afterwards
+// (kubectl waits for that).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_delete_removes_objects() {
+    workflow(async {
+        let (_b, k) = start().await;
+        create_web_deployment(&k).await;
+        k.ok(&["run", "web", "--image=nginx:1.25"]).await;
+        let out = k
+            .ok(&["delete", "deployment", "web", "--timeout=15s"])
+            .await;
+        assert_line(&out, "deployment.apps \"web\" deleted");
+        let err = fails(&k, &["get", "deployment", "web"]).await;
+        assert!(
+            err.contains(r#"Error from server (NotFound): deployments.apps "web" not found"#),
+            "{err}"
+        );
+        let out = k.ok(&["delete", "pod", "web", "--timeout=15s"]).await;
+        assert_line(&out, "pod \"web\" deleted");
+        let err = fails(&k, &["get", "pod", "web"]).await;
+        assert!(
+            err.contains(r#"Error from server (NotFound): pods "web" not found"#),
+            "{err}"
+        );
+    })
+    .await;
+}
+
+const DEPLOYMENT_WITHOUT_IMAGE: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: noimage}
+spec:
+  selector:
+    matchLabels: {app: noimage}
+  template:
+    metadata:
+      labels: {app: noimage}
+    spec:
+      containers:
+      - name: main
+";
+
+const DEPLOYMENT_SELECTOR_MISMATCH: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: mismatch}
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: other}
+    spec:
+      containers:
+      - name: main
+        image: nginx:1.25
+";
+
+const SERVICE_BAD_PORT: &str = "apiVersion: v1
+kind: Service
+metadata: {name: badport}
+spec:
+  selector: {app: web}
+  ports:
+  - port: 70000
+    targetPort: 8080
+";
+
+/// `kubectl create -f` of `yaml` fails with exactly `message` (kubectl's
+/// rendering of a 422 with one cause) and stores nothing.
+async fn assert_invalid(yaml: &str, resource: &str, name: &str, message: &str) {
+    let (_b, k) = start().await;
+    let file = k.file("bad.yaml", yaml);
+    let err = fails(&k, &["create", "-f", file.to_str().unwrap()]).await;
+    assert_eq!(err.trim_end(), message);
+    let err = fails(&k, &["get", resource, name]).await;
+    assert!(err.contains("(NotFound)"), "{err}");
+}
+
+// ValidatePodTemplateSpec → validateContainers: an image is required.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_invalid_deployment_without_image() {
+    workflow(assert_invalid(
+        DEPLOYMENT_WITHOUT_IMAGE,
+        "deployment",
+        "noimage",
+        r#"The Deployment "noimage" is invalid: spec.template.spec.containers[0].image: Required value"#,
+    ))
+    .await;
+}
+
+// ValidateDeploymentSpec → ValidatePodTemplateSpecForReplicaSet: the
+// selector must match the template's labels (the value is Go's %#v of the
+// labels map in 1.33).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_invalid_deployment_selector_mismatch() {
+    workflow(assert_invalid(
+        DEPLOYMENT_SELECTOR_MISMATCH,
+        "deployment",
+        "mismatch",
+        "The Deployment \"mismatch\" is invalid: spec.template.metadata.labels: Invalid value: \
+         map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`",
+    ))
+    .await;
+}
+
+// validateServicePort: IsValidPortNum's InclusiveRangeError.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_invalid_service_port() {
+    workflow(assert_invalid(
+        SERVICE_BAD_PORT,
+        "service",
+        "badport",
+        r#"The Service "badport" is invalid: spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive"#,
+    ))
+    .await;
+}
