@@ -461,9 +461,12 @@ async fn workflow_scale_set_image_and_rollout_restart() {
             .await;
         assert!(o.ok, "{}{}", o.stdout, o.stderr);
         assert_line(&o.stdout, "deployment.apps/web scaled");
+        // kubectl 1.32 logs each answer as `"Response" verb="PATCH" url="..."
+        // status="200 OK"`.
         assert!(
-            o.stderr
-                .contains("/apis/apps/v1/namespaces/default/deployments/web/scale 200 OK"),
+            o.stderr.lines().any(|l| l.contains(r#"verb="PATCH""#)
+                && l.contains(r#"/apis/apps/v1/namespaces/default/deployments/web/scale""#)
+                && l.contains(r#"status="200 OK""#)),
             "kubectl scale went through /scale: {}",
             o.stderr
         );
@@ -507,8 +510,11 @@ async fn workflow_scale_set_image_and_rollout_restart() {
     .await;
 }
 
-// `kubectl autoscale` creates an autoscaling/v1 HPA; read back through v1
-// and through the preferred v2, which kube-apiserver converts to.
+// `kubectl autoscale`: kubectl 1.32 POSTs an autoscaling/v2 HPA (and
+// autoscaling/v1 only if v2 fails). Read back through v2 and through v1,
+// which kube-apiserver converts to (v1's targetCPUUtilizationPercentage is
+// v2's cpu Utilization metric). v1 is named in full: given the short name
+// `hpa.v1.autoscaling`, kubectl 1.32 requested the v2 URL.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_autoscale_creates_an_hpa() {
     workflow(async {
@@ -527,28 +533,33 @@ async fn workflow_autoscale_creates_an_hpa() {
         assert_line(&out, "horizontalpodautoscaler.autoscaling/web autoscaled");
         let got = jsonpath(
             &k,
-            &["hpa.v1.autoscaling", "web"],
-            "{.spec.scaleTargetRef.apiVersion};{.spec.scaleTargetRef.kind};\
-             {.spec.scaleTargetRef.name};{.spec.minReplicas};{.spec.maxReplicas};\
-             {.spec.targetCPUUtilizationPercentage}",
-        )
-        .await;
-        assert_eq!(got, "apps/v1;Deployment;web;2;5;80");
-        let got = jsonpath(
-            &k,
             &["hpa", "web"],
-            "{.apiVersion};{.spec.minReplicas};{.spec.maxReplicas};{.spec.metrics[0].type};\
-             {.spec.metrics[0].resource.name};{.spec.metrics[0].resource.target.type};\
+            "{.apiVersion};{.spec.scaleTargetRef.apiVersion};{.spec.scaleTargetRef.kind};\
+             {.spec.scaleTargetRef.name};{.spec.minReplicas};{.spec.maxReplicas};\
+             {.spec.metrics[0].type};{.spec.metrics[0].resource.name};\
+             {.spec.metrics[0].resource.target.type};\
              {.spec.metrics[0].resource.target.averageUtilization}",
         )
         .await;
-        assert_eq!(got, "autoscaling/v2;2;5;Resource;cpu;Utilization;80");
+        assert_eq!(
+            got,
+            "autoscaling/v2;apps/v1;Deployment;web;2;5;Resource;cpu;Utilization;80"
+        );
+        let got = jsonpath(
+            &k,
+            &["horizontalpodautoscalers.v1.autoscaling", "web"],
+            "{.apiVersion};{.spec.minReplicas};{.spec.maxReplicas};\
+             {.spec.targetCPUUtilizationPercentage}",
+        )
+        .await;
+        assert_eq!(got, "autoscaling/v1;2;5;80");
     })
     .await;
 }
 
-// `kubectl label` and `annotate` (merge patches of metadata: no new
-// generation), then `get -l`.
+// `kubectl label` and `annotate` (merge patches of metadata), then `get -l`.
+// The deployment strategy bumps the generation on a change of the spec or
+// of the annotations (they are copied to ReplicaSets), not of the labels.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_label_annotate_and_select_by_label() {
     workflow(async {
@@ -556,6 +567,13 @@ async fn workflow_label_annotate_and_select_by_label() {
         create_web_deployment(&k).await;
         let out = k.ok(&["label", "deployment", "web", "tier=frontend"]).await;
         assert_line(&out, "deployment.apps/web labeled");
+        let got = jsonpath(
+            &k,
+            &["deployment", "web"],
+            "{.metadata.labels.tier};{.metadata.generation}",
+        )
+        .await;
+        assert_eq!(got, "frontend;1");
         let out = k
             .ok(&["annotate", "deployment", "web", "owner=team-a"])
             .await;
@@ -563,10 +581,10 @@ async fn workflow_label_annotate_and_select_by_label() {
         let got = jsonpath(
             &k,
             &["deployment", "web"],
-            "{.metadata.labels.tier};{.metadata.annotations.owner};{.metadata.generation}",
+            "{.metadata.annotations.owner};{.metadata.generation}",
         )
         .await;
-        assert_eq!(got, "frontend;team-a;1");
+        assert_eq!(got, "team-a;2");
         let out = k
             .ok(&["get", "deployments", "-l", "tier=frontend", "-o", "name"])
             .await;
