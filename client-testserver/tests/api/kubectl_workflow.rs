@@ -73,6 +73,17 @@ async fn jsonpath(k: &Kubectl, what: &[&str], path: &str) -> String {
     k.ok(&args).await
 }
 
+/// Asserts `kubectl get <what> -o jsonpath=<path>`.
+async fn expect_jsonpath(k: &Kubectl, what: &[&str], path: &str, want: &str) {
+    let got = jsonpath(k, what, path).await;
+    assert_eq!(got, want, "kubectl get {what:?} -o jsonpath={path}");
+}
+
+/// Runs a command that must succeed and print exactly `line`.
+async fn step(k: &Kubectl, args: &[&str], line: &str) {
+    assert_line(&k.ok(args).await, line);
+}
+
 /// Runs a command that must fail; its stderr.
 async fn fails(k: &Kubectl, args: &[&str]) -> String {
     let o = k.run(args).await;
@@ -88,16 +99,18 @@ fn assert_line(out: &str, line: &str) {
 /// `kubectl create deployment web --image=nginx:1.25 --port=8080` (the
 /// container is named `nginx` after its image).
 async fn create_web_deployment(k: &Kubectl) {
-    let out = k
-        .ok(&[
+    step(
+        &k,
+        &[
             "create",
             "deployment",
             "web",
             "--image=nginx:1.25",
             "--port=8080",
-        ])
-        .await;
-    assert_line(&out, "deployment.apps/web created");
+        ],
+        "deployment.apps/web created",
+    )
+    .await;
 }
 
 // `kubectl run`: SetDefaults_Pod / SetDefaults_PodSpec / SetDefaults_Container
@@ -111,7 +124,7 @@ async fn workflow_run_gives_pod_defaults() {
             &k.ok(&["run", "web", "--image=nginx:1.25"]).await,
             "pod/web created",
         );
-        let got = jsonpath(
+        expect_jsonpath(
             &k,
             &["pod", "web"],
             "{.metadata.labels.run};{.spec.restartPolicy};{.spec.dnsPolicy};\
@@ -120,19 +133,21 @@ async fn workflow_run_gives_pod_defaults() {
              {.spec.containers[0].terminationMessagePath};\
              {.spec.containers[0].terminationMessagePolicy};{.status.phase};\
              {.status.qosClass}",
+            "web;Always;ClusterFirst;default-scheduler;30;true;IfNotPresent;\
+             /dev/termination-log;File;Pending;BestEffort",
         )
         .await;
-        assert_eq!(
-            got,
-            "web;Always;ClusterFirst;default-scheduler;30;true;IfNotPresent;\
-             /dev/termination-log;File;Pending;BestEffort"
-        );
         // imagePullPolicy by tag: no tag and `:latest` pull Always.
         k.ok(&["run", "untagged", "--image=nginx"]).await;
         k.ok(&["run", "latest", "--image=nginx:latest"]).await;
         for name in ["untagged", "latest"] {
-            let got = jsonpath(&k, &["pod", name], "{.spec.containers[0].imagePullPolicy}").await;
-            assert_eq!(got, "Always", "pod {name}");
+            expect_jsonpath(
+                &k,
+                &["pod", name],
+                "{.spec.containers[0].imagePullPolicy}",
+                "Always",
+            )
+            .await;
         }
     })
     .await;
@@ -145,17 +160,17 @@ async fn workflow_create_deployment_gives_deployment_defaults() {
     workflow(async {
         let (_b, k) = start().await;
         create_web_deployment(&k).await;
-        let got = jsonpath(
+        expect_jsonpath(
             &k,
             &["deployment", "web"],
             "{.spec.replicas};{.spec.selector.matchLabels.app};{.spec.strategy.type};\
              {.spec.strategy.rollingUpdate.maxUnavailable};\
              {.spec.strategy.rollingUpdate.maxSurge};{.spec.revisionHistoryLimit};\
              {.spec.progressDeadlineSeconds};{.metadata.generation}",
+            "1;web;RollingUpdate;25%;25%;10;600;1",
         )
         .await;
-        assert_eq!(got, "1;web;RollingUpdate;25%;25%;10;600;1");
-        let got = jsonpath(
+        expect_jsonpath(
             &k,
             &["deployment", "web"],
             "{.spec.template.spec.restartPolicy};{.spec.template.spec.dnsPolicy};\
@@ -165,12 +180,9 @@ async fn workflow_create_deployment_gives_deployment_defaults() {
              {.spec.template.spec.containers[0].imagePullPolicy};\
              {.spec.template.spec.containers[0].ports[0].containerPort};\
              {.spec.template.spec.containers[0].ports[0].protocol}",
+            "Always;ClusterFirst;default-scheduler;30;nginx;IfNotPresent;8080;TCP",
         )
         .await;
-        assert_eq!(
-            got,
-            "Always;ClusterFirst;default-scheduler;30;nginx;IfNotPresent;8080;TCP"
-        );
     })
     .await;
 }
@@ -182,47 +194,29 @@ async fn workflow_create_deployment_gives_deployment_defaults() {
 async fn workflow_create_job_and_cronjob_give_batch_defaults() {
     workflow(async {
         let (_b, k) = start().await;
-        let out = k
-            .ok(&["create", "job", "once", "--image=busybox:1.36", "--", "true"])
-            .await;
-        assert_line(&out, "job.batch/once created");
-        let got = jsonpath(
-            &k,
+        step(&k, &["create", "job", "once", "--image=busybox:1.36", "--", "true"], "job.batch/once created").await;
+        expect_jsonpath(&k,
             &["job", "once"],
             "{.spec.backoffLimit};{.spec.completions};{.spec.parallelism};\
              {.spec.completionMode};{.spec.suspend};{.spec.template.spec.restartPolicy};\
-             {.metadata.generation}",
-        )
-        .await;
-        assert_eq!(got, "6;1;1;NonIndexed;false;Never;1");
+             {.metadata.generation}", "6;1;1;NonIndexed;false;Never;1").await;
         let uid = jsonpath(&k, &["job", "once"], "{.metadata.uid}").await;
         assert!(!uid.is_empty());
-        let got = jsonpath(
-            &k,
+        expect_jsonpath(&k,
             &["job", "once"],
-            r"{.spec.selector.matchLabels.batch\.kubernetes\.io/controller-uid};{.spec.template.metadata.labels.batch\.kubernetes\.io/job-name};{.spec.template.metadata.labels.job-name};{.spec.template.metadata.labels.controller-uid}",
-        )
-        .await;
-        assert_eq!(got, format!("{uid};once;once;{uid}"));
+            r"{.spec.selector.matchLabels.batch\.kubernetes\.io/controller-uid};{.spec.template.metadata.labels.batch\.kubernetes\.io/job-name};{.spec.template.metadata.labels.job-name};{.spec.template.metadata.labels.controller-uid}", &format!("{uid};once;once;{uid}")).await;
 
-        let out = k
-            .ok(&[
+        step(&k, &[
                 "create",
                 "cronjob",
                 "nightly",
                 "--image=busybox:1.36",
                 "--schedule=0 3 * * *",
-            ])
-            .await;
-        assert_line(&out, "cronjob.batch/nightly created");
-        let got = jsonpath(
-            &k,
+            ], "cronjob.batch/nightly created").await;
+        expect_jsonpath(&k,
             &["cronjob", "nightly"],
             "{.spec.schedule};{.spec.concurrencyPolicy};{.spec.suspend};\
-             {.spec.successfulJobsHistoryLimit};{.spec.failedJobsHistoryLimit}",
-        )
-        .await;
-        assert_eq!(got, "0 3 * * *;Allow;false;3;1");
+             {.spec.successfulJobsHistoryLimit};{.spec.failedJobsHistoryLimit}", "0 3 * * *;Allow;false;3;1").await;
     })
     .await;
 }
@@ -233,27 +227,38 @@ async fn workflow_create_job_and_cronjob_give_batch_defaults() {
 async fn workflow_create_secret_and_serviceaccount() {
     workflow(async {
         let (_b, k) = start().await;
-        let out = k
-            .ok(&[
+        step(
+            &k,
+            &[
                 "create",
                 "secret",
                 "generic",
                 "creds",
                 "--from-literal=user=admin",
-            ])
-            .await;
-        assert_line(&out, "secret/creds created");
-        let got = jsonpath(&k, &["secret", "creds"], "{.type};{.data.user}").await;
-        assert_eq!(got, "Opaque;YWRtaW4=");
-        let out = k.ok(&["create", "serviceaccount", "builder"]).await;
-        assert_line(&out, "serviceaccount/builder created");
-        let got = jsonpath(
+            ],
+            "secret/creds created",
+        )
+        .await;
+        expect_jsonpath(
+            &k,
+            &["secret", "creds"],
+            "{.type};{.data.user}",
+            "Opaque;YWRtaW4=",
+        )
+        .await;
+        step(
+            &k,
+            &["create", "serviceaccount", "builder"],
+            "serviceaccount/builder created",
+        )
+        .await;
+        expect_jsonpath(
             &k,
             &["serviceaccount", "builder"],
             "{.kind};{.metadata.namespace};{.metadata.name}",
+            "ServiceAccount;default;builder",
         )
         .await;
-        assert_eq!(got, "ServiceAccount;default;builder");
     })
     .await;
 }
@@ -264,68 +269,65 @@ async fn workflow_create_secret_and_serviceaccount() {
 async fn workflow_create_rbac_objects() {
     workflow(async {
         let (_b, k) = start().await;
-        let out = k
-            .ok(&[
+        step(
+            &k,
+            &[
                 "create",
                 "role",
                 "pod-reader",
                 "--verb=get,list,watch",
                 "--resource=pods",
-            ])
-            .await;
-        assert_line(&out, "role.rbac.authorization.k8s.io/pod-reader created");
-        let got = jsonpath(
+            ],
+            "role.rbac.authorization.k8s.io/pod-reader created",
+        )
+        .await;
+        expect_jsonpath(
             &k,
             &["role", "pod-reader"],
             "{.rules[0].apiGroups};{.rules[0].resources};{.rules[0].verbs}",
+            r#"[""];["pods"];["get","list","watch"]"#,
         )
         .await;
-        assert_eq!(got, r#"[""];["pods"];["get","list","watch"]"#);
-        let out = k
-            .ok(&[
+        step(
+            &k,
+            &[
                 "create",
                 "rolebinding",
                 "read-pods",
                 "--role=pod-reader",
                 "--serviceaccount=default:builder",
-            ])
-            .await;
-        assert_line(
-            &out,
+            ],
             "rolebinding.rbac.authorization.k8s.io/read-pods created",
-        );
-        let got = jsonpath(
+        )
+        .await;
+        expect_jsonpath(
             &k,
             &["rolebinding", "read-pods"],
             "{.roleRef.apiGroup};{.roleRef.kind};{.roleRef.name};{.subjects[0].kind};\
              {.subjects[0].name};{.subjects[0].namespace}",
+            "rbac.authorization.k8s.io;Role;pod-reader;ServiceAccount;builder;default",
         )
         .await;
-        assert_eq!(
-            got,
-            "rbac.authorization.k8s.io;Role;pod-reader;ServiceAccount;builder;default"
-        );
-        let out = k
-            .ok(&[
+        step(
+            &k,
+            &[
                 "create",
                 "clusterrole",
                 "deployment-lister",
                 "--verb=list",
                 "--resource=deployments.apps",
-            ])
-            .await;
-        assert_line(
-            &out,
+            ],
             "clusterrole.rbac.authorization.k8s.io/deployment-lister created",
-        );
-        let got = jsonpath(
+        )
+        .await;
+        expect_jsonpath(
             &k,
             &["clusterrole", "deployment-lister"],
             "{.metadata.namespace};{.rules[0].apiGroups};{.rules[0].resources};\
              {.rules[0].verbs}",
+            r#";["apps"];["deployments"];["list"]"#,
         )
         .await;
-        assert_eq!(got, r#";["apps"];["deployments"];["list"]"#);
     })
     .await;
 }
@@ -336,28 +338,32 @@ async fn workflow_create_rbac_objects() {
 async fn workflow_create_pdb_and_ingress() {
     workflow(async {
         let (_b, k) = start().await;
-        let out = k
-            .ok(&[
+        step(
+            &k,
+            &[
                 "create",
                 "poddisruptionbudget",
                 "web-pdb",
                 "--selector=app=web",
                 "--min-available=1",
-            ])
-            .await;
-        assert_line(&out, "poddisruptionbudget.policy/web-pdb created");
-        let got = jsonpath(
+            ],
+            "poddisruptionbudget.policy/web-pdb created",
+        )
+        .await;
+        expect_jsonpath(
             &k,
             &["pdb", "web-pdb"],
             "{.spec.minAvailable};{.spec.selector.matchLabels.app};{.metadata.generation}",
+            "1;web;1",
         )
         .await;
-        assert_eq!(got, "1;web;1");
-        let out = k
-            .ok(&["create", "ingress", "web", "--rule=example.com/app*=web:80"])
-            .await;
-        assert_line(&out, "ingress.networking.k8s.io/web created");
-        let got = jsonpath(
+        step(
+            &k,
+            &["create", "ingress", "web", "--rule=example.com/app*=web:80"],
+            "ingress.networking.k8s.io/web created",
+        )
+        .await;
+        expect_jsonpath(
             &k,
             &["ingress", "web"],
             "{.spec.rules[0].host};{.spec.rules[0].http.paths[0].path};\
@@ -365,9 +371,9 @@ async fn workflow_create_pdb_and_ingress() {
              {.spec.rules[0].http.paths[0].backend.service.name};\
              {.spec.rules[0].http.paths[0].backend.service.port.number};\
              {.metadata.generation}",
+            "example.com;/app;Prefix;web;80;1",
         )
         .await;
-        assert_eq!(got, "example.com;/app;Prefix;web;80;1");
     })
     .await;
 }
@@ -397,28 +403,27 @@ async fn workflow_expose_allocates_a_cluster_ip_with_service_defaults() {
     workflow(async {
         let (_b, k) = start().await;
         create_web_deployment(&k).await;
-        let out = k
-            .ok(&[
+        step(
+            &k,
+            &[
                 "expose",
                 "deployment",
                 "web",
                 "--port=80",
                 "--target-port=8080",
-            ])
-            .await;
-        assert_line(&out, "service/web exposed");
-        let got = jsonpath(
+            ],
+            "service/web exposed",
+        )
+        .await;
+        expect_jsonpath(
             &k,
             &["service", "web"],
             "{.spec.type};{.spec.sessionAffinity};{.spec.selector.app};\
              {.spec.ports[0].port};{.spec.ports[0].targetPort};{.spec.ports[0].protocol};\
              {.spec.internalTrafficPolicy};{.spec.ipFamilyPolicy};{.spec.ipFamilies}",
+            r#"ClusterIP;None;web;80;8080;TCP;Cluster;SingleStack;["IPv4"]"#,
         )
         .await;
-        assert_eq!(
-            got,
-            r#"ClusterIP;None;web;80;8080;TCP;Cluster;SingleStack;["IPv4"]"#
-        );
         let ips = jsonpath(
             &k,
             &["service", "web"],
@@ -470,30 +475,18 @@ async fn workflow_scale_set_image_and_rollout_restart() {
             "kubectl scale went through /scale: {}",
             o.stderr
         );
-        let got = jsonpath(
-            &k,
+        expect_jsonpath(&k,
             &["deployment", "web"],
-            "{.spec.replicas};{.metadata.generation}",
-        )
-        .await;
-        assert_eq!(got, "3;2");
+            "{.spec.replicas};{.metadata.generation}", "3;2").await;
 
-        let out = k
-            .ok(&["set", "image", "deployment/web", "nginx=nginx:1.26"])
-            .await;
-        assert_line(&out, "deployment.apps/web image updated");
-        let got = jsonpath(
-            &k,
+        step(&k, &["set", "image", "deployment/web", "nginx=nginx:1.26"], "deployment.apps/web image updated").await;
+        expect_jsonpath(&k,
             &["deployment", "web"],
             "{.spec.template.spec.containers[0].image};\
              {.spec.template.spec.containers[0].ports[0].containerPort};\
-             {.metadata.generation}",
-        )
-        .await;
-        assert_eq!(got, "nginx:1.26;8080;3");
+             {.metadata.generation}", "nginx:1.26;8080;3").await;
 
-        let out = k.ok(&["rollout", "restart", "deployment/web"]).await;
-        assert_line(&out, "deployment.apps/web restarted");
+        step(&k, &["rollout", "restart", "deployment/web"], "deployment.apps/web restarted").await;
         let got = jsonpath(
             &k,
             &["deployment", "web"],
@@ -520,18 +513,20 @@ async fn workflow_autoscale_creates_an_hpa() {
     workflow(async {
         let (_b, k) = start().await;
         create_web_deployment(&k).await;
-        let out = k
-            .ok(&[
+        step(
+            &k,
+            &[
                 "autoscale",
                 "deployment",
                 "web",
                 "--min=2",
                 "--max=5",
                 "--cpu-percent=80",
-            ])
-            .await;
-        assert_line(&out, "horizontalpodautoscaler.autoscaling/web autoscaled");
-        let got = jsonpath(
+            ],
+            "horizontalpodautoscaler.autoscaling/web autoscaled",
+        )
+        .await;
+        expect_jsonpath(
             &k,
             &["hpa", "web"],
             "{.apiVersion};{.spec.scaleTargetRef.apiVersion};{.spec.scaleTargetRef.kind};\
@@ -539,20 +534,17 @@ async fn workflow_autoscale_creates_an_hpa() {
              {.spec.metrics[0].type};{.spec.metrics[0].resource.name};\
              {.spec.metrics[0].resource.target.type};\
              {.spec.metrics[0].resource.target.averageUtilization}",
+            "autoscaling/v2;apps/v1;Deployment;web;2;5;Resource;cpu;Utilization;80",
         )
         .await;
-        assert_eq!(
-            got,
-            "autoscaling/v2;apps/v1;Deployment;web;2;5;Resource;cpu;Utilization;80"
-        );
-        let got = jsonpath(
+        expect_jsonpath(
             &k,
             &["horizontalpodautoscalers.v1.autoscaling", "web"],
             "{.apiVersion};{.spec.minReplicas};{.spec.maxReplicas};\
              {.spec.targetCPUUtilizationPercentage}",
+            "autoscaling/v1;2;5;80",
         )
         .await;
-        assert_eq!(got, "autoscaling/v1;2;5;80");
     })
     .await;
 }
@@ -565,30 +557,38 @@ async fn workflow_label_annotate_and_select_by_label() {
     workflow(async {
         let (_b, k) = start().await;
         create_web_deployment(&k).await;
-        let out = k.ok(&["label", "deployment", "web", "tier=frontend"]).await;
-        assert_line(&out, "deployment.apps/web labeled");
-        let got = jsonpath(
+        step(
+            &k,
+            &["label", "deployment", "web", "tier=frontend"],
+            "deployment.apps/web labeled",
+        )
+        .await;
+        expect_jsonpath(
             &k,
             &["deployment", "web"],
             "{.metadata.labels.tier};{.metadata.generation}",
+            "frontend;1",
         )
         .await;
-        assert_eq!(got, "frontend;1");
-        let out = k
-            .ok(&["annotate", "deployment", "web", "owner=team-a"])
-            .await;
-        assert_line(&out, "deployment.apps/web annotated");
-        let got = jsonpath(
+        step(
+            &k,
+            &["annotate", "deployment", "web", "owner=team-a"],
+            "deployment.apps/web annotated",
+        )
+        .await;
+        expect_jsonpath(
             &k,
             &["deployment", "web"],
             "{.metadata.annotations.owner};{.metadata.generation}",
+            "team-a;2",
         )
         .await;
-        assert_eq!(got, "team-a;2");
-        let out = k
-            .ok(&["get", "deployments", "-l", "tier=frontend", "-o", "name"])
-            .await;
-        assert_line(&out, "deployment.apps/web");
+        step(
+            &k,
+            &["get", "deployments", "-l", "tier=frontend", "-o", "name"],
+            "deployment.apps/web",
+        )
+        .await;
         let out = k
             .ok(&[
                 "get",
@@ -602,8 +602,13 @@ async fn workflow_label_annotate_and_select_by_label() {
         assert_eq!(out, "");
         // A trailing dash removes the label.
         k.ok(&["label", "deployment", "web", "tier-"]).await;
-        let got = jsonpath(&k, &["deployment", "web"], "{.metadata.labels}").await;
-        assert_eq!(got, r#"{"app":"web"}"#);
+        expect_jsonpath(
+            &k,
+            &["deployment", "web"],
+            "{.metadata.labels}",
+            r#"{"app":"web"}"#,
+        )
+        .await;
     })
     .await;
 }
@@ -664,27 +669,43 @@ async fn workflow_apply_twice_merges_containers_by_name() {
     workflow(async {
         let (_b, k) = start().await;
         let first = k.file("app1.yaml", &two_container_deployment("nginx:1.25"));
-        let out = k.ok(&["apply", "-f", first.to_str().unwrap()]).await;
-        assert_line(&out, "deployment.apps/app created");
+        step(
+            &k,
+            &["apply", "-f", first.to_str().unwrap()],
+            "deployment.apps/app created",
+        )
+        .await;
         let second = k.file("app2.yaml", &two_container_deployment("nginx:1.26"));
-        let out = k.ok(&["apply", "-f", second.to_str().unwrap()]).await;
-        assert_line(&out, "deployment.apps/app configured");
-        let got = jsonpath(&k, &["deployment", "app"], CONTAINERS).await;
-        assert_eq!(got, "web=nginx:1.26 sidecar=busybox:1.36 ");
-        let got = jsonpath(
+        step(
+            &k,
+            &["apply", "-f", second.to_str().unwrap()],
+            "deployment.apps/app configured",
+        )
+        .await;
+        expect_jsonpath(
+            &k,
+            &["deployment", "app"],
+            CONTAINERS,
+            "web=nginx:1.26 sidecar=busybox:1.36 ",
+        )
+        .await;
+        expect_jsonpath(
             &k,
             &["deployment", "app"],
             "{.spec.template.spec.containers[1].command};{.metadata.generation}",
+            r#"["sleep","3600"];2"#,
         )
         .await;
-        assert_eq!(got, r#"["sleep","3600"];2"#);
         // Dropping the sidecar from the configuration deletes it (a
         // `$patch: delete` item in the patch).
         let third = k.file("app3.yaml", ONE_CONTAINER_DEPLOYMENT);
-        let out = k.ok(&["apply", "-f", third.to_str().unwrap()]).await;
-        assert_line(&out, "deployment.apps/app configured");
-        let got = jsonpath(&k, &["deployment", "app"], CONTAINERS).await;
-        assert_eq!(got, "web=nginx:1.26 ");
+        step(
+            &k,
+            &["apply", "-f", third.to_str().unwrap()],
+            "deployment.apps/app configured",
+        )
+        .await;
+        expect_jsonpath(&k, &["deployment", "app"], CONTAINERS, "web=nginx:1.26 ").await;
     })
     .await;
 }
@@ -740,10 +761,12 @@ async fn workflow_get_all_all_namespaces_and_selectors() {
             "{out}"
         );
 
-        let out = k
-            .ok(&["get", "pods", "-A", "-l", "run=db", "-o", "name"])
-            .await;
-        assert_line(&out, "pod/db");
+        step(
+            &k,
+            &["get", "pods", "-A", "-l", "run=db", "-o", "name"],
+            "pod/db",
+        )
+        .await;
 
         let names = "{range .items[*]}{.metadata.namespace}/{.metadata.name} {end}";
         let select = |selector: &'static str| {
@@ -815,17 +838,23 @@ async fn workflow_delete_removes_objects() {
         let (_b, k) = start().await;
         create_web_deployment(&k).await;
         k.ok(&["run", "web", "--image=nginx:1.25"]).await;
-        let out = k
-            .ok(&["delete", "deployment", "web", "--timeout=15s"])
-            .await;
-        assert_line(&out, "deployment.apps \"web\" deleted");
+        step(
+            &k,
+            &["delete", "deployment", "web", "--timeout=15s"],
+            "deployment.apps \"web\" deleted",
+        )
+        .await;
         let err = fails(&k, &["get", "deployment", "web"]).await;
         assert!(
             err.contains(r#"Error from server (NotFound): deployments.apps "web" not found"#),
             "{err}"
         );
-        let out = k.ok(&["delete", "pod", "web", "--timeout=15s"]).await;
-        assert_line(&out, "pod \"web\" deleted");
+        step(
+            &k,
+            &["delete", "pod", "web", "--timeout=15s"],
+            "pod \"web\" deleted",
+        )
+        .await;
         let err = fails(&k, &["get", "pod", "web"]).await;
         assert!(
             err.contains(r#"Error from server (NotFound): pods "web" not found"#),
