@@ -100,7 +100,7 @@ fn assert_line(out: &str, line: &str) {
 /// container is named `nginx` after its image).
 async fn create_web_deployment(k: &Kubectl) {
     step(
-        &k,
+        k,
         &[
             "create",
             "deployment",
