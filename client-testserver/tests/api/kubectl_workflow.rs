@@ -84,6 +84,13 @@ async fn step(k: &Kubectl, args: &[&str], line: &str) {
     assert_line(&k.ok(args).await, line);
 }
 
+/// The first `n` cells of each line of a table kubectl printed.
+fn cells(out: &str, n: usize) -> Vec<Vec<&str>> {
+    out.lines()
+        .map(|l| l.split_whitespace().take(n).collect())
+        .collect()
+}
+
 /// Runs a command that must fail; its stderr.
 async fn fails(k: &Kubectl, args: &[&str]) -> String {
     let o = k.run(args).await;
@@ -537,6 +544,29 @@ async fn workflow_autoscale_creates_an_hpa() {
             "autoscaling/v2;apps/v1;Deployment;web;2;5;Resource;cpu;Utilization;80",
         )
         .await;
+        // Without --min and --cpu-percent the server fills in minReplicas 1
+        // and a cpu Utilization metric of 80 (SetDefaults_HorizontalPodAutoscaler).
+        step(
+            &k,
+            &[
+                "autoscale",
+                "deployment",
+                "web",
+                "--max=3",
+                "--name=web-defaults",
+            ],
+            "horizontalpodautoscaler.autoscaling/web-defaults autoscaled",
+        )
+        .await;
+        expect_jsonpath(
+            &k,
+            &["hpa", "web-defaults"],
+            "{.spec.minReplicas};{.spec.maxReplicas};{.spec.metrics[0].type};\
+             {.spec.metrics[0].resource.name};{.spec.metrics[0].resource.target.type};\
+             {.spec.metrics[0].resource.target.averageUtilization}",
+            "1;3;Resource;cpu;Utilization;80",
+        )
+        .await;
         expect_jsonpath(
             &k,
             &["horizontalpodautoscalers.v1.autoscaling", "web"],
@@ -710,8 +740,8 @@ async fn workflow_apply_twice_merges_containers_by_name() {
     .await;
 }
 
-// `kubectl get all` (the `all` category), `get -A` (server-side Table
-// columns), `-l`, and the pod field selectors `status.phase` and
+// `kubectl get all` (the `all` category), `get -A`, server-side Table
+// columns, `-l`, and the pod field selectors `status.phase` and
 // `spec.nodeName`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_get_all_all_namespaces_and_selectors() {
@@ -736,30 +766,6 @@ async fn workflow_get_all_all_namespaces_and_selectors() {
             assert!(out.lines().any(|l| l == name), "{name} missing:\n{out}");
         }
         assert!(!out.contains("pod/db"), "other namespace listed:\n{out}");
-
-        let out = k.ok(&["get", "pods", "-A"]).await;
-        let mut lines = out.lines();
-        let header: Vec<&str> = lines
-            .next()
-            .unwrap_or_default()
-            .split_whitespace()
-            .collect();
-        assert_eq!(
-            header,
-            ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"],
-            "{out}"
-        );
-        let rows: Vec<Vec<&str>> = lines
-            .map(|l| l.split_whitespace().take(5).collect())
-            .collect();
-        assert_eq!(
-            rows,
-            [
-                ["default", "web", "0/1", "Pending", "0"],
-                ["other", "db", "0/1", "Pending", "0"]
-            ],
-            "{out}"
-        );
 
         step(
             &k,
@@ -795,6 +801,38 @@ async fn workflow_get_all_all_namespaces_and_selectors() {
         assert_eq!(
             select("status.phase=Pending,metadata.namespace=other").await,
             "other/db "
+        );
+
+        // Server-side printing: kube's columns for pods, deployments and
+        // services (AGE, last, is left out).
+        let out = k.ok(&["get", "pods", "-A"]).await;
+        assert_eq!(
+            cells(&out, 5),
+            [
+                ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS"],
+                ["default", "web", "0/1", "Pending", "0"],
+                ["other", "db", "0/1", "Pending", "0"]
+            ],
+            "{out}"
+        );
+        let out = k.ok(&["get", "deployments"]).await;
+        assert_eq!(
+            cells(&out, 4),
+            [
+                ["NAME", "READY", "UP-TO-DATE", "AVAILABLE"],
+                ["web", "0/1", "0", "0"]
+            ],
+            "{out}"
+        );
+        let ip = jsonpath(&k, &["service", "web"], "{.spec.clusterIP}").await;
+        let out = k.ok(&["get", "services"]).await;
+        assert_eq!(
+            cells(&out, 5),
+            [
+                ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"],
+                ["web", "ClusterIP", ip.as_str(), "<none>", "80/TCP"]
+            ],
+            "{out}"
         );
     })
     .await;
