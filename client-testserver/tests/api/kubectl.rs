@@ -60,8 +60,7 @@ impl Kubectl {
         Kubectl { dir, kubeconfig }
     }
 
-    /// kubectl on a kubeconfig written elsewhere (by the server binary);
-    /// HOME and the cache live in `dir`.
+    /// kubectl with the kubeconfig at `kubeconfig`, HOME and cache in `dir`.
     pub(crate) fn with_kubeconfig(dir: tempfile::TempDir, kubeconfig: PathBuf) -> Kubectl {
         Kubectl { dir, kubeconfig }
     }
@@ -385,7 +384,10 @@ async fn binary_prints_url_writes_kubeconfig_and_stops_on_sigterm() {
             text.contains(line.trim().trim_start_matches("listening on ")),
             "{text}"
         );
-        let k = Kubectl::with_kubeconfig(dir, kc.clone());
+        let k = Kubectl {
+            dir,
+            kubeconfig: kc.clone(),
+        };
         let out = k.ok(&["get", "ns", "default", "-o", "name"]).await;
         assert_eq!(out.trim(), "namespace/default");
         assert!(Path::new(&kc).exists());
