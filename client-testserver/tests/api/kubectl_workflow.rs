@@ -990,3 +990,28 @@ async fn workflow_invalid_service_port() {
     ))
     .await;
 }
+
+const SERVICE_BAD_NAME: &str = "apiVersion: v1
+kind: Service
+metadata: {name: 1web}
+spec:
+  selector: {app: web}
+  ports:
+  - port: 80
+";
+
+// A Service's name must be a DNS-1035 label (ValidateServiceName), stricter
+// than the DNS-1123 subdomain of most kinds: a leading digit is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_invalid_service_name() {
+    workflow(assert_invalid(
+        SERVICE_BAD_NAME,
+        "service",
+        "1web",
+        "The Service \"1web\" is invalid: metadata.name: Invalid value: \"1web\": a DNS-1035 \
+         label must consist of lower case alphanumeric characters or '-', start with an \
+         alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or \
+         'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+    ))
+    .await;
+}
