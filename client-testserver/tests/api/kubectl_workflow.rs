@@ -825,7 +825,8 @@ async fn workflow_get_all_all_namespaces_and_selectors() {
         );
 
         // Server-side printing: kube's columns for pods, deployments and
-        // services (AGE, last, is left out).
+        // services (AGE, last, is left out; the service by name, since a
+        // cluster also has `kubernetes` in `default`).
         let out = k.ok(&["get", "pods", "-A"]).await;
         assert_eq!(
             cells(&out, 5),
@@ -846,7 +847,7 @@ async fn workflow_get_all_all_namespaces_and_selectors() {
             "{out}"
         );
         let ip = jsonpath(&k, &["service", "web"], "{.spec.clusterIP}").await;
-        let out = k.ok(&["get", "services"]).await;
+        let out = k.ok(&["get", "services", "web"]).await;
         assert_eq!(
             cells(&out, 5),
             [
