@@ -761,6 +761,88 @@ async fn workflow_apply_twice_merges_containers_by_name() {
     .await;
 }
 
+/// What the second manager applies: only the sidecar of Deployment `app`.
+const SIDECAR_ONLY: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  template:
+    spec:
+      containers:
+      - name: sidecar
+        image: busybox:1.36
+";
+
+/// The containers of Deployment `app` as sorted `name=image` pairs, and its
+/// field managers, sorted.
+async fn containers_and_managers(k: &Kubectl) -> (Vec<String>, Vec<String>) {
+    let containers = jsonpath(k, &["deployment", "app"], CONTAINERS).await;
+    let mut containers: Vec<String> = containers.split_whitespace().map(str::to_owned).collect();
+    containers.sort();
+    let out = k
+        .ok(&[
+            "get",
+            "deployment",
+            "app",
+            "--show-managed-fields",
+            "-o",
+            "jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation} {end}",
+        ])
+        .await;
+    let mut managers: Vec<String> = out.split_whitespace().map(str::to_owned).collect();
+    managers.sort();
+    (containers, managers)
+}
+
+/// `kubectl apply --server-side --field-manager=<manager>` of `yaml`.
+async fn server_side_apply(k: &Kubectl, manager: &str, yaml: &str) {
+    let file = k.file(&format!("{manager}.yaml"), yaml);
+    let manager = format!("--field-manager={manager}");
+    step(
+        k,
+        &[
+            "apply",
+            "--server-side",
+            &manager,
+            "-f",
+            file.to_str().unwrap(),
+        ],
+        "deployment.apps/app serverside-applied",
+    )
+    .await;
+}
+
+// Server-side apply by two managers: containers is a map list keyed by
+// `name` (x-kubernetes-list-map-keys), so each manager owns its own
+// container, neither conflicts, and a later apply of one keeps the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_server_side_apply_merges_containers_by_name() {
+    workflow(async {
+        let (_b, k) = start().await;
+        server_side_apply(&k, "team-a", ONE_CONTAINER_DEPLOYMENT).await;
+        server_side_apply(&k, "team-b", SIDECAR_ONLY).await;
+        assert_eq!(
+            containers_and_managers(&k).await,
+            (
+                vec![
+                    "sidecar=busybox:1.36".to_owned(),
+                    "web=nginx:1.26".to_owned()
+                ],
+                vec!["team-a/Apply".to_owned(), "team-b/Apply".to_owned()]
+            )
+        );
+        // team-a applies again with another image: the sidecar stays.
+        let newer = ONE_CONTAINER_DEPLOYMENT.replace("nginx:1.26", "nginx:1.27");
+        server_side_apply(&k, "team-a", &newer).await;
+        assert_eq!(
+            containers_and_managers(&k).await.0,
+            ["sidecar=busybox:1.36", "web=nginx:1.27"]
+        );
+    })
+    .await;
+}
+
 // `kubectl get all` (the `all` category), `get -A`, server-side Table
 // columns, `-l`, and the pod field selectors `status.phase` and
 // `spec.nodeName`.
