@@ -6,13 +6,13 @@
 //! apimachinery's field errors), so a test fails exactly where the server
 //! differs from a cluster.
 
-use std::future::Future;
 use std::io::{BufRead, BufReader};
 use std::net::Ipv4Addr;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::kubectl::Kubectl;
+use Step::{Get, Run};
 
 /// The server binary as a child process, killed when dropped (also when a
 /// test fails half-way).
@@ -57,11 +57,41 @@ async fn start() -> (Binary, Kubectl) {
     (binary, Kubectl::with_kubeconfig(dir, kubeconfig))
 }
 
-/// Runs one workflow under a hard timeout (each kubectl call has its own).
-async fn workflow<F: Future<Output = ()>>(f: F) {
-    tokio::time::timeout(Duration::from_secs(150), f)
-        .await
-        .expect("kubectl workflow timed out");
+/// Runs one workflow on a fresh binary under a hard timeout (each kubectl
+/// call has its own).
+async fn workflow(body: impl AsyncFnOnce(&Kubectl)) {
+    tokio::time::timeout(Duration::from_secs(150), async {
+        let (_binary, k) = start().await;
+        body(&k).await;
+    })
+    .await
+    .expect("kubectl workflow timed out");
+}
+
+/// One checked kubectl command.
+enum Step<'a> {
+    /// The command must succeed and print exactly this line.
+    Run(&'a [&'a str], &'a str),
+    /// `kubectl get <what> -o jsonpath=<path>` must print exactly this.
+    Get(&'a [&'a str], &'a str, &'a str),
+}
+
+/// A workflow that is only steps, on a fresh binary.
+async fn scripted(list: &[Step<'_>]) {
+    workflow(async |k| steps(k, list).await).await;
+}
+
+/// Runs the steps in order; the first that differs fails the test.
+async fn steps(k: &Kubectl, steps: &[Step<'_>]) {
+    for s in steps {
+        match s {
+            Run(args, line) => assert_line(&k.ok(args).await, line),
+            Get(what, path, want) => {
+                let got = jsonpath(k, what, path).await;
+                assert_eq!(got, *want, "kubectl get {what:?} -o jsonpath={path}");
+            }
+        }
+    }
 }
 
 /// `kubectl get <what> -o jsonpath=<path>`.
@@ -71,17 +101,6 @@ async fn jsonpath(k: &Kubectl, what: &[&str], path: &str) -> String {
     args.extend_from_slice(what);
     args.extend_from_slice(&["-o", &output]);
     k.ok(&args).await
-}
-
-/// Asserts `kubectl get <what> -o jsonpath=<path>`.
-async fn expect_jsonpath(k: &Kubectl, what: &[&str], path: &str, want: &str) {
-    let got = jsonpath(k, what, path).await;
-    assert_eq!(got, want, "kubectl get {what:?} -o jsonpath={path}");
-}
-
-/// Runs a command that must succeed and print exactly `line`.
-async fn step(k: &Kubectl, args: &[&str], line: &str) {
-    assert_line(&k.ok(args).await, line);
 }
 
 /// The first `n` cells of each line of a table kubectl printed.
@@ -105,34 +124,29 @@ fn assert_line(out: &str, line: &str) {
 
 /// `kubectl create deployment web --image=nginx:1.25 --port=8080` (the
 /// container is named `nginx` after its image).
-async fn create_web_deployment(k: &Kubectl) {
-    step(
-        k,
-        &[
-            "create",
-            "deployment",
-            "web",
-            "--image=nginx:1.25",
-            "--port=8080",
-        ],
-        "deployment.apps/web created",
-    )
-    .await;
-}
+const CREATE_WEB: Step<'static> = Run(
+    &[
+        "create",
+        "deployment",
+        "web",
+        "--image=nginx:1.25",
+        "--port=8080",
+    ],
+    "deployment.apps/web created",
+);
+
+/// `kubectl run web --image=nginx:1.25` (labelled `run=web`).
+const RUN_WEB: Step<'static> = Run(&["run", "web", "--image=nginx:1.25"], "pod/web created");
 
 // `kubectl run`: SetDefaults_Pod / SetDefaults_PodSpec / SetDefaults_Container
 // (core/v1 defaults.go) and the pod strategy's PrepareForCreate (phase
-// Pending, qosClass).
+// Pending, qosClass); imagePullPolicy by tag (none or `:latest`: Always).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_run_gives_pod_defaults() {
-    workflow(async {
-        let (_b, k) = start().await;
-        assert_line(
-            &k.ok(&["run", "web", "--image=nginx:1.25"]).await,
-            "pod/web created",
-        );
-        expect_jsonpath(
-            &k,
+    const PULL: &str = "{.spec.containers[0].imagePullPolicy}";
+    scripted(&[
+        RUN_WEB,
+        Get(
             &["pod", "web"],
             "{.metadata.labels.run};{.spec.restartPolicy};{.spec.dnsPolicy};\
              {.spec.schedulerName};{.spec.terminationGracePeriodSeconds};\
@@ -142,21 +156,18 @@ async fn workflow_run_gives_pod_defaults() {
              {.status.qosClass}",
             "web;Always;ClusterFirst;default-scheduler;30;true;IfNotPresent;\
              /dev/termination-log;File;Pending;BestEffort",
-        )
-        .await;
-        // imagePullPolicy by tag: no tag and `:latest` pull Always.
-        k.ok(&["run", "untagged", "--image=nginx"]).await;
-        k.ok(&["run", "latest", "--image=nginx:latest"]).await;
-        for name in ["untagged", "latest"] {
-            expect_jsonpath(
-                &k,
-                &["pod", name],
-                "{.spec.containers[0].imagePullPolicy}",
-                "Always",
-            )
-            .await;
-        }
-    })
+        ),
+        Run(
+            &["run", "untagged", "--image=nginx"],
+            "pod/untagged created",
+        ),
+        Get(&["pod", "untagged"], PULL, "Always"),
+        Run(
+            &["run", "latest", "--image=nginx:latest"],
+            "pod/latest created",
+        ),
+        Get(&["pod", "latest"], PULL, "Always"),
+    ])
     .await;
 }
 
@@ -164,21 +175,17 @@ async fn workflow_run_gives_pod_defaults() {
 // and the pod-template defaults; generation 1 from the strategy.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_create_deployment_gives_deployment_defaults() {
-    workflow(async {
-        let (_b, k) = start().await;
-        create_web_deployment(&k).await;
-        expect_jsonpath(
-            &k,
+    scripted(&[
+        CREATE_WEB,
+        Get(
             &["deployment", "web"],
             "{.spec.replicas};{.spec.selector.matchLabels.app};{.spec.strategy.type};\
              {.spec.strategy.rollingUpdate.maxUnavailable};\
              {.spec.strategy.rollingUpdate.maxSurge};{.spec.revisionHistoryLimit};\
              {.spec.progressDeadlineSeconds};{.metadata.generation}",
             "1;web;RollingUpdate;25%;25%;10;600;1",
-        )
-        .await;
-        expect_jsonpath(
-            &k,
+        ),
+        Get(
             &["deployment", "web"],
             "{.spec.template.spec.restartPolicy};{.spec.template.spec.dnsPolicy};\
              {.spec.template.spec.schedulerName};\
@@ -188,42 +195,71 @@ async fn workflow_create_deployment_gives_deployment_defaults() {
              {.spec.template.spec.containers[0].ports[0].containerPort};\
              {.spec.template.spec.containers[0].ports[0].protocol}",
             "Always;ClusterFirst;default-scheduler;30;nginx;IfNotPresent;8080;TCP",
-        )
-        .await;
-    })
+        ),
+    ])
     .await;
 }
+
+/// The job's generated selector and template labels (the job strategy's
+/// generateSelector).
+const JOB_SELECTOR: &str = r"{.spec.selector.matchLabels.batch\.kubernetes\.io/controller-uid};{.spec.template.metadata.labels.batch\.kubernetes\.io/job-name};{.spec.template.metadata.labels.job-name};{.spec.template.metadata.labels.controller-uid}";
 
 // `kubectl create job` and `create cronjob`: SetDefaults_Job and
 // SetDefaults_CronJob (batch/v1 defaults.go); the job strategy generates the
 // selector on the object's uid and labels the template.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_create_job_and_cronjob_give_batch_defaults() {
-    workflow(async {
-        let (_b, k) = start().await;
-        step(&k, &["create", "job", "once", "--image=busybox:1.36", "--", "true"], "job.batch/once created").await;
-        expect_jsonpath(&k,
-            &["job", "once"],
-            "{.spec.backoffLimit};{.spec.completions};{.spec.parallelism};\
-             {.spec.completionMode};{.spec.suspend};{.spec.template.spec.restartPolicy};\
-             {.metadata.generation}", "6;1;1;NonIndexed;false;Never;1").await;
-        let uid = jsonpath(&k, &["job", "once"], "{.metadata.uid}").await;
+    workflow(async |k| {
+        steps(
+            k,
+            &[
+                Run(
+                    &[
+                        "create",
+                        "job",
+                        "once",
+                        "--image=busybox:1.36",
+                        "--",
+                        "true",
+                    ],
+                    "job.batch/once created",
+                ),
+                Get(
+                    &["job", "once"],
+                    "{.spec.backoffLimit};{.spec.completions};{.spec.parallelism};\
+                     {.spec.completionMode};{.spec.suspend};\
+                     {.spec.template.spec.restartPolicy};{.metadata.generation}",
+                    "6;1;1;NonIndexed;false;Never;1",
+                ),
+            ],
+        )
+        .await;
+        let uid = jsonpath(k, &["job", "once"], "{.metadata.uid}").await;
         assert!(!uid.is_empty());
-        expect_jsonpath(&k,
-            &["job", "once"],
-            r"{.spec.selector.matchLabels.batch\.kubernetes\.io/controller-uid};{.spec.template.metadata.labels.batch\.kubernetes\.io/job-name};{.spec.template.metadata.labels.job-name};{.spec.template.metadata.labels.controller-uid}", &format!("{uid};once;once;{uid}")).await;
-
-        step(&k, &[
-                "create",
-                "cronjob",
-                "nightly",
-                "--image=busybox:1.36",
-                "--schedule=0 3 * * *",
-            ], "cronjob.batch/nightly created").await;
-        expect_jsonpath(&k,
-            &["cronjob", "nightly"],
-            "{.spec.schedule};{.spec.concurrencyPolicy};{.spec.suspend};\
-             {.spec.successfulJobsHistoryLimit};{.spec.failedJobsHistoryLimit}", "0 3 * * *;Allow;false;3;1").await;
+        let want = format!("{uid};once;once;{uid}");
+        steps(
+            k,
+            &[
+                Get(&["job", "once"], JOB_SELECTOR, &want),
+                Run(
+                    &[
+                        "create",
+                        "cronjob",
+                        "nightly",
+                        "--image=busybox:1.36",
+                        "--schedule=0 3 * * *",
+                    ],
+                    "cronjob.batch/nightly created",
+                ),
+                Get(
+                    &["cronjob", "nightly"],
+                    "{.spec.schedule};{.spec.concurrencyPolicy};{.spec.suspend};\
+                     {.spec.successfulJobsHistoryLimit};{.spec.failedJobsHistoryLimit}",
+                    "0 3 * * *;Allow;false;3;1",
+                ),
+            ],
+        )
+        .await;
     })
     .await;
 }
@@ -232,10 +268,8 @@ async fn workflow_create_job_and_cronjob_give_batch_defaults() {
 // `create serviceaccount`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_create_secret_and_serviceaccount() {
-    workflow(async {
-        let (_b, k) = start().await;
-        step(
-            &k,
+    scripted(&[
+        Run(
             &[
                 "create",
                 "secret",
@@ -244,29 +278,22 @@ async fn workflow_create_secret_and_serviceaccount() {
                 "--from-literal=user=admin",
             ],
             "secret/creds created",
-        )
-        .await;
-        expect_jsonpath(
-            &k,
+        ),
+        Get(
             &["secret", "creds"],
             "{.type};{.data.user}",
             "Opaque;YWRtaW4=",
-        )
-        .await;
-        step(
-            &k,
+        ),
+        Run(
             &["create", "serviceaccount", "builder"],
             "serviceaccount/builder created",
-        )
-        .await;
-        expect_jsonpath(
-            &k,
+        ),
+        Get(
             &["serviceaccount", "builder"],
             "{.kind};{.metadata.namespace};{.metadata.name}",
             "ServiceAccount;default;builder",
-        )
-        .await;
-    })
+        ),
+    ])
     .await;
 }
 
@@ -274,10 +301,8 @@ async fn workflow_create_secret_and_serviceaccount() {
 // stored as sent (kubectl resolves the resources through discovery).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_create_rbac_objects() {
-    workflow(async {
-        let (_b, k) = start().await;
-        step(
-            &k,
+    scripted(&[
+        Run(
             &[
                 "create",
                 "role",
@@ -286,17 +311,13 @@ async fn workflow_create_rbac_objects() {
                 "--resource=pods",
             ],
             "role.rbac.authorization.k8s.io/pod-reader created",
-        )
-        .await;
-        expect_jsonpath(
-            &k,
+        ),
+        Get(
             &["role", "pod-reader"],
             "{.rules[0].apiGroups};{.rules[0].resources};{.rules[0].verbs}",
             r#"[""];["pods"];["get","list","watch"]"#,
-        )
-        .await;
-        step(
-            &k,
+        ),
+        Run(
             &[
                 "create",
                 "rolebinding",
@@ -305,18 +326,14 @@ async fn workflow_create_rbac_objects() {
                 "--serviceaccount=default:builder",
             ],
             "rolebinding.rbac.authorization.k8s.io/read-pods created",
-        )
-        .await;
-        expect_jsonpath(
-            &k,
+        ),
+        Get(
             &["rolebinding", "read-pods"],
             "{.roleRef.apiGroup};{.roleRef.kind};{.roleRef.name};{.subjects[0].kind};\
              {.subjects[0].name};{.subjects[0].namespace}",
             "rbac.authorization.k8s.io;Role;pod-reader;ServiceAccount;builder;default",
-        )
-        .await;
-        step(
-            &k,
+        ),
+        Run(
             &[
                 "create",
                 "clusterrole",
@@ -325,17 +342,14 @@ async fn workflow_create_rbac_objects() {
                 "--resource=deployments.apps",
             ],
             "clusterrole.rbac.authorization.k8s.io/deployment-lister created",
-        )
-        .await;
-        expect_jsonpath(
-            &k,
+        ),
+        Get(
             &["clusterrole", "deployment-lister"],
             "{.metadata.namespace};{.rules[0].apiGroups};{.rules[0].resources};\
              {.rules[0].verbs}",
             r#";["apps"];["deployments"];["list"]"#,
-        )
-        .await;
-    })
+        ),
+    ])
     .await;
 }
 
@@ -343,10 +357,8 @@ async fn workflow_create_rbac_objects() {
 // generation 1 (their strategies' PrepareForCreate).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_create_pdb_and_ingress() {
-    workflow(async {
-        let (_b, k) = start().await;
-        step(
-            &k,
+    scripted(&[
+        Run(
             &[
                 "create",
                 "poddisruptionbudget",
@@ -355,23 +367,18 @@ async fn workflow_create_pdb_and_ingress() {
                 "--min-available=1",
             ],
             "poddisruptionbudget.policy/web-pdb created",
-        )
-        .await;
-        expect_jsonpath(
-            &k,
+        ),
+        Get(
             &["pdb", "web-pdb"],
-            "{.spec.minAvailable};{.spec.selector.matchLabels.app};{.metadata.generation}",
+            "{.spec.minAvailable};{.spec.selector.matchLabels.app};\
+             {.metadata.generation}",
             "1;web;1",
-        )
-        .await;
-        step(
-            &k,
+        ),
+        Run(
             &["create", "ingress", "web", "--rule=example.com/app*=web:80"],
             "ingress.networking.k8s.io/web created",
-        )
-        .await;
-        expect_jsonpath(
-            &k,
+        ),
+        Get(
             &["ingress", "web"],
             "{.spec.rules[0].host};{.spec.rules[0].http.paths[0].path};\
              {.spec.rules[0].http.paths[0].pathType};\
@@ -379,9 +386,8 @@ async fn workflow_create_pdb_and_ingress() {
              {.spec.rules[0].http.paths[0].backend.service.port.number};\
              {.metadata.generation}",
             "example.com;/app;Prefix;web;80;1",
-        )
-        .await;
-    })
+        ),
+    ])
     .await;
 }
 
@@ -407,32 +413,34 @@ spec:
 // and IP families.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_expose_allocates_a_cluster_ip_with_service_defaults() {
-    workflow(async {
-        let (_b, k) = start().await;
-        create_web_deployment(&k).await;
-        step(
-            &k,
+    workflow(async |k| {
+        steps(
+            k,
             &[
-                "expose",
-                "deployment",
-                "web",
-                "--port=80",
-                "--target-port=8080",
+                CREATE_WEB,
+                Run(
+                    &[
+                        "expose",
+                        "deployment",
+                        "web",
+                        "--port=80",
+                        "--target-port=8080",
+                    ],
+                    "service/web exposed",
+                ),
+                Get(
+                    &["service", "web"],
+                    "{.spec.type};{.spec.sessionAffinity};{.spec.selector.app};\
+                     {.spec.ports[0].port};{.spec.ports[0].targetPort};\
+                     {.spec.ports[0].protocol};{.spec.internalTrafficPolicy};\
+                     {.spec.ipFamilyPolicy};{.spec.ipFamilies}",
+                    r#"ClusterIP;None;web;80;8080;TCP;Cluster;SingleStack;["IPv4"]"#,
+                ),
             ],
-            "service/web exposed",
-        )
-        .await;
-        expect_jsonpath(
-            &k,
-            &["service", "web"],
-            "{.spec.type};{.spec.sessionAffinity};{.spec.selector.app};\
-             {.spec.ports[0].port};{.spec.ports[0].targetPort};{.spec.ports[0].protocol};\
-             {.spec.internalTrafficPolicy};{.spec.ipFamilyPolicy};{.spec.ipFamilies}",
-            r#"ClusterIP;None;web;80;8080;TCP;Cluster;SingleStack;["IPv4"]"#,
         )
         .await;
         let ips = jsonpath(
-            &k,
+            k,
             &["service", "web"],
             "{.spec.clusterIP};{.spec.clusterIPs}",
         )
@@ -446,7 +454,7 @@ async fn workflow_expose_allocates_a_cluster_ip_with_service_defaults() {
         let plain = k.file("plain.yaml", PLAIN_SERVICE);
         k.ok(&["apply", "-f", plain.to_str().unwrap()]).await;
         let got = jsonpath(
-            &k,
+            k,
             &["service", "plain"],
             "{.spec.ports[0].targetPort};{.spec.ports[0].protocol};{.spec.type};\
              {.spec.sessionAffinity};{.spec.clusterIP}",
@@ -461,13 +469,13 @@ async fn workflow_expose_allocates_a_cluster_ip_with_service_defaults() {
 }
 
 // `kubectl scale` (a merge patch of the /scale subresource), `set image`
-// (a strategic merge patch that bumps the generation) and `rollout restart`
-// (the restartedAt annotation in the pod template).
+// (a strategic merge patch that bumps the generation and keeps the
+// container's ports) and `rollout restart` (the restartedAt annotation in
+// the pod template).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_scale_set_image_and_rollout_restart() {
-    workflow(async {
-        let (_b, k) = start().await;
-        create_web_deployment(&k).await;
+    workflow(async |k| {
+        steps(k, &[CREATE_WEB]).await;
         let o = k
             .run(&["-v=6", "scale", "deployment", "web", "--replicas=3"])
             .await;
@@ -482,20 +490,34 @@ async fn workflow_scale_set_image_and_rollout_restart() {
             "kubectl scale went through /scale: {}",
             o.stderr
         );
-        expect_jsonpath(&k,
-            &["deployment", "web"],
-            "{.spec.replicas};{.metadata.generation}", "3;2").await;
-
-        step(&k, &["set", "image", "deployment/web", "nginx=nginx:1.26"], "deployment.apps/web image updated").await;
-        expect_jsonpath(&k,
-            &["deployment", "web"],
-            "{.spec.template.spec.containers[0].image};\
-             {.spec.template.spec.containers[0].ports[0].containerPort};\
-             {.metadata.generation}", "nginx:1.26;8080;3").await;
-
-        step(&k, &["rollout", "restart", "deployment/web"], "deployment.apps/web restarted").await;
+        steps(
+            k,
+            &[
+                Get(
+                    &["deployment", "web"],
+                    "{.spec.replicas};{.metadata.generation}",
+                    "3;2",
+                ),
+                Run(
+                    &["set", "image", "deployment/web", "nginx=nginx:1.26"],
+                    "deployment.apps/web image updated",
+                ),
+                Get(
+                    &["deployment", "web"],
+                    "{.spec.template.spec.containers[0].image};\
+                     {.spec.template.spec.containers[0].ports[0].containerPort};\
+                     {.metadata.generation}",
+                    "nginx:1.26;8080;3",
+                ),
+                Run(
+                    &["rollout", "restart", "deployment/web"],
+                    "deployment.apps/web restarted",
+                ),
+            ],
+        )
+        .await;
         let got = jsonpath(
-            &k,
+            k,
             &["deployment", "web"],
             r"{.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt};{.metadata.generation}",
         )
@@ -510,69 +532,58 @@ async fn workflow_scale_set_image_and_rollout_restart() {
     .await;
 }
 
+/// `kubectl autoscale deployment web --min=2 --max=5 --cpu-percent=80`.
+const AUTOSCALE_WEB: Step<'static> = Run(
+    &[
+        "autoscale",
+        "deployment",
+        "web",
+        "--min=2",
+        "--max=5",
+        "--cpu-percent=80",
+    ],
+    "horizontalpodautoscaler.autoscaling/web autoscaled",
+);
+
 // `kubectl autoscale`: kubectl 1.32 POSTs an autoscaling/v2 HPA (and
 // autoscaling/v1 only if v2 fails).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_autoscale_creates_an_hpa() {
-    workflow(async {
-        let (_b, k) = start().await;
-        create_web_deployment(&k).await;
-        autoscale_web(&k).await;
-        expect_jsonpath(
-            &k,
+    scripted(&[
+        CREATE_WEB,
+        AUTOSCALE_WEB,
+        Get(
             &["hpa", "web"],
-            "{.apiVersion};{.spec.scaleTargetRef.apiVersion};{.spec.scaleTargetRef.kind};\
-             {.spec.scaleTargetRef.name};{.spec.minReplicas};{.spec.maxReplicas};\
-             {.spec.metrics[0].type};{.spec.metrics[0].resource.name};\
-             {.spec.metrics[0].resource.target.type};\
+            "{.apiVersion};{.spec.scaleTargetRef.apiVersion};\
+             {.spec.scaleTargetRef.kind};{.spec.scaleTargetRef.name};\
+             {.spec.minReplicas};{.spec.maxReplicas};{.spec.metrics[0].type};\
+             {.spec.metrics[0].resource.name};{.spec.metrics[0].resource.target.type};\
              {.spec.metrics[0].resource.target.averageUtilization}",
             "autoscaling/v2;apps/v1;Deployment;web;2;5;Resource;cpu;Utilization;80",
-        )
-        .await;
-    })
-    .await;
-}
-
-/// `kubectl autoscale deployment web --min=2 --max=5 --cpu-percent=80`.
-async fn autoscale_web(k: &Kubectl) {
-    step(
-        k,
-        &[
-            "autoscale",
-            "deployment",
-            "web",
-            "--min=2",
-            "--max=5",
-            "--cpu-percent=80",
-        ],
-        "horizontalpodautoscaler.autoscaling/web autoscaled",
-    )
+        ),
+    ])
     .await;
 }
 
 // Without --min and --cpu-percent the server fills in minReplicas 1 and a
-// cpu Utilization metric of 80 (autoscaling/v2 SetDefaults_HorizontalPodAutoscaler).
+// cpu Utilization metric of 80 (autoscaling/v2
+// SetDefaults_HorizontalPodAutoscaler).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_autoscale_hpa_defaults() {
-    workflow(async {
-        let (_b, k) = start().await;
-        create_web_deployment(&k).await;
-        step(
-            &k,
+    scripted(&[
+        CREATE_WEB,
+        Run(
             &["autoscale", "deployment", "web", "--max=3"],
             "horizontalpodautoscaler.autoscaling/web autoscaled",
-        )
-        .await;
-        expect_jsonpath(
-            &k,
+        ),
+        Get(
             &["hpa", "web"],
             "{.spec.minReplicas};{.spec.maxReplicas};{.spec.metrics[0].type};\
              {.spec.metrics[0].resource.name};{.spec.metrics[0].resource.target.type};\
              {.spec.metrics[0].resource.target.averageUtilization}",
             "1;3;Resource;cpu;Utilization;80",
-        )
-        .await;
-    })
+        ),
+    ])
     .await;
 }
 
@@ -584,19 +595,16 @@ async fn workflow_autoscale_hpa_defaults() {
 #[ignore = "not modelled: objects are read at another version with their fields as written \
             (README, \"several versions of one resource\")"]
 async fn workflow_autoscale_hpa_reads_through_v1() {
-    workflow(async {
-        let (_b, k) = start().await;
-        create_web_deployment(&k).await;
-        autoscale_web(&k).await;
-        expect_jsonpath(
-            &k,
+    scripted(&[
+        CREATE_WEB,
+        AUTOSCALE_WEB,
+        Get(
             &["horizontalpodautoscalers.v1.autoscaling", "web"],
             "{.apiVersion};{.spec.minReplicas};{.spec.maxReplicas};\
              {.spec.targetCPUUtilizationPercentage}",
             "autoscaling/v1;2;5;80",
-        )
-        .await;
-    })
+        ),
+    ])
     .await;
 }
 
@@ -605,62 +613,52 @@ async fn workflow_autoscale_hpa_reads_through_v1() {
 // of the annotations (they are copied to ReplicaSets), not of the labels.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_label_annotate_and_select_by_label() {
-    workflow(async {
-        let (_b, k) = start().await;
-        create_web_deployment(&k).await;
-        step(
-            &k,
+    scripted(&[
+        CREATE_WEB,
+        Run(
             &["label", "deployment", "web", "tier=frontend"],
             "deployment.apps/web labeled",
-        )
-        .await;
-        expect_jsonpath(
-            &k,
+        ),
+        Get(
             &["deployment", "web"],
             "{.metadata.labels.tier};{.metadata.generation}",
             "frontend;1",
-        )
-        .await;
-        step(
-            &k,
+        ),
+        Run(
             &["annotate", "deployment", "web", "owner=team-a"],
             "deployment.apps/web annotated",
-        )
-        .await;
-        expect_jsonpath(
-            &k,
+        ),
+        Get(
             &["deployment", "web"],
             "{.metadata.annotations.owner};{.metadata.generation}",
             "team-a;2",
-        )
-        .await;
-        step(
-            &k,
+        ),
+        Run(
             &["get", "deployments", "-l", "tier=frontend", "-o", "name"],
             "deployment.apps/web",
-        )
-        .await;
-        let out = k
-            .ok(&[
+        ),
+        Run(
+            &[
                 "get",
                 "deployments",
                 "-l",
                 "tier in (backend)",
                 "-o",
                 "name",
-            ])
-            .await;
-        assert_eq!(out, "");
+            ],
+            "",
+        ),
         // A trailing dash removes the label.
-        k.ok(&["label", "deployment", "web", "tier-"]).await;
-        expect_jsonpath(
-            &k,
+        Run(
+            &["label", "deployment", "web", "tier-"],
+            "deployment.apps/web unlabeled",
+        ),
+        Get(
             &["deployment", "web"],
             "{.metadata.labels}",
             r#"{"app":"web"}"#,
-        )
-        .await;
-    })
+        ),
+    ])
     .await;
 }
 
@@ -717,46 +715,38 @@ const CONTAINERS: &str = "{range .spec.template.spec.containers[*]}{.name}={.ima
 // that changes one container (merge key `name`) and must keep the other.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_apply_twice_merges_containers_by_name() {
-    workflow(async {
-        let (_b, k) = start().await;
+    workflow(async |k| {
         let first = k.file("app1.yaml", &two_container_deployment("nginx:1.25"));
-        step(
-            &k,
-            &["apply", "-f", first.to_str().unwrap()],
-            "deployment.apps/app created",
-        )
-        .await;
         let second = k.file("app2.yaml", &two_container_deployment("nginx:1.26"));
-        step(
-            &k,
-            &["apply", "-f", second.to_str().unwrap()],
-            "deployment.apps/app configured",
-        )
-        .await;
-        expect_jsonpath(
-            &k,
-            &["deployment", "app"],
-            CONTAINERS,
-            "web=nginx:1.26 sidecar=busybox:1.36 ",
-        )
-        .await;
-        expect_jsonpath(
-            &k,
-            &["deployment", "app"],
-            "{.spec.template.spec.containers[1].command};{.metadata.generation}",
-            r#"["sleep","3600"];2"#,
-        )
-        .await;
         // Dropping the sidecar from the configuration deletes it (a
         // `$patch: delete` item in the patch).
         let third = k.file("app3.yaml", ONE_CONTAINER_DEPLOYMENT);
-        step(
-            &k,
-            &["apply", "-f", third.to_str().unwrap()],
-            "deployment.apps/app configured",
+        let app = &["deployment", "app"];
+        steps(
+            k,
+            &[
+                Run(
+                    &["apply", "-f", first.to_str().unwrap()],
+                    "deployment.apps/app created",
+                ),
+                Run(
+                    &["apply", "-f", second.to_str().unwrap()],
+                    "deployment.apps/app configured",
+                ),
+                Get(app, CONTAINERS, "web=nginx:1.26 sidecar=busybox:1.36 "),
+                Get(
+                    app,
+                    "{.spec.template.spec.containers[1].command};{.metadata.generation}",
+                    r#"["sleep","3600"];2"#,
+                ),
+                Run(
+                    &["apply", "-f", third.to_str().unwrap()],
+                    "deployment.apps/app configured",
+                ),
+                Get(app, CONTAINERS, "web=nginx:1.26 "),
+            ],
         )
         .await;
-        expect_jsonpath(&k, &["deployment", "app"], CONTAINERS, "web=nginx:1.26 ").await;
     })
     .await;
 }
@@ -775,12 +765,15 @@ spec:
 ";
 
 /// The containers of Deployment `app` as sorted `name=image` pairs, and its
-/// field managers, sorted.
+/// field managers with their operations, sorted.
 async fn containers_and_managers(k: &Kubectl) -> (Vec<String>, Vec<String>) {
+    let sorted = |text: String| {
+        let mut words: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
+        words.sort();
+        words
+    };
     let containers = jsonpath(k, &["deployment", "app"], CONTAINERS).await;
-    let mut containers: Vec<String> = containers.split_whitespace().map(str::to_owned).collect();
-    containers.sort();
-    let out = k
+    let managers = k
         .ok(&[
             "get",
             "deployment",
@@ -790,27 +783,21 @@ async fn containers_and_managers(k: &Kubectl) -> (Vec<String>, Vec<String>) {
             "jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation} {end}",
         ])
         .await;
-    let mut managers: Vec<String> = out.split_whitespace().map(str::to_owned).collect();
-    managers.sort();
-    (containers, managers)
+    (sorted(containers), sorted(managers))
 }
 
 /// `kubectl apply --server-side --field-manager=<manager>` of `yaml`.
 async fn server_side_apply(k: &Kubectl, manager: &str, yaml: &str) {
     let file = k.file(&format!("{manager}.yaml"), yaml);
     let manager = format!("--field-manager={manager}");
-    step(
-        k,
-        &[
-            "apply",
-            "--server-side",
-            &manager,
-            "-f",
-            file.to_str().unwrap(),
-        ],
-        "deployment.apps/app serverside-applied",
-    )
-    .await;
+    let args = [
+        "apply",
+        "--server-side",
+        &manager,
+        "-f",
+        file.to_str().unwrap(),
+    ];
+    assert_line(&k.ok(&args).await, "deployment.apps/app serverside-applied");
 }
 
 // Server-side apply by two managers: containers is a map list keyed by
@@ -818,29 +805,34 @@ async fn server_side_apply(k: &Kubectl, manager: &str, yaml: &str) {
 // container, neither conflicts, and a later apply of one keeps the other.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_server_side_apply_merges_containers_by_name() {
-    workflow(async {
-        let (_b, k) = start().await;
-        server_side_apply(&k, "team-a", ONE_CONTAINER_DEPLOYMENT).await;
-        server_side_apply(&k, "team-b", SIDECAR_ONLY).await;
-        assert_eq!(
-            containers_and_managers(&k).await,
-            (
-                vec![
-                    "sidecar=busybox:1.36".to_owned(),
-                    "web=nginx:1.26".to_owned()
-                ],
-                vec!["team-a/Apply".to_owned(), "team-b/Apply".to_owned()]
-            )
-        );
+    workflow(async |k| {
+        server_side_apply(k, "team-a", ONE_CONTAINER_DEPLOYMENT).await;
+        server_side_apply(k, "team-b", SIDECAR_ONLY).await;
+        let (containers, managers) = containers_and_managers(k).await;
+        assert_eq!(containers, ["sidecar=busybox:1.36", "web=nginx:1.26"]);
+        assert_eq!(managers, ["team-a/Apply", "team-b/Apply"]);
         // team-a applies again with another image: the sidecar stays.
         let newer = ONE_CONTAINER_DEPLOYMENT.replace("nginx:1.26", "nginx:1.27");
-        server_side_apply(&k, "team-a", &newer).await;
-        assert_eq!(
-            containers_and_managers(&k).await.0,
-            ["sidecar=busybox:1.36", "web=nginx:1.27"]
-        );
+        server_side_apply(k, "team-a", &newer).await;
+        let (containers, _) = containers_and_managers(k).await;
+        assert_eq!(containers, ["sidecar=busybox:1.36", "web=nginx:1.27"]);
     })
     .await;
+}
+
+/// `--field-selector` for pods in all namespaces: `namespace/name` of each.
+async fn pods_where(k: &Kubectl, selector: &str) -> String {
+    let names = "jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name} {end}";
+    let args = [
+        "get",
+        "pods",
+        "-A",
+        "--field-selector",
+        selector,
+        "-o",
+        names,
+    ];
+    k.ok(&args).await
 }
 
 // `kubectl get all` (the `all` category), `get -A`, server-side Table
@@ -848,16 +840,28 @@ async fn workflow_server_side_apply_merges_containers_by_name() {
 // `spec.nodeName`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_get_all_all_namespaces_and_selectors() {
-    workflow(async {
-        let (_b, k) = start().await;
-        create_web_deployment(&k).await;
-        k.ok(&["expose", "deployment", "web", "--port=80"]).await;
-        k.ok(&["create", "job", "once", "--image=busybox:1.36"])
-            .await;
-        k.ok(&["run", "web", "--image=nginx:1.25"]).await;
-        k.ok(&["create", "namespace", "other"]).await;
-        k.ok(&["run", "db", "--image=postgres:16", "-n", "other"])
-            .await;
+    workflow(async |k| {
+        steps(
+            k,
+            &[
+                CREATE_WEB,
+                Run(
+                    &["expose", "deployment", "web", "--port=80"],
+                    "service/web exposed",
+                ),
+                Run(
+                    &["create", "job", "once", "--image=busybox:1.36"],
+                    "job.batch/once created",
+                ),
+                RUN_WEB,
+                Run(&["create", "namespace", "other"], "namespace/other created"),
+                Run(
+                    &["run", "db", "--image=postgres:16", "-n", "other"],
+                    "pod/db created",
+                ),
+            ],
+        )
+        .await;
 
         let out = k.ok(&["get", "all", "-o", "name"]).await;
         for name in [
@@ -869,42 +873,20 @@ async fn workflow_get_all_all_namespaces_and_selectors() {
             assert!(out.lines().any(|l| l == name), "{name} missing:\n{out}");
         }
         assert!(!out.contains("pod/db"), "other namespace listed:\n{out}");
+        let out = k
+            .ok(&["get", "pods", "-A", "-l", "run=db", "-o", "name"])
+            .await;
+        assert_line(&out, "pod/db");
 
-        step(
-            &k,
-            &["get", "pods", "-A", "-l", "run=db", "-o", "name"],
-            "pod/db",
-        )
-        .await;
-
-        let names = "{range .items[*]}{.metadata.namespace}/{.metadata.name} {end}";
-        let select = |selector: &'static str| {
-            let k = &k;
-            async move {
-                let output = format!("jsonpath={names}");
-                k.ok(&[
-                    "get",
-                    "pods",
-                    "-A",
-                    "--field-selector",
-                    selector,
-                    "-o",
-                    &output,
-                ])
-                .await
-            }
-        };
-        assert_eq!(
-            select("status.phase=Pending").await,
-            "default/web other/db "
-        );
-        assert_eq!(select("status.phase=Running").await, "");
-        assert_eq!(select("spec.nodeName=").await, "default/web other/db ");
-        assert_eq!(select("spec.nodeName=node-1").await, "");
-        assert_eq!(
-            select("status.phase=Pending,metadata.namespace=other").await,
-            "other/db "
-        );
+        for (selector, want) in [
+            ("status.phase=Pending", "default/web other/db "),
+            ("status.phase=Running", ""),
+            ("spec.nodeName=", "default/web other/db "),
+            ("spec.nodeName=node-1", ""),
+            ("status.phase=Pending,metadata.namespace=other", "other/db "),
+        ] {
+            assert_eq!(pods_where(k, selector).await, want, "{selector}");
+        }
 
         // Server-side printing: kube's columns for pods, deployments and
         // services (AGE, last, is left out; the service by name, since a
@@ -928,7 +910,7 @@ async fn workflow_get_all_all_namespaces_and_selectors() {
             ],
             "{out}"
         );
-        let ip = jsonpath(&k, &["service", "web"], "{.spec.clusterIP}").await;
+        let ip = jsonpath(k, &["service", "web"], "{.spec.clusterIP}").await;
         let out = k.ok(&["get", "services", "web"]).await;
         assert_eq!(
             cells(&out, 5),
@@ -946,28 +928,28 @@ async fn workflow_get_all_all_namespaces_and_selectors() {
 // can-i` is answered by a SelfSubjectAccessReview.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_explain_and_auth_can_i() {
-    workflow(async {
-        let (_b, k) = start().await;
+    workflow(async |k| {
         let out = k.ok(&["explain", "deployment.spec.replicas"]).await;
         assert!(out.contains("FIELD: replicas <integer>"), "{out}");
         let words: Vec<&str> = out.split_whitespace().collect();
-        let text = words.join(" ");
         assert!(
-            text.contains(
+            words.join(" ").contains(
                 "Number of desired pods. This is a pointer to distinguish between explicit \
                  zero and not specified. Defaults to 1."
             ),
             "{out}"
         );
-        assert_line(
-            &k.ok(&["auth", "can-i", "create", "deployments"]).await,
-            "yes",
-        );
-        assert_line(
-            &k.ok(&["auth", "can-i", "delete", "pods", "-n", "kube-system"])
-                .await,
-            "yes",
-        );
+        steps(
+            k,
+            &[
+                Run(&["auth", "can-i", "create", "deployments"], "yes"),
+                Run(
+                    &["auth", "can-i", "delete", "pods", "-n", "kube-system"],
+                    "yes",
+                ),
+            ],
+        )
+        .await;
     })
     .await;
 }
@@ -976,37 +958,56 @@ async fn workflow_explain_and_auth_can_i() {
 // (kubectl waits for that).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workflow_delete_removes_objects() {
-    workflow(async {
-        let (_b, k) = start().await;
-        create_web_deployment(&k).await;
-        k.ok(&["run", "web", "--image=nginx:1.25"]).await;
-        step(
-            &k,
-            &["delete", "deployment", "web", "--timeout=15s"],
-            "deployment.apps \"web\" deleted",
+    workflow(async |k| {
+        steps(
+            k,
+            &[
+                CREATE_WEB,
+                RUN_WEB,
+                Run(
+                    &["delete", "deployment", "web", "--timeout=15s"],
+                    "deployment.apps \"web\" deleted",
+                ),
+                Run(
+                    &["delete", "pod", "web", "--timeout=15s"],
+                    "pod \"web\" deleted",
+                ),
+            ],
         )
         .await;
-        let err = fails(&k, &["get", "deployment", "web"]).await;
-        assert!(
-            err.contains(r#"Error from server (NotFound): deployments.apps "web" not found"#),
-            "{err}"
-        );
-        step(
-            &k,
-            &["delete", "pod", "web", "--timeout=15s"],
-            "pod \"web\" deleted",
-        )
-        .await;
-        let err = fails(&k, &["get", "pod", "web"]).await;
-        assert!(
-            err.contains(r#"Error from server (NotFound): pods "web" not found"#),
-            "{err}"
-        );
+        for (what, message) in [
+            ("deployment", r#"deployments.apps "web" not found"#),
+            ("pod", r#"pods "web" not found"#),
+        ] {
+            let err = fails(k, &["get", what, "web"]).await;
+            assert!(
+                err.contains(&format!("Error from server (NotFound): {message}")),
+                "{err}"
+            );
+        }
     })
     .await;
 }
 
-const DEPLOYMENT_WITHOUT_IMAGE: &str = "apiVersion: apps/v1
+/// `kubectl create -f` of `yaml` fails with exactly `message` (kubectl's
+/// rendering of a 422 with one cause: `The Kind "name" is invalid: field:
+/// cause message`) and stores nothing.
+async fn invalid(yaml: &str, resource: &str, name: &str, message: &str) {
+    workflow(async |k| {
+        let file = k.file("bad.yaml", yaml);
+        let err = fails(k, &["create", "-f", file.to_str().unwrap()]).await;
+        assert_eq!(err.trim_end(), message);
+        let err = fails(k, &["get", resource, name]).await;
+        assert!(err.contains("(NotFound)"), "{err}");
+    })
+    .await;
+}
+
+// ValidatePodTemplateSpec → validateContainers: an image is required.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_invalid_deployment_without_image() {
+    invalid(
+        "apiVersion: apps/v1
 kind: Deployment
 metadata: {name: noimage}
 spec:
@@ -1018,9 +1019,21 @@ spec:
     spec:
       containers:
       - name: main
-";
+",
+        "deployment",
+        "noimage",
+        r#"The Deployment "noimage" is invalid: spec.template.spec.containers[0].image: Required value"#,
+    )
+    .await;
+}
 
-const DEPLOYMENT_SELECTOR_MISMATCH: &str = "apiVersion: apps/v1
+// ValidateDeploymentSpec → ValidatePodTemplateSpecForReplicaSet: the
+// selector must match the template's labels (the value is Go's %#v of the
+// labels map in 1.33).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_invalid_deployment_selector_mismatch() {
+    invalid(
+        "apiVersion: apps/v1
 kind: Deployment
 metadata: {name: mismatch}
 spec:
@@ -1033,9 +1046,20 @@ spec:
       containers:
       - name: main
         image: nginx:1.25
-";
+",
+        "deployment",
+        "mismatch",
+        "The Deployment \"mismatch\" is invalid: spec.template.metadata.labels: Invalid value: \
+         map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`",
+    )
+    .await;
+}
 
-const SERVICE_BAD_PORT: &str = "apiVersion: v1
+// validateServicePort: IsValidPortNum's InclusiveRangeError.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_invalid_service_port() {
+    invalid(
+        "apiVersion: v1
 kind: Service
 metadata: {name: badport}
 spec:
@@ -1043,79 +1067,33 @@ spec:
   ports:
   - port: 70000
     targetPort: 8080
-";
-
-/// `kubectl create -f` of `yaml` fails with exactly `message` (kubectl's
-/// rendering of a 422 with one cause) and stores nothing.
-async fn assert_invalid(yaml: &str, resource: &str, name: &str, message: &str) {
-    let (_b, k) = start().await;
-    let file = k.file("bad.yaml", yaml);
-    let err = fails(&k, &["create", "-f", file.to_str().unwrap()]).await;
-    assert_eq!(err.trim_end(), message);
-    let err = fails(&k, &["get", resource, name]).await;
-    assert!(err.contains("(NotFound)"), "{err}");
-}
-
-// ValidatePodTemplateSpec → validateContainers: an image is required.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn workflow_invalid_deployment_without_image() {
-    workflow(assert_invalid(
-        DEPLOYMENT_WITHOUT_IMAGE,
-        "deployment",
-        "noimage",
-        r#"The Deployment "noimage" is invalid: spec.template.spec.containers[0].image: Required value"#,
-    ))
-    .await;
-}
-
-// ValidateDeploymentSpec → ValidatePodTemplateSpecForReplicaSet: the
-// selector must match the template's labels (the value is Go's %#v of the
-// labels map in 1.33).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn workflow_invalid_deployment_selector_mismatch() {
-    workflow(assert_invalid(
-        DEPLOYMENT_SELECTOR_MISMATCH,
-        "deployment",
-        "mismatch",
-        "The Deployment \"mismatch\" is invalid: spec.template.metadata.labels: Invalid value: \
-         map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`",
-    ))
-    .await;
-}
-
-// validateServicePort: IsValidPortNum's InclusiveRangeError.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn workflow_invalid_service_port() {
-    workflow(assert_invalid(
-        SERVICE_BAD_PORT,
+",
         "service",
         "badport",
         r#"The Service "badport" is invalid: spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive"#,
-    ))
+    )
     .await;
 }
 
-const SERVICE_BAD_NAME: &str = "apiVersion: v1
+// A Service's name must be a DNS-1035 label (ValidateServiceName), stricter
+// than the DNS-1123 subdomain of most kinds: a leading digit is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_invalid_service_name() {
+    invalid(
+        "apiVersion: v1
 kind: Service
 metadata: {name: 1web}
 spec:
   selector: {app: web}
   ports:
   - port: 80
-";
-
-// A Service's name must be a DNS-1035 label (ValidateServiceName), stricter
-// than the DNS-1123 subdomain of most kinds: a leading digit is refused.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn workflow_invalid_service_name() {
-    workflow(assert_invalid(
-        SERVICE_BAD_NAME,
+",
         "service",
         "1web",
         "The Service \"1web\" is invalid: metadata.name: Invalid value: \"1web\": a DNS-1035 \
          label must consist of lower case alphanumeric characters or '-', start with an \
          alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or \
          'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
-    ))
+    )
     .await;
 }
