@@ -15,6 +15,7 @@ mod hostile;
 mod kubectl;
 mod kubectl_discovery;
 mod kubectl_protobuf;
+mod kubectl_workflow;
 mod list;
 mod namespaces;
 mod openapi;
