@@ -1115,3 +1115,41 @@ async fn the_simulation_relists_when_the_history_moves_past_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn recreate_stops_every_old_pod_before_starting_new_ones() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default()).await;
+        let mut d = deployment("web", 3, "nginx:1.26");
+        d["spec"]["strategy"] = json!({"type": "Recreate"});
+        create_available(&c, d).await;
+        let list = c.get(&format!("{PODS}?labelSelector=app%3Dweb")).await.json();
+        let rv = list["metadata"]["resourceVersion"].as_str().unwrap().to_string();
+        let mut old: std::collections::BTreeSet<String> =
+            items(&list).iter().map(|p| p["metadata"]["name"].as_str().unwrap().to_string()).collect();
+        let mut w = c.watch(&format!("{PODS}?watch=true&labelSelector=app%3Dweb&resourceVersion={rv}")).await;
+        let patch = json!({"spec": {"template": {"spec": {"containers": [{"name": "main", "image": "nginx:1.27"}]}}}});
+        let r = c.patch(&format!("{DEPLOYS}/web"), "application/merge-patch+json", &patch).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let mut new = 0;
+        while new < 3 {
+            let ev = w.next_within(Duration::from_secs(10)).await.expect("watch ended");
+            let name = ev["object"]["metadata"]["name"].as_str().unwrap().to_string();
+            match ev["type"].as_str() {
+                Some("DELETED") => {
+                    old.remove(&name);
+                }
+                Some("ADDED") => {
+                    assert!(old.is_empty(), "{name} created while old pods remain: {old:?}");
+                    new += 1;
+                }
+                _ => {}
+            }
+        }
+        let d = until(&c, &format!("{DEPLOYS}/web"), available).await;
+        assert_eq!(d["metadata"]["annotations"]["deployment.kubernetes.io/revision"], "2");
+        let progressing = condition(&d, "Progressing").unwrap();
+        assert_eq!(progressing["reason"], "NewReplicaSetAvailable");
+    })
+    .await;
+}
