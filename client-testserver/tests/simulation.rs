@@ -398,6 +398,13 @@ async fn dangling_cross_namespace_and_cluster_scoped_owners() {
         c.post(other_cms, &owned_cm("cross", "other", json!([owner_ref(&owner)]))).await;
         // A cluster-scoped owner may own namespaced dependents.
         c.post(CMS, &owned_cm("by-cluster", "default", json!([owner_ref(&cluster_owner)]))).await;
+        // A cluster-scoped dependent naming a namespaced owner, and one
+        // naming a kind nobody serves: kube's collector leaves both alone.
+        let roles = "/apis/rbac.authorization.k8s.io/v1/clusterroles";
+        let invalid = json!({"metadata": {"name": "invalid", "ownerReferences": [ghost]}, "rules": []});
+        assert_eq!(c.post(roles, &invalid).await.status, 201);
+        let unknown = json!({"apiVersion": "nowhere.example.com/v1", "kind": "Thing", "name": "t", "uid": "00000000-0000-4000-a000-000000000001"});
+        c.post(CMS, &owned_cm("unresolvable", "default", json!([unknown]))).await;
         // One present owner and one absent: the absent reference goes.
         c.post(CMS, &owned_cm("mixed", "default", json!([owner_ref(&owner), ghost]))).await;
         until(&c, &format!("{CMS}/dangling"), |v| v["code"] == 404).await;
@@ -405,6 +412,8 @@ async fn dangling_cross_namespace_and_cluster_scoped_owners() {
         let mixed = until(&c, &format!("{CMS}/mixed"), |v| v["metadata"]["ownerReferences"].as_array().is_some_and(|a| a.len() == 1)).await;
         assert_eq!(mixed["metadata"]["ownerReferences"][0]["uid"], owner["metadata"]["uid"]);
         assert_eq!(c.get(&format!("{CMS}/by-cluster")).await.status, 200);
+        assert_eq!(c.get(&format!("{roles}/invalid")).await.status, 200);
+        assert_eq!(c.get(&format!("{CMS}/unresolvable")).await.status, 200);
         // Owners are matched by UID: a new owner of the same name owns nothing.
         assert_eq!(c.delete(&format!("{CMS}/owner")).await.status, 200);
         c.post(CMS, &json!({"metadata": {"name": "owner"}})).await;
