@@ -446,6 +446,13 @@ async fn an_unschedulable_pod_reports_why() {
             "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
         );
         assert_eq!(p["status"]["phase"], "Pending");
+        // And a Warning Event, as `kubectl describe pod` shows it.
+        let events = until(&c, "/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dpicky", |v| !items(v).is_empty()).await;
+        let e = &items(&events)[0];
+        assert_eq!(e["reason"], "FailedScheduling");
+        assert_eq!(e["type"], "Warning");
+        assert_eq!(e["message"], cond["message"]);
+        assert_eq!(e["source"]["component"], "default-scheduler");
         let g = until(&c, &format!("{PODS}/greedy"), unscheduled).await;
         assert_eq!(
             condition(&g, "PodScheduled").unwrap()["message"],
@@ -544,9 +551,19 @@ async fn a_cronjob_makes_a_job_on_schedule() {
     within(async {
         // The simulated clock starts 300 ms before a minute boundary, so
         // `* * * * *` is due almost at once.
-        let now = std::time::SystemTime::now();
-        let secs = now.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
-        let boundary = (secs / 60.0).floor() * 60.0 + 60.0;
+        // The server stamps creationTimestamp with the real time, so the
+        // CronJob must be created before the real clock reaches the same
+        // boundary: at least two seconds before it.
+        let real_secs = || {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs_f64()
+        };
+        if 60.0 - real_secs() % 60.0 < 2.0 {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+        }
+        let boundary = (real_secs() / 60.0).floor() * 60.0 + 60.0;
         let start = std::time::UNIX_EPOCH + Duration::from_secs_f64(boundary - 0.3);
         let (_s, c) = sim_server(Simulation::default().start_time(start)).await;
         let cj = json!({
