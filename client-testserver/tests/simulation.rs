@@ -1179,3 +1179,22 @@ async fn recreate_stops_every_old_pod_before_starting_new_ones() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn deleting_a_namespace_with_running_workloads_completes() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default()).await;
+        assert_eq!(c.post("/api/v1/namespaces", &json!({"metadata": {"name": "team"}})).await.status, 201);
+        let deploys = "/apis/apps/v1/namespaces/team/deployments";
+        assert_eq!(c.post(deploys, &deployment("web", 3, "nginx")).await.status, 201);
+        until(&c, &format!("{deploys}/web"), available).await;
+        let svc = json!({"metadata": {"name": "web"}, "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}});
+        assert_eq!(c.post("/api/v1/namespaces/team/services", &svc).await.status, 201);
+        // The controllers keep acting while the namespace empties; their
+        // creates are refused in a terminating namespace, and it goes.
+        assert_eq!(c.delete("/api/v1/namespaces/team").await.status, 200);
+        until(&c, "/api/v1/namespaces/team", |v| v["code"] == 404).await;
+        assert!(items(&c.get("/api/v1/namespaces/team/pods").await.json()).is_empty());
+    })
+    .await;
+}
