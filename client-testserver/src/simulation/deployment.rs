@@ -216,7 +216,11 @@ impl DeploymentController {
                     "NewReplicaSetAvailable",
                     format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
                 )
-            } else if objects::condition(d, "Progressing").is_none() {
+            } else if !objects::condition(d, "Progressing")
+                .and_then(|c| str_at(c, "/message"))
+                .is_some_and(|m| m.contains(&format!("\"{rs_name}\"")))
+            {
+                // The first pass that sees this ReplicaSet.
                 (
                     "NewReplicaSetCreated",
                     format!("Created new replica set \"{rs_name}\""),
