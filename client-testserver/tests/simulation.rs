@@ -1198,3 +1198,38 @@ async fn deleting_a_namespace_with_running_workloads_completes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn crashing_pods_make_a_deployment_exceed_its_progress_deadline() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default()).await;
+        let mut d = deployment("crashy", 2, "nginx");
+        d["spec"]["progressDeadlineSeconds"] = json!(1);
+        d["spec"]["template"]["metadata"]["labels"][client_testserver::FAIL_LABEL] = json!("true");
+        assert_eq!(c.post(DEPLOYS, &d).await.status, 201);
+        let d = until(&c, &format!("{DEPLOYS}/crashy"), |d| {
+            condition(d, "Progressing").is_some_and(|c| c["status"] == "False")
+        })
+        .await;
+        let progressing = condition(&d, "Progressing").unwrap();
+        assert_eq!(progressing["reason"], "ProgressDeadlineExceeded");
+        let rs = items(&c.get(RSS).await.json()).remove(0);
+        assert_eq!(
+            progressing["message"],
+            format!(
+                "ReplicaSet \"{}\" has timed out progressing.",
+                rs["metadata"]["name"].as_str().unwrap()
+            )
+        );
+        let available = condition(&d, "Available").unwrap();
+        assert_eq!(available["status"], "False");
+        assert_eq!(available["reason"], "MinimumReplicasUnavailable");
+        assert_eq!(d["status"]["unavailableReplicas"], 2);
+        let pods = c.get(PODS).await.json();
+        for p in items(&pods) {
+            assert_eq!(p["status"]["phase"], "Running");
+            assert_eq!(p["status"]["containerStatuses"][0]["ready"], false);
+        }
+    })
+    .await;
+}

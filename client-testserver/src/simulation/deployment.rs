@@ -5,7 +5,9 @@
 //! beyond `revisionHistoryLimit` removed, and the status: `replicas`,
 //! `updatedReplicas`, `readyReplicas`, `availableReplicas`,
 //! `unavailableReplicas`, `observedGeneration` and the `Available` and
-//! `Progressing` conditions with kube's reasons and messages.
+//! `Progressing` conditions with kube's reasons and messages, including
+//! `ProgressDeadlineExceeded` once no count moved for
+//! `progressDeadlineSeconds` (a timer armed only while rolling out).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -162,7 +164,7 @@ impl DeploymentController {
         all: &[Arc<Value>],
         unavailable_allowed: i64,
         cx: &Ctx,
-    ) -> Result<(), ApiError> {
+    ) -> Result<Option<Duration>, ApiError> {
         let want = int(d, "/spec/replicas", 1);
         let sum = |f: &str| all.iter().map(|r| status_int(r, f)).sum::<i64>();
         let spec_total: i64 = all.iter().map(|r| spec_replicas(r)).sum();
@@ -189,6 +191,7 @@ impl DeploymentController {
         let mut next = d.clone();
         next["status"] = status;
         let now = cx.clock.now_rfc3339();
+        let mut wake = None;
         if available >= want - unavailable_allowed {
             condition(
                 &mut next,
@@ -197,6 +200,7 @@ impl DeploymentController {
                 "MinimumReplicasAvailable",
                 "Deployment has minimum availability.",
                 &now,
+                false,
             );
         } else {
             condition(
@@ -206,6 +210,7 @@ impl DeploymentController {
                 "MinimumReplicasUnavailable",
                 "Deployment does not have minimum availability.",
                 &now,
+                false,
             );
         }
         if let Some(new) = new {
@@ -231,18 +236,84 @@ impl DeploymentController {
                     format!("ReplicaSet \"{rs_name}\" is progressing."),
                 )
             };
-            condition(&mut next, "Progressing", "True", reason, &message, &now);
+            // Progress (any count moved) restarts the deadline; without
+            // it for `progressDeadlineSeconds` (default 600) the rollout
+            // has timed out, as kube says it.
+            let progressed = [
+                "replicas",
+                "updatedReplicas",
+                "readyReplicas",
+                "availableReplicas",
+            ]
+            .iter()
+            .any(|f| d.pointer(&format!("/status/{f}")) != next.pointer(&format!("/status/{f}")));
+            let deadline = d
+                .pointer("/spec/progressDeadlineSeconds")
+                .and_then(Value::as_i64)
+                .unwrap_or(600);
+            let last = objects::condition(d, "Progressing")
+                .and_then(|c| str_at(c, "/lastUpdateTime"))
+                .and_then(|t| t.parse::<jiff::Timestamp>().ok());
+            let expires = last.and_then(|t| {
+                t.checked_add(jiff::SignedDuration::from_secs(deadline))
+                    .ok()
+            });
+            let timed_out = objects::condition(d, "Progressing")
+                .is_some_and(|c| str_at(c, "/reason") == Some("ProgressDeadlineExceeded"));
+            if reason == "ReplicaSetUpdated"
+                && !progressed
+                && (timed_out || expires.is_some_and(|e| e <= cx.clock.now()))
+            {
+                let message = format!("ReplicaSet \"{rs_name}\" has timed out progressing.");
+                condition(
+                    &mut next,
+                    "Progressing",
+                    "False",
+                    "ProgressDeadlineExceeded",
+                    &message,
+                    &now,
+                    false,
+                );
+            } else {
+                condition(
+                    &mut next,
+                    "Progressing",
+                    "True",
+                    reason,
+                    &message,
+                    &now,
+                    progressed,
+                );
+                if reason == "ReplicaSetUpdated" {
+                    wake = Some(
+                        match expires.filter(|_| !progressed) {
+                            Some(e) => cx.clock.until(e),
+                            None => Duration::from_secs(deadline.max(0).unsigned_abs()),
+                        } + Duration::from_millis(1),
+                    );
+                }
+            }
         }
         if next == *d {
-            return Ok(());
+            return Ok(wake);
         }
-        cx.api.update_status(res::DEPLOYMENTS, next).map(|_| ())
+        cx.api.update_status(res::DEPLOYMENTS, next).map(|_| wake)
     }
 }
 
 /// Sets a Deployment condition; `lastUpdateTime` moves when the reason or
-/// message does, `lastTransitionTime` when the status does.
-fn condition(d: &mut Value, type_: &str, status: &str, reason: &str, message: &str, now: &str) {
+/// message does (or `moved` says progress was made), `lastTransitionTime`
+/// when the status does.
+#[allow(clippy::too_many_arguments)]
+fn condition(
+    d: &mut Value,
+    type_: &str,
+    status: &str,
+    reason: &str,
+    message: &str,
+    now: &str,
+    moved: bool,
+) {
     let before = objects::condition(d, type_).cloned();
     objects::set_condition(d, type_, status, reason, message, now);
     let Some(Value::Array(cs)) = d.pointer_mut("/status/conditions") else {
@@ -258,7 +329,7 @@ fn condition(d: &mut Value, type_: &str, status: &str, reason: &str, message: &s
         let last = before
             .as_ref()
             .and_then(|b| b.get("lastUpdateTime").cloned())
-            .filter(|_| same);
+            .filter(|_| same && !moved);
         c["lastUpdateTime"] = last.unwrap_or_else(|| json!(now));
     }
 }
@@ -369,8 +440,7 @@ impl Controller for DeploymentController {
             cx.api.update(res::REPLICASETS, r)?;
         }
         self.prune_history(&d, &old, cx)?;
-        self.sync_status(&d, Some(&new), &all, unavailable, cx)?;
-        Ok(None)
+        self.sync_status(&d, Some(&new), &all, unavailable, cx)
     }
 }
 
