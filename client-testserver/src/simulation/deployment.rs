@@ -304,7 +304,6 @@ impl DeploymentController {
 /// Sets a Deployment condition; `lastUpdateTime` moves when the reason or
 /// message does (or `moved` says progress was made), `lastTransitionTime`
 /// when the status does.
-#[allow(clippy::too_many_arguments)]
 fn condition(
     d: &mut Value,
     type_: &str,
