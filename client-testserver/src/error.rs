@@ -123,6 +123,10 @@ impl ApiError {
                     "FieldValueForbidden"
                 } else if m.starts_with("Required") {
                     "FieldValueRequired"
+                } else if m.starts_with("Unsupported value") {
+                    "FieldValueNotSupported"
+                } else if m.starts_with("Duplicate value") {
+                    "FieldValueDuplicate"
                 } else {
                     "FieldValueInvalid"
                 };

@@ -27,6 +27,16 @@ pub fn decode_body(content_type: &str, body: &[u8]) -> Result<Value, String> {
     decode(&req).map_err(|e| e.message)
 }
 
+/// Decodes `raw` as a protobuf message of the built-in kind `selector`
+/// picks (modulo the number of kinds, in name order), without the `k8s\0`
+/// envelope, so every byte exercises the message decoders.
+///
+/// # Errors
+/// The decode error's text.
+pub fn protobuf_object(selector: u16, raw: &[u8]) -> Result<Value, String> {
+    crate::http::protobuf::decode_kind(usize::from(selector), raw).map_err(|e| e.to_string())
+}
+
 /// Applies `patch` (raw bytes) to `doc` as a JSON patch (`json: true`)
 /// or a merge patch, then server-side applies the result over `doc`.
 ///

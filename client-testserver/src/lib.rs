@@ -20,6 +20,8 @@
 //!   (`Backend`), namespaces;
 //! - `storage/`: the object store, its event history and continue tokens;
 //! - `meta/`: object-metadata rules (names, labels, selectors, timestamps);
+//! - `types/`: every built-in Go type as data (strict decoding, patch and
+//!   apply keys, OpenAPI);
 //! - `schema/`, `ssa/`, `patch/`: CRD schemas, server-side apply, patches;
 //! - `output/`: server-side printing (tables, JSONPath);
 //! - `discovery/`: discovery and OpenAPI documents;
@@ -48,6 +50,7 @@ mod simulation;
 mod ssa;
 mod storage;
 mod store_handle;
+mod types;
 
 pub use certs::{CertError, Certs, ClientCert};
 pub use error::ApiError;

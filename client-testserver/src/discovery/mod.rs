@@ -3,6 +3,7 @@
 
 pub(crate) mod aggregated;
 pub(crate) mod openapi;
+pub(crate) mod openapi_types;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -213,7 +214,10 @@ fn openapi_kinds(backend: &Backend) -> Vec<OpenApiKind> {
             .flatten()
             .map(|b| parse(&b));
         for v in &k.versions {
-            let kind = OpenApiKind::new(&k.group, v, &k.kind, &k.plural, k.namespaced);
+            let mut kind = OpenApiKind::new(&k.group, v, &k.kind, &k.plural, k.namespaced);
+            if k.origin == Origin::BuiltIn {
+                kind = kind.typed();
+            }
             match crd.as_ref().and_then(|c| crd_schema(c, v)) {
                 Some(schema) => out.push(kind.with_schema(schema)),
                 None => out.push(kind),

@@ -65,6 +65,9 @@
 //! - Write handlers must accept the `fieldValidation` query parameter
 //!   (`Strict`, `Warn`, `Ignore`).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use serde_json::{Map, Value, json};
 
 /// A kind served by the server, as the OpenAPI documents describe it.
@@ -83,6 +86,11 @@ pub(crate) struct OpenApiKind {
     /// The structural schema (a CRD version's `openAPIV3Schema`); `None`
     /// gives a permissive schema.
     pub schema: Option<Value>,
+    /// The built-in type's definition name
+    /// (`io.k8s.api.apps.v1.Deployment`): the kind is described by the
+    /// vendored definitions (`openapi_types`) and accepts strategic merge
+    /// patches.
+    pub definition: Option<String>,
 }
 
 impl OpenApiKind {
@@ -101,7 +109,17 @@ impl OpenApiKind {
             plural: plural.into(),
             namespaced,
             schema: None,
+            definition: None,
         }
+    }
+
+    /// The same kind described by its built-in type, when the vendored
+    /// definitions have it.
+    pub(crate) fn typed(mut self) -> Self {
+        let m = crate::types::model();
+        let av = crate::types::model::api_version(&self.group, &self.version);
+        self.definition = m.by_kind(&av, &self.kind).map(|id| m.def(id).name.clone());
+        self
     }
 
     /// The same kind described by `schema` (a CRD version's
@@ -140,8 +158,8 @@ pub(crate) fn index(kinds: &[OpenApiKind]) -> Value {
     let mut paths = Map::new();
     for (group, version) in gvs {
         let path = gv_path(&group, &version);
-        let doc = build_doc(&group, &version, kinds);
-        let url = format!("/openapi/v3/{path}?hash={}", content_hash(&doc));
+        let (_, hash) = cached_doc(&group, &version, kinds);
+        let url = format!("/openapi/v3/{path}?hash={hash}");
         paths.insert(path, json!({"serverRelativeURL": url}));
     }
     json!({"paths": paths})
@@ -196,6 +214,9 @@ pub(crate) fn content_hash(doc: &Value) -> String {
 /// custom groups (`com.example.stable.v1.CronTab`), `io.k8s.api.*` for
 /// built-in groups.
 fn schema_name(k: &OpenApiKind) -> String {
+    if let Some(d) = &k.definition {
+        return d.clone();
+    }
     let group = if k.group.is_empty() {
         "io.k8s.api.core".to_string()
     } else if let Some(prefix) = k.group.strip_suffix(".k8s.io").filter(|p| !p.contains('.')) {
@@ -210,6 +231,10 @@ fn schema_name(k: &OpenApiKind) -> String {
 
 /// The component name of the ObjectMeta schema every document carries.
 pub(crate) const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+/// The component name of `Status` (what deletes answer).
+const STATUS: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.Status";
+/// The component name of a patch body.
+const PATCH: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.Patch";
 
 /// The component schema of a kind: its CRD schema with `apiVersion`,
 /// `kind` and a `metadata` that refers to [`OBJECT_META`] added (replacing
@@ -251,34 +276,6 @@ fn object_schema(k: &OpenApiKind) -> Value {
     }
     o.insert("x-kubernetes-group-version-kind".into(), json!([k.gvk()]));
     schema
-}
-
-/// A described ObjectMeta, enough for `kubectl explain <kind>.metadata`.
-fn object_meta_schema() -> Value {
-    let string = |d: &str| json!({"type": "string", "description": d});
-    let time = |d: &str| json!({"type": "string", "format": "date-time", "description": d});
-    let string_map = |d: &str| json!({"type": "object", "additionalProperties": {"type": "string", "default": ""}, "description": d});
-    let objects = |d: &str| json!({"type": "array", "description": d, "items": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}});
-    json!({
-        "type": "object",
-        "description": "Metadata every persisted object has.",
-        "properties": {
-            "name": string("The object's name, unique within its namespace and resource."),
-            "generateName": string("A prefix the server completes with random characters when name is empty."),
-            "namespace": string("The namespace the object lives in; empty for cluster-scoped objects."),
-            "uid": string("Unique identifier the server assigns on creation."),
-            "resourceVersion": string("Opaque version of the object, changed by every write; used for optimistic concurrency and watches."),
-            "generation": {"type": "integer", "format": "int64", "description": "Sequence number of changes to the desired state."},
-            "creationTimestamp": time("When the object was created (RFC 3339, UTC)."),
-            "deletionTimestamp": time("When deletion was requested; set while finalizers hold the object."),
-            "deletionGracePeriodSeconds": {"type": "integer", "format": "int64", "description": "Seconds allowed for graceful termination."},
-            "labels": string_map("Key-value pairs used by selectors."),
-            "annotations": string_map("Key-value pairs of unstructured data."),
-            "finalizers": {"type": "array", "items": {"type": "string", "default": ""}, "description": "Names that must be removed before the object is deleted.", "x-kubernetes-list-type": "set"},
-            "ownerReferences": objects("Objects this object depends on."),
-            "managedFields": objects("Which manager owns which fields (server-side apply)."),
-        },
-    })
 }
 
 fn op_id(verb: &str, k: &OpenApiKind, namespaced: bool, list: bool) -> String {
@@ -355,7 +352,43 @@ fn json_content(schema_ref: &str) -> Value {
     })
 }
 
+/// A built document and its [`content_hash`], with the kinds it was built
+/// from.
+type CachedDoc = (Vec<OpenApiKind>, Arc<Value>, Arc<str>);
+
+/// The document of a group-version and its hash, built once per set of
+/// kinds: built-in group-versions never change, and a CRD's only when its
+/// schema or kinds do. Shared by every server of the process; bounded.
+fn cached_doc(group: &str, version: &str, kinds: &[OpenApiKind]) -> (Arc<Value>, Arc<str>) {
+    static DOCS: OnceLock<Mutex<HashMap<(String, String), CachedDoc>>> = OnceLock::new();
+    const MAX_DOCS: usize = 256;
+    let mine: Vec<OpenApiKind> = kinds
+        .iter()
+        .filter(|k| k.group == group && k.version == version)
+        .cloned()
+        .collect();
+    let key = (group.to_string(), version.to_string());
+    let docs = DOCS.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some((k, doc, hash)) = docs.lock().unwrap_or_else(|e| e.into_inner()).get(&key)
+        && *k == mine
+    {
+        return (doc.clone(), hash.clone());
+    }
+    let doc = Arc::new(build_doc_uncached(group, version, &mine));
+    let hash: Arc<str> = content_hash(&doc).into();
+    let mut map = docs.lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() >= MAX_DOCS {
+        map.clear();
+    }
+    map.insert(key, (mine, doc.clone(), hash.clone()));
+    (doc, hash)
+}
+
 fn build_doc(group: &str, version: &str, kinds: &[OpenApiKind]) -> Value {
+    Value::clone(&cached_doc(group, version, kinds).0)
+}
+
+fn build_doc_uncached(group: &str, version: &str, kinds: &[OpenApiKind]) -> Value {
     let mut kinds = kinds.to_vec();
     if group.is_empty()
         && version == "v1"
@@ -367,16 +400,7 @@ fn build_doc(group: &str, version: &str, kinds: &[OpenApiKind]) -> Value {
         kinds.push(OpenApiKind::new("", "v1", "Namespace", "namespaces", false));
     }
     let mut paths = Map::new();
-    let mut schemas = Map::new();
-    schemas.insert(
-        "io.k8s.apimachinery.pkg.apis.meta.v1.Patch".into(),
-        json!({"type": "object", "description": "A patch document; its type is the request's Content-Type."}),
-    );
-    schemas.insert(OBJECT_META.into(), object_meta_schema());
-    schemas.insert(
-        "io.k8s.apimachinery.pkg.apis.meta.v1.Status".into(),
-        json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true}),
-    );
+    let mut schemas = crate::discovery::openapi_types::closure([OBJECT_META, STATUS, PATCH]);
     let status_ref = "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Status";
     let patch_ref = "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch";
     let prefix = if group.is_empty() {
@@ -392,8 +416,18 @@ fn build_doc(group: &str, version: &str, kinds: &[OpenApiKind]) -> Value {
         let schema_ref = format!("#/components/schemas/{name}");
         let list_name = format!("{name}List");
         let list_ref = format!("#/components/schemas/{list_name}");
-        schemas.insert(name.clone(), object_schema(k));
-        schemas.insert(
+        if k.definition.is_some() {
+            let has_list = crate::discovery::openapi_types::has(&list_name);
+            let roots = [name.as_str(), list_name.as_str()];
+            let roots = if has_list { &roots[..] } else { &roots[..1] };
+            schemas.extend(crate::discovery::openapi_types::closure(
+                roots.iter().copied(),
+            ));
+        } else {
+            schemas.insert(name.clone(), object_schema(k));
+        }
+        if !schemas.contains_key(&list_name) {
+            schemas.insert(
             list_name,
             json!({
                 "type": "object",
@@ -409,6 +443,7 @@ fn build_doc(group: &str, version: &str, kinds: &[OpenApiKind]) -> Value {
                 ],
             }),
         );
+        }
         let collection = if k.namespaced {
             format!("{prefix}/namespaces/{{namespace}}/{}", k.plural)
         } else {
@@ -430,14 +465,18 @@ fn build_doc(group: &str, version: &str, kinds: &[OpenApiKind]) -> Value {
             })
         };
         let mut patch_op = op("patch", "patch", false, write_params(true), ok(&schema_ref));
-        patch_op["requestBody"] = json!({
-            "required": true,
-            "content": {
-                "application/json-patch+json": {"schema": {"$ref": patch_ref}},
-                "application/merge-patch+json": {"schema": {"$ref": patch_ref}},
-                "application/apply-patch+yaml": {"schema": {"$ref": patch_ref}},
-            },
+        let mut patch_types = json!({
+            "application/json-patch+json": {"schema": {"$ref": patch_ref}},
+            "application/merge-patch+json": {"schema": {"$ref": patch_ref}},
+            "application/apply-patch+yaml": {"schema": {"$ref": patch_ref}},
         });
+        if k.definition.is_some() {
+            // kubectl's client-side apply computes a strategic merge patch
+            // from these schemas when the operation lists the type.
+            patch_types["application/strategic-merge-patch+json"] =
+                json!({"schema": {"$ref": patch_ref}});
+        }
+        patch_op["requestBody"] = json!({"required": true, "content": patch_types});
         let mut put_op = op(
             "replace",
             "put",

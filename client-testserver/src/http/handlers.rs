@@ -304,19 +304,15 @@ pub(crate) fn decode_body(req: &Req) -> Result<Value, ApiError> {
                 ))
             })
         }
-        // kubectl's typed generators (create configmap/secret/namespace).
+        // kubectl's typed generators (create deployment, role, ...; auth can-i).
         "application/vnd.kubernetes.protobuf" => {
             crate::http::protobuf::decode(&req.body).map_err(|e| match e {
-                crate::http::protobuf::ProtoError::Unsupported(_) => ApiError::new(
-                    415,
-                    "UnsupportedMediaType",
-                    format!(
-                        "{e} - accepted media types include: application/json, application/yaml"
-                    ),
-                ),
-                e => ApiError::bad_request(format!(
-                    "the body of the request could not be decoded as protobuf: {e}"
-                )),
+                // Not a built-in kind: a custom resource, whose serializers
+                // take JSON and YAML only.
+                crate::http::protobuf::ProtoError::Unsupported { .. } => {
+                    ApiError::unsupported_media_type(&["application/json", "application/yaml"])
+                }
+                e => ApiError::bad_request(e.to_string()),
             })
         }
         _ => Err(ApiError::unsupported_media_type(&[

@@ -353,7 +353,8 @@ fn written(code: u16, obj: &Value, w: &Writer) -> Resp {
 }
 
 fn create(c: &Call<'_>) -> Result<Resp, ApiError> {
-    let w = c.writer("CreateOptions", false)?;
+    let mut w = c.writer("CreateOptions", false)?;
+    w.body = crate::types::body_index::BodyIndex::scan(&c.req.body);
     let body = decode_body(&c.req)?;
     let obj = c
         .state
@@ -364,9 +365,11 @@ fn create(c: &Call<'_>) -> Result<Resp, ApiError> {
 
 fn update(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
     let backend = &c.state.backend;
-    let w = c.writer("UpdateOptions", false)?;
+    let mut w = c.writer("UpdateOptions", false)?;
+    w.body = crate::types::body_index::BodyIndex::scan(&c.req.body);
     let body = decode_body(&c.req)?;
     let obj = if c.scale {
+        crate::registry::backend::check_typed_as("autoscaling/v1", "Scale", &body)?;
         backend.update_scale(&c.kind, c.ns(), name, |_| Ok(body), c.dry_run, &w)?
     } else {
         backend.update(
@@ -417,7 +420,12 @@ fn patch(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
     if ptype == PatchType::Apply {
         return apply(c, name);
     }
-    let w = c.writer("PatchOptions", false)?;
+    let mut w = c.writer("PatchOptions", false)?;
+    if matches!(ptype, PatchType::Merge | PatchType::StrategicMerge) {
+        w.patch_duplicates = crate::types::body_index::BodyIndex::scan(&c.req.body)
+            .map(|i| i.repeated_keys())
+            .unwrap_or_default();
+    }
     let patch: Value = serde_json::from_slice(&c.req.body).map_err(|e| {
         ApiError::bad_request(format!(
             "the body of the request could not be decoded as JSON: {e}"
@@ -451,16 +459,21 @@ fn patch(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
     Ok(written(200, &obj, &w))
 }
 
+/// The DeleteOptions a delete (or deletecollection) request carries in
+/// its body, `{}` without one.
+fn delete_options(c: &Call<'_>) -> Result<Value, ApiError> {
+    if c.req.body.is_empty() {
+        return Ok(json!({}));
+    }
+    serde_json::from_slice(&c.req.body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the body of the request could not be decoded as JSON: {e}"
+        ))
+    })
+}
+
 fn delete(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
-    let options: Value = if c.req.body.is_empty() {
-        json!({})
-    } else {
-        serde_json::from_slice(&c.req.body).map_err(|e| {
-            ApiError::bad_request(format!(
-                "the body of the request could not be decoded as JSON: {e}"
-            ))
-        })?
-    };
+    let options = delete_options(c)?;
     let dry = c.dry_run
         || options
             .get("dryRun")
@@ -494,6 +507,9 @@ fn delete(c: &Call<'_>, name: &str) -> Result<Resp, ApiError> {
 fn delete_collection(c: &Call<'_>) -> Result<Resp, ApiError> {
     let backend = &c.state.backend;
     let options = c.selectors()?;
+    // Each object is deleted with the request's DeleteOptions (grace
+    // period, propagation policy), as kube-apiserver's DeleteCollection does.
+    let delete_with = delete_options(c)?;
     let (page, _) = backend
         .store
         .page(&c.kind.resource(), c.ns(), None, None, None, |b| {
@@ -503,7 +519,7 @@ fn delete_collection(c: &Call<'_>) -> Result<Resp, ApiError> {
     let mut items = Vec::new();
     for ((ons, oname), _) in page.items {
         let ons = (!ons.is_empty()).then_some(ons);
-        match backend.delete(&c.kind, ons.as_deref(), &oname, &json!({}), c.dry_run) {
+        match backend.delete(&c.kind, ons.as_deref(), &oname, &delete_with, c.dry_run) {
             Ok(Deleted::Gone(o) | Deleted::Pending(o)) => items.push(c.present(o)),
             Err(e) if e.code == 404 => {}
             Err(e) => return Err(e),
@@ -553,10 +569,15 @@ fn apply_patch(doc: &mut Value, ptype: PatchType, patch: &Value) -> Result<(), A
         PatchType::Json => {
             crate::patch::json_patch(doc, patch).map_err(crate::registry::update::patch_error)
         }
-        PatchType::Merge | PatchType::StrategicMerge => {
+        PatchType::Merge => {
             crate::patch::merge_patch(doc, patch);
             Ok(())
         }
+        PatchType::StrategicMerge => crate::patch::strategic(
+            doc,
+            patch,
+            crate::types::kind_node("autoscaling/v1", "Scale"),
+        ),
         PatchType::Apply => Err(ApiError::unsupported_media_type(&[
             "application/json-patch+json",
             "application/merge-patch+json",

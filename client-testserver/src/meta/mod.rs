@@ -1,6 +1,5 @@
 //! Object-metadata rules shared by every kind: names, label and annotation
-//! keys, selectors, timestamps, and the strict decoding of ObjectMeta and
-//! a kind's typed fields (`typed`).
+//! keys, selectors, timestamps.
 
 pub(crate) mod label_selector;
 pub(crate) mod names;
@@ -9,4 +8,3 @@ pub(crate) mod names;
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) mod selector;
 pub(crate) mod timefmt;
-pub(crate) mod typed;

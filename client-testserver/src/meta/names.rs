@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::meta::selector::{validate_label_key, validate_label_value};
-use crate::registry::kind::ResourceKind;
+use crate::registry::kind::{NameRule, ResourceKind};
 
 /// Checks an object name for `kind` and, when the name was generated, the
 /// `generateName` prefix it came from (as kube-apiserver's
@@ -50,12 +50,19 @@ fn name_problem(kind: &ResourceKind, name: &str) -> Option<String> {
         Some(format!("may not be '{name}'"))
     } else if name.contains('/') {
         Some("may not contain '/'".to_string())
-    } else if kind.name_is_dns_label {
-        (!client_names::is_dns1123_label(name))
-            .then(|| client_names::DNS1123_LABEL_ERROR.to_string())
     } else {
-        (!client_names::is_dns1123_subdomain(name))
-            .then(|| client_names::DNS1123_SUBDOMAIN_ERROR.to_string())
+        match kind.name_rule {
+            NameRule::Dns1123Label => (!client_names::is_dns1123_label(name))
+                .then(|| client_names::DNS1123_LABEL_ERROR.to_string()),
+            NameRule::Dns1035Label => (!client_names::is_dns1035_label(name))
+                .then(|| client_names::DNS1035_LABEL_ERROR.to_string()),
+            // ValidatePathSegmentName: only '.', '..', '/' and '%' are refused.
+            NameRule::PathSegment => name
+                .contains('%')
+                .then(|| "may not contain '%'".to_string()),
+            NameRule::Dns1123Subdomain => (!client_names::is_dns1123_subdomain(name))
+                .then(|| client_names::DNS1123_SUBDOMAIN_ERROR.to_string()),
+        }
     }
 }
 

@@ -32,6 +32,10 @@ impl TableOutput {
             cont,
             jiff::Timestamp::now(),
         );
+        let named = self.hooks.table_starts_with_name();
+        if !named && let Some(Value::Array(defs)) = table.get_mut("columnDefinitions") {
+            defs.remove(0);
+        }
         if let Some(Value::Array(rows)) = table.get_mut("rows") {
             for (row, obj) in rows.iter_mut().zip(objects) {
                 if let (Some(cells), Value::Object(r)) = (self.hooks.table_cells(obj), row) {
@@ -39,7 +43,11 @@ impl TableOutput {
                         .pointer("/metadata/name")
                         .cloned()
                         .unwrap_or_else(|| Value::String(String::new()));
-                    let all = std::iter::once(name).chain(cells).collect();
+                    let all = if named {
+                        std::iter::once(name).chain(cells).collect()
+                    } else {
+                        cells
+                    };
                     r.insert("cells".into(), Value::Array(all));
                 }
             }

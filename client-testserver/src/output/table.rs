@@ -182,7 +182,9 @@ fn cell(type_: &str, value: Option<Value>, now: jiff::Timestamp) -> Value {
     }
 }
 
-fn age(timestamp: &str, now: jiff::Timestamp) -> String {
+/// A timestamp as `kubectl get` prints an age (`3m20s`), relative to `now`;
+/// `<unknown>` when empty, `<invalid>` when unparsable.
+pub(crate) fn age(timestamp: &str, now: jiff::Timestamp) -> String {
     if timestamp.is_empty() || timestamp == "null" {
         return "<unknown>".into();
     }

@@ -37,10 +37,13 @@ impl Backend {
         w: &Writer,
     ) -> Result<(Value, bool), ApiError> {
         let cfg = self.apply_configuration(kind, version, ns, name, cfg, part)?;
-        let schema = crate::registry::writer::object_schema(kind, &cfg);
+        let shape = crate::registry::writer::object_shape(kind, &cfg);
         let run = |live: Option<&Value>| {
             let now = crate::meta::timefmt::now_rfc3339();
-            crate::ssa::apply(live, &cfg, &w.manager, force, schema.as_deref(), &now)
+            let shape = shape
+                .as_ref()
+                .map(crate::registry::writer::ObjectShape::shape);
+            crate::ssa::apply(live, &cfg, &w.manager, force, shape, &now)
                 .map(|out| out.object)
                 .map_err(|c| c.to_api_error())
         };
@@ -74,7 +77,8 @@ impl Backend {
     /// resource with a status subresource, only `status` for `/status`.
     ///
     /// Apply is strict whatever `fieldValidation` says: a field the schema
-    /// does not declare fails the typed conversion, as in kube-apiserver.
+    /// (or a built-in's type) does not declare fails the typed conversion,
+    /// as in kube-apiserver.
     fn apply_configuration(
         &self,
         kind: &ResourceKind,
@@ -110,6 +114,16 @@ impl Backend {
             if !pruned.is_empty() {
                 return Err(undeclared_fields(kind, version, ns, name, &pruned));
             }
+        }
+        if let Some(node) = crate::registry::writer::object_type(kind, &cfg)
+            && let Ok(unknown) = crate::types::decode::check(node, &cfg)
+            && !unknown.is_empty()
+        {
+            let paths: Vec<String> = unknown
+                .iter()
+                .map(|p| crate::types::decode::render(p))
+                .collect();
+            return Err(undeclared_fields(kind, version, ns, name, &paths));
         }
         if let Value::Object(o) = &mut cfg {
             match part {

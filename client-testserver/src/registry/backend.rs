@@ -42,8 +42,8 @@ pub(crate) enum PatchType {
     Json,
     /// `application/merge-patch+json` (RFC 7386).
     Merge,
-    /// `application/strategic-merge-patch+json`, served as a merge patch
-    /// for built-ins (their lists here have no merge keys that matter).
+    /// `application/strategic-merge-patch+json` (built-ins): merge keys and
+    /// strategies from the kind's type (`patch::strategic`).
     StrategicMerge,
     /// `application/apply-patch+yaml` (server-side apply).
     Apply,
@@ -151,9 +151,11 @@ pub(crate) fn check_api_version(
     Ok(())
 }
 
-/// Strict decoding of a body into the kind's Go type (ObjectMeta for every
-/// kind, plus the kind's `typed_shape`), as kube-apiserver decodes a
-/// create, update or apply body.
+/// Strict decoding of a body into the kind's Go type, as kube-apiserver
+/// decodes a create, update or apply body: a built-in kind against its
+/// type in the vendored definitions (`types`), any other kind's
+/// `metadata` against ObjectMeta. Unknown fields are `fieldValidation`'s
+/// business (`Writer::admit`).
 ///
 /// # Errors
 /// 400 BadRequest with the decoder's message.
@@ -162,12 +164,52 @@ pub(crate) fn check_typed(
     version: &str,
     body: &Value,
 ) -> Result<(), ApiError> {
-    crate::meta::typed::check(body, &kind.kind, kind.hooks.typed_shape()).map_err(|e| {
+    decode_typed(kind, version, body).map_err(|e| {
         ApiError::bad_request(format!(
             "{k} in version \"{version}\" cannot be handled as a {k}: {e}",
             k = kind.kind
         ))
     })
+}
+
+/// Strict decoding of a subresource's body as the built-in kind it
+/// carries (`autoscaling/v1` `Scale`), as [`check_typed`] does for a kind.
+///
+/// # Errors
+/// 400 BadRequest with the decoder's message.
+pub(crate) fn check_typed_as(api_version: &str, kind: &str, body: &Value) -> Result<(), ApiError> {
+    let Some(n) = crate::types::kind_node(api_version, kind) else {
+        return Ok(());
+    };
+    crate::types::decode::check(n, body)
+        .map(|_| ())
+        .map_err(|e| {
+            let version = api_version.rsplit('/').next().unwrap_or(api_version);
+            ApiError::bad_request(format!(
+                "{kind} in version \"{version}\" cannot be handled as a {kind}: {e}"
+            ))
+        })
+}
+
+/// The decoder's message for the first value of `obj` that does not fit
+/// the kind's Go type ([`check_typed`]).
+fn decode_typed(kind: &ResourceKind, version: &str, obj: &Value) -> Result<(), String> {
+    match typed_node(kind, version) {
+        Some(n) => crate::types::decode::check(n, obj).map(|_| ()),
+        None => crate::types::decode::check_metadata(&kind.kind, obj),
+    }
+}
+
+/// The type of a built-in kind at `version` in the vendored definitions;
+/// `None` for custom resources.
+pub(crate) fn typed_node(
+    kind: &ResourceKind,
+    version: &str,
+) -> Option<crate::types::Node<'static>> {
+    if kind.origin != crate::registry::kind::Origin::BuiltIn {
+        return None;
+    }
+    crate::types::kind_node(&kind.api_version(version), &kind.kind)
 }
 
 /// The decode error of an object of kind `got` read into `kind`'s type, in
@@ -207,7 +249,7 @@ pub(crate) fn check_patched_type(
         ),
         (None | Some(""), _) => format!("Object 'apiVersion' is missing in '{patched}'"),
         (_, Some(k)) if k != kind.kind => unknown_conversion(kind, version, k),
-        _ => match crate::meta::typed::check(patched, &kind.kind, kind.hooks.typed_shape()) {
+        _ => match decode_typed(kind, version, patched) {
             Ok(()) => return Ok(()),
             Err(e) => e,
         },

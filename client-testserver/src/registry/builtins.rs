@@ -7,11 +7,10 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
-use crate::meta::typed::{Shape, StructShape};
 use crate::registry::Backend;
 use crate::registry::crd::CRD_HOOKS;
 use crate::registry::hooks::KindHooks;
-use crate::registry::kind::ResourceKind;
+use crate::registry::kind::{NameRule, ResourceKind};
 use crate::registry::namespaces::NAMESPACE_HOOKS;
 
 /// Field selector labels that read the field of the same name.
@@ -43,7 +42,7 @@ fn apply_rules(row: &mut ResourceKind) {
     match (row.group.as_str(), row.plural.as_str()) {
         ("", "namespaces") => {
             row.field_selectors = same_path(&["status.phase"]);
-            row.name_is_dns_label = true;
+            row.name_rule = NameRule::Dns1123Label;
             row.printer_columns = vec![
                 json!({"name": "Status", "type": "string", "jsonPath": ".status.phase"}),
                 json!({"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}),
@@ -65,6 +64,7 @@ fn apply_rules(row: &mut ResourceKind) {
                 "involvedObject.resourceVersion",
                 "involvedObject.fieldPath",
                 "reason",
+                "reportingComponent",
                 "type",
             ]);
             fields.push(("source".into(), "source.component".into()));
@@ -98,27 +98,6 @@ fn apply_rules(row: &mut ResourceKind) {
     }
 }
 
-/// `v1.ConfigMap` beyond its metadata.
-pub(crate) const CONFIG_MAP: StructShape = StructShape {
-    go_name: "v1.ConfigMap",
-    fields: &[
-        ("data", Shape::Map(&Shape::String)),
-        ("binaryData", Shape::Map(&Shape::Bytes)),
-        ("immutable", Shape::Bool),
-    ],
-};
-
-/// `v1.Secret` beyond its metadata.
-const SECRET: StructShape = StructShape {
-    go_name: "v1.Secret",
-    fields: &[
-        ("data", Shape::Map(&Shape::Bytes)),
-        ("stringData", Shape::Map(&Shape::String)),
-        ("type", Shape::String),
-        ("immutable", Shape::Bool),
-    ],
-};
-
 /// The keys of `data` (and `binaryData`) of a ConfigMap or Secret must be
 /// config keys (`ValidateConfigMap`, `ValidateSecret`): one cause per
 /// message, on `data[key]`.
@@ -147,32 +126,25 @@ fn validate_data_keys(kind: &ResourceKind, obj: &Value, fields: &[&str]) -> Resu
     Err(ApiError::invalid(&kind.group, &kind.kind, name, &causes))
 }
 
-/// ConfigMaps and Secrets: their Go types, valid data keys and, for
+/// ConfigMaps and Secrets: valid data keys and, for
 /// Secrets, kube-apiserver's defaulting (`type` defaults to `Opaque`,
 /// `stringData` is merged into `data` as base64).
 struct DataHooks {
-    shape: &'static StructShape,
     key_fields: &'static [&'static str],
     fold_string_data: bool,
 }
 
 static CONFIG_MAP_HOOKS: DataHooks = DataHooks {
-    shape: &CONFIG_MAP,
     key_fields: &["data", "binaryData"],
     fold_string_data: false,
 };
 
 static SECRET_HOOKS: DataHooks = DataHooks {
-    shape: &SECRET,
     key_fields: &["data"],
     fold_string_data: true,
 };
 
 impl KindHooks for DataHooks {
-    fn typed_shape(&self) -> Option<&'static StructShape> {
-        Some(self.shape)
-    }
-
     fn validate_and_define(
         &self,
         _backend: &Backend,

@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::registry::Backend;
 use crate::registry::backend::{encode, meta, parse, str_at};
 use crate::registry::hooks::{KindHooks, NO_HOOKS};
-use crate::registry::kind::{ALL_VERBS, Origin, ResourceKind, ScalePaths, VersionSchema};
+use crate::registry::kind::{ALL_VERBS, NameRule, Origin, ResourceKind, ScalePaths, VersionSchema};
 use crate::schema::crd_version_schema;
 use crate::storage::store::WriteOutcome;
 
@@ -260,7 +260,7 @@ pub(crate) fn kind_of(crd: &Value) -> Result<ResourceKind, ApiError> {
         allow_create_on_update: false,
         strategic_merge: false,
         returns_deleted_object: true,
-        name_is_dns_label: false,
+        name_rule: NameRule::Dns1123Subdomain,
         field_selectors,
         printer_columns,
         short_names: strs("/spec/names/shortNames"),

@@ -147,6 +147,7 @@ impl Backend {
         kind.hooks.default(&mut body);
         names::validate_metadata(kind, &name, &body)?;
         if kind.status_subresource
+            && !kind.hooks.keeps_status_on_create()
             && let Value::Object(o) = &mut body
         {
             o.remove("status");

@@ -10,7 +10,6 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::meta::typed::StructShape;
 use crate::registry::Backend;
 use crate::registry::kind::ResourceKind;
 
@@ -18,15 +17,6 @@ use crate::registry::kind::ResourceKind;
 /// per-resource `RESTStrategy` does. Every method has a default that does
 /// nothing, so a kind without special rules uses [`NO_HOOKS`].
 pub(crate) trait KindHooks: Send + Sync {
-    /// The kind's Go type beyond `metadata` (which every kind shares), for
-    /// strict decoding: a body or patched object whose values do not fit
-    /// it is refused with the decoder's message, as kube-apiserver's
-    /// typed decode refuses it. `None` checks `metadata` only (custom
-    /// resources, whose schemas validate the rest).
-    fn typed_shape(&self) -> Option<&'static StructShape> {
-        None
-    }
-
     /// Defaulting run on every write (create, update, patch, apply) before
     /// the object's metadata is validated: e.g. a Secret's `type` and its
     /// `stringData` folded into `data`.
@@ -109,6 +99,44 @@ pub(crate) trait KindHooks: Send + Sync {
     /// Side effects once an object is gone: a CRD stops serving its
     /// resource and its objects are removed.
     fn after_delete(&self, _backend: &Backend, _obj: &Value) {}
+
+    /// The value of the field selector label `field` on `obj` when the
+    /// kind computes it (a Pod's `spec.hostNetwork` is `false` when unset,
+    /// a Job's `status.successful` `0`); `None` reads the label's path.
+    fn field_value(&self, _obj: &Value, _field: &str) -> Option<String> {
+        None
+    }
+
+    /// The grace period of a delete when the kind deletes gracefully
+    /// (kube-apiserver's `CheckGracefulDelete`: a Pod bound to a node waits
+    /// `gracePeriodSeconds`, or its `terminationGracePeriodSeconds`);
+    /// `requested` is the DeleteOptions' `gracePeriodSeconds`. `None` (the
+    /// default) deletes at once.
+    fn graceful_delete_seconds(&self, _obj: &Value, _requested: Option<i64>) -> Option<i64> {
+        None
+    }
+
+    /// Whether a delete without a propagation policy orphans the object's
+    /// dependents (a strategy's `DefaultGarbageCollectionPolicy` returning
+    /// `OrphanDependents`: batch/v1 Jobs, v1 ReplicationControllers).
+    fn orphans_by_default(&self) -> bool {
+        false
+    }
+
+    /// Whether Table rows start with the `Name` column (every kind but
+    /// Events, whose printer starts with `Last Seen` and puts `Name` last).
+    /// When `false`, `table_cells` gives every cell and `printer_columns`
+    /// every column.
+    fn table_starts_with_name(&self) -> bool {
+        true
+    }
+
+    /// Whether a create keeps the body's `status` although the kind has a
+    /// status subresource (a Node's `PrepareForCreate` leaves it, as the
+    /// kubelet registers its node with a status); others drop it.
+    fn keeps_status_on_create(&self) -> bool {
+        false
+    }
 }
 
 /// The hooks of a kind without special rules.

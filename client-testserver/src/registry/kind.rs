@@ -27,32 +27,31 @@
 //! 2. If the kind needs code, write a unit struct implementing
 //!    `registry::hooks::KindHooks` next to it, overriding only the hooks
 //!    that differ (all default to nothing), in a static such as
-//!    `DEPLOYMENT_HOOKS`. Every kind should give its Go type as data in
-//!    `typed_shape` (a `meta::typed::StructShape`): bodies and patched
-//!    objects are then decoded strictly against it, as kube-apiserver's
-//!    typed decode does (ObjectMeta is checked for every kind already).
-//!    Today: configmaps and secrets give their types and check their data
+//!    `DEPLOYMENT_HOOKS`. A built-in kind's Go type is never written
+//!    here: bodies, patched objects and apply configurations are decoded
+//!    strictly against the type in the vendored definitions (`types`),
+//!    found by group-version-kind.
+//!    Today: configmaps and secrets check their data
 //!    keys (`builtins::ConfigMapHooks`, `builtins::SecretHooks`, which also
 //!    default `type` and fold `stringData`), namespaces set their phase
 //!    and finalizer and terminate (`namespaces::NamespaceHooks`), CRDs
 //!    validate, serve and unserve the kinds they define (`crd::CrdHooks`).
 //!
-//! The hooks, in the order the write path calls them: `typed_shape`
-//! (strict decoding of the body or the patched object), `default` (every
+//! The hooks, in the order the write path calls them: `default` (every
 //! write), `prepare_for_create` / `prepare_for_update`,
 //! `validate_and_define` (main-resource writes; a CRD returns the kind it
-//! serves), and on delete `refuse_delete`, `waits_for_controller`,
+//! serves), and on delete `refuse_delete`, `graceful_delete_seconds` (a
+//! Pod's grace period), `orphans_by_default` (the kind's
+//! `DefaultGarbageCollectionPolicy`), `waits_for_controller`,
 //! `begin_deletion`, `after_deletion_began`, `after_delete`; reads call
-//! `table_cells` for Tables. Field selectors and printer columns are data
-//! (label -> JSON path, additionalPrinterColumns), which covers the
-//! built-in kinds' selectors; a kind whose cells need code overrides
-//! `table_cells`. Two hooks wait for the first kind that needs them,
-//! with defaults that keep today's behaviour: strict decoding of a
-//! built-in's unknown fields (`unknown_fields(&Value) -> Vec<String>`,
-//! fed to the same Warn/Strict handling as a CRD's pruned fields) and the
-//! default deletion propagation (`Background` unless the kind says
-//! `Orphan`, as a kube-apiserver strategy's `DefaultGarbageCollectionPolicy`
-//! does), once garbage collection exists.
+//! `table_cells` (and `table_starts_with_name`) for Tables and
+//! `field_value` for field selectors whose value is not the field as
+//! stored (an unset boolean is `false`, an unset count `0`). Field selector
+//! labels and printer columns are data (label -> JSON path,
+//! additionalPrinterColumns). The per-kind strategies of the workload kinds
+//! live in `registry::kinds`, one file each. Unknown fields of a built-in
+//! come from its type in the data (`types/`) and take the same
+//! Warn/Strict/Ignore handling as a CRD's pruned fields (`writer.rs`).
 //!
 //! Custom resources get their row from the CRD (`crd::kind_of`): their
 //! schemas, scale paths, printer columns and selectable fields come from
@@ -80,6 +79,19 @@ pub(crate) struct ScalePaths {
     /// string form is the Scale's `status.selector`, as the built-in
     /// workload kinds compute it.
     pub label_selector_of: Option<String>,
+}
+
+/// The name function a kind's `ValidateObjectMeta` call uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NameRule {
+    /// `NameIsDNSSubdomain`: most kinds.
+    Dns1123Subdomain,
+    /// `NameIsDNSLabel`: namespaces.
+    Dns1123Label,
+    /// `NameIsDNS1035Label`: services.
+    Dns1035Label,
+    /// `path.ValidatePathSegmentName`: RBAC roles and bindings.
+    PathSegment,
 }
 
 /// Where a kind comes from.
@@ -197,14 +209,14 @@ pub(crate) struct ResourceKind {
     pub update_requires_rv: bool,
     /// PUT of a missing object creates it.
     pub allow_create_on_update: bool,
-    /// Accepts `application/strategic-merge-patch+json` (built-ins; served
-    /// as a merge patch).
+    /// Accepts `application/strategic-merge-patch+json` (built-ins).
     pub strategic_merge: bool,
     /// A delete that removes the object answers with the object (custom
     /// resources), not a Success Status.
     pub returns_deleted_object: bool,
-    /// Names must be DNS-1123 labels, not subdomains (namespaces).
-    pub name_is_dns_label: bool,
+    /// The rule object names follow (the kind's `ValidateObjectMeta`
+    /// name function).
+    pub name_rule: NameRule,
     /// Field selector labels beyond `metadata.name` and `metadata.namespace`,
     /// with the JSON path each reads.
     pub field_selectors: Vec<(String, String)>,
@@ -265,7 +277,7 @@ impl ResourceKind {
             allow_create_on_update: false,
             strategic_merge: true,
             returns_deleted_object: false,
-            name_is_dns_label: false,
+            name_rule: NameRule::Dns1123Subdomain,
             field_selectors: Vec::new(),
             printer_columns: Vec::new(),
             short_names: Vec::new(),
@@ -342,6 +354,11 @@ impl ResourceKind {
 
     /// The value of a field selector label on `obj`.
     pub(crate) fn field_value(&self, obj: &Value, field: &str) -> Option<String> {
+        if !matches!(field, "metadata.name" | "metadata.namespace")
+            && let Some(v) = self.hooks.field_value(obj, field)
+        {
+            return Some(v);
+        }
         let path = match field {
             "metadata.name" | "metadata.namespace" => field,
             _ => self

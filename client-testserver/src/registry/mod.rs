@@ -13,6 +13,7 @@ pub(crate) mod catalog;
 pub(crate) mod crd;
 mod create;
 mod delete;
+pub(crate) mod delete_options;
 pub(crate) mod hooks;
 pub(crate) mod kind;
 pub(crate) mod kinds;

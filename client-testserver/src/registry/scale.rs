@@ -52,6 +52,18 @@ impl Backend {
                     &[("spec.replicas".into(), "Required value".into())],
                 ));
             };
+            // ValidateScale, before the kind's own validation.
+            if replicas < 0 {
+                return Err(ApiError::invalid(
+                    "autoscaling",
+                    "Scale",
+                    name,
+                    &[(
+                        "spec.replicas".into(),
+                        format!("Invalid value: {replicas}: must be greater than or equal to 0"),
+                    )],
+                ));
+            }
             let mut new = old.clone();
             if let Some(r) = str_at(&new_scale, "/metadata/resourceVersion") {
                 meta(&mut new).insert("resourceVersion".into(), json!(r));

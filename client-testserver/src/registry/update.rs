@@ -98,7 +98,8 @@ impl Backend {
         })
     }
 
-    /// Applies a JSON or merge patch to an object (or its status).
+    /// Applies a JSON, merge or strategic merge patch to an object (or its
+    /// status).
     ///
     /// # Errors
     /// 404 for a missing object, 422 for a patch that cannot apply, the
@@ -132,7 +133,12 @@ impl Backend {
                         "application/merge-patch+json",
                     ]));
                 }
-                PatchType::Merge | PatchType::StrategicMerge => {
+                PatchType::StrategicMerge => crate::patch::strategic(
+                    &mut doc,
+                    &patch,
+                    crate::registry::backend::typed_node(&kind2, &version),
+                )?,
+                PatchType::Merge => {
                     if !patch.is_object() {
                         return Err(ApiError::bad_request(
                             "the body of the request was in an unknown format - a merge patch must be a JSON object",

@@ -31,6 +31,12 @@ pub(crate) struct Writer {
     /// decoder does (`Widget in version "v1" cannot be handled as a
     /// Widget: strict decoding error: ...`); patches report it bare.
     pub decoded_body: bool,
+    /// Where each field of the JSON request body is, and which it sets
+    /// twice (create and update bodies); `None` for other writes.
+    pub body: Option<crate::types::body_index::BodyIndex>,
+    /// The keys a merge or strategic merge patch repeats (reported before
+    /// the patched object's unknown fields, as kube-apiserver does).
+    pub patch_duplicates: Vec<String>,
     warnings: Mutex<Vec<String>>,
 }
 
@@ -49,6 +55,8 @@ impl Writer {
             subresource: None,
             applied: false,
             decoded_body: false,
+            body: None,
+            patch_duplicates: Vec::new(),
             warnings: Mutex::new(Vec::new()),
         }
     }
@@ -72,19 +80,67 @@ impl Writer {
     }
 
     /// Prunes, defaults and validates `obj` when its kind has a schema for
-    /// the object's version; warnings are kept for the response.
+    /// the object's version; a built-in kind drops the fields its Go type
+    /// does not have. Warnings are kept for the response.
     ///
     /// # Errors
     /// 400 under `Strict` for unknown fields, 422 Invalid for schema
     /// violations.
     pub(crate) fn admit(&self, kind: &ResourceKind, obj: &mut Value) -> Result<(), ApiError> {
         let Some(schema) = object_schema(kind, obj) else {
-            return Ok(());
+            return self.admit_typed(kind, obj);
         };
         let ok = admit(&schema, obj, self.validation, &kind.group, &kind.kind)
             .map_err(|e| self.decode_error(kind, obj, e))?;
         self.warn(ok.warnings);
         Ok(())
+    }
+
+    /// The unknown fields of a built-in object, and the fields its JSON
+    /// body set twice, as Go's strict decoder finds them (in body order
+    /// when the body is known): unknown fields are dropped, and all are
+    /// warned about or refused as `fieldValidation` says (the same
+    /// handling as a CRD's pruned fields).
+    fn admit_typed(&self, kind: &ResourceKind, obj: &mut Value) -> Result<(), ApiError> {
+        use crate::types::body_index::Finding;
+        use crate::types::decode;
+        let Some(node) = object_type(kind, obj) else {
+            return Ok(());
+        };
+        // Values of the wrong type were refused when the body was decoded.
+        let Ok(unknown) = decode::check(node, obj) else {
+            return Ok(());
+        };
+        let findings: Vec<Finding> = match &self.body {
+            Some(index) => index.findings(node, &unknown),
+            None => self
+                .patch_duplicates
+                .iter()
+                .map(|p| Finding::Duplicate(p.clone()))
+                .chain(unknown.iter().map(|p| Finding::Unknown(decode::render(p))))
+                .collect(),
+        };
+        for p in &unknown {
+            decode::remove(obj, p);
+        }
+        if findings.is_empty() {
+            return Ok(());
+        }
+        let messages: Vec<String> = findings.iter().map(Finding::message).collect();
+        match self.validation {
+            FieldValidation::Strict => {
+                let e = ApiError::bad_request(format!(
+                    "strict decoding error: {}",
+                    messages.join(", ")
+                ));
+                Err(self.decode_error(kind, obj, e))
+            }
+            FieldValidation::Warn => {
+                self.warn(messages);
+                Ok(())
+            }
+            FieldValidation::Ignore => Ok(()),
+        }
     }
 
     /// Admission then `managedFields` of a candidate replacing `old`
@@ -175,20 +231,59 @@ impl Writer {
             candidate.to_vec()
         };
         if !self.applied {
-            let schema = object_schema(kind, new);
+            let shape = object_shape(kind, new);
             let now = crate::meta::timefmt::now_rfc3339();
             record_update_for(
                 old,
                 new,
                 &self.manager,
                 &now,
-                schema.as_deref(),
+                shape.as_ref().map(ObjectShape::shape),
                 self.subresource,
                 &mut managed,
             );
         }
         set_managed_fields(new, &managed);
     }
+}
+
+/// The version `obj` is written in (its `apiVersion`).
+fn object_version(obj: &Value) -> &str {
+    obj.get("apiVersion")
+        .and_then(Value::as_str)
+        .map(|av| av.rsplit('/').next().unwrap_or(av))
+        .unwrap_or_default()
+}
+
+/// The Go type of a built-in object at the version it is written in.
+pub(crate) fn object_type(kind: &ResourceKind, obj: &Value) -> Option<crate::types::Node<'static>> {
+    crate::registry::backend::typed_node(kind, object_version(obj))
+}
+
+/// What server-side apply and `managedFields` know of an object's type.
+pub(crate) enum ObjectShape {
+    /// A custom resource's structural schema.
+    Crd(Arc<Schema>),
+    /// A built-in kind's type.
+    Typed(crate::types::Node<'static>),
+}
+
+impl ObjectShape {
+    /// The root of the type.
+    pub(crate) fn shape(&self) -> crate::ssa::Shape<'_> {
+        match self {
+            ObjectShape::Crd(s) => crate::ssa::Shape::Crd(s),
+            ObjectShape::Typed(n) => crate::ssa::Shape::Typed(*n),
+        }
+    }
+}
+
+/// The type of `obj` at the version it is written in: its CRD schema, or
+/// its built-in type.
+pub(crate) fn object_shape(kind: &ResourceKind, obj: &Value) -> Option<ObjectShape> {
+    object_schema(kind, obj)
+        .map(ObjectShape::Crd)
+        .or_else(|| object_type(kind, obj).map(ObjectShape::Typed))
 }
 
 /// The schema of the version `obj` is written in (its `apiVersion`), or of

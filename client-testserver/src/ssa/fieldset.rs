@@ -2,6 +2,7 @@
 //! `FieldsV1` JSON form (`{"f:spec":{"f:replicas":{}}}`).
 
 use crate::schema::{ListType, Schema};
+use crate::ssa::Shape;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 use std::fmt;
@@ -174,7 +175,7 @@ impl FieldSet {
     /// atomic unless the schema says `x-kubernetes-list-type: set` or `map`;
     /// maps are granular unless `x-kubernetes-map-type: atomic`; `null`
     /// values are not owned.
-    pub(crate) fn of_object(obj: &Value, schema: Option<&Schema>) -> FieldSet {
+    pub(crate) fn of_object(obj: &Value, schema: Option<Shape<'_>>) -> FieldSet {
         let mut set = FieldSet::default();
         let Value::Object(m) = obj else {
             return set;
@@ -196,8 +197,8 @@ impl FieldSet {
                     for (mk, mv) in meta {
                         let s = match mk.as_str() {
                             "labels" | "annotations" => None,
-                            "finalizers" => Some(&finalizers),
-                            "ownerReferences" => Some(&owner_refs),
+                            "finalizers" => Some(Shape::Crd(&finalizers)),
+                            "ownerReferences" => Some(Shape::Crd(&owner_refs)),
                             _ => continue,
                         };
                         let mut p = vec![
@@ -273,14 +274,14 @@ fn read(
     Ok(())
 }
 
-fn collect(v: &Value, s: Option<&Schema>, prefix: &mut Path, set: &mut FieldSet, depth: usize) {
+fn collect(v: &Value, s: Option<Shape<'_>>, prefix: &mut Path, set: &mut FieldSet, depth: usize) {
     if depth > MAX_FIELD_DEPTH {
         set.0.insert(prefix.clone());
         return;
     }
     match v {
         Value::Null => {}
-        Value::Object(m) if !m.is_empty() && !s.is_some_and(|s| s.map_atomic) => {
+        Value::Object(m) if !m.is_empty() && !s.is_some_and(|s| s.map_atomic()) => {
             for (k, c) in m {
                 if c.is_null() {
                     continue;
@@ -290,10 +291,11 @@ fn collect(v: &Value, s: Option<&Schema>, prefix: &mut Path, set: &mut FieldSet,
                 prefix.pop();
             }
         }
-        Value::Array(items) => match s.map(|s| s.list_type) {
+        Value::Array(items) => match s.map(|s| s.list_type()) {
             Some(ListType::Map) => {
-                let keys = s.map(|s| s.list_map_keys.as_slice()).unwrap_or_default();
-                let item_schema = s.and_then(|s| s.items.as_deref());
+                let keys = s.map(|s| s.list_map_keys()).unwrap_or_default();
+                let keys = keys.as_slice();
+                let item_schema = s.and_then(|s| s.items());
                 for it in items {
                     let Some(e) = PathElement::key_of(keys, it) else {
                         continue;
@@ -429,7 +431,7 @@ mod tests {
             "metadata": {"name": "a", "labels": {"app": "x"}, "finalizers": ["f"], "resourceVersion": "1"},
             "spec": {"replicas": 1, "ports": [{"port": 80, "protocol": "TCP", "name": "http"}],
                      "tags": ["a"], "args": ["x", "y"], "selector": {"a": "b"}, "gone": null}});
-        let set = FieldSet::of_object(&obj, Some(&schema()));
+        let set = FieldSet::of_object(&obj, Some(Shape::Crd(&schema())));
         let v1 = set.to_fields_v1();
         assert_eq!(
             v1,

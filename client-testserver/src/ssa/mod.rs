@@ -8,14 +8,16 @@
 
 mod fieldset;
 mod options;
+mod shape;
 
 pub(crate) use fieldset::{
     FieldSet, MAX_FIELD_DEPTH, PathElement, path_string, remove_at, value_at,
 };
 pub(crate) use options::{WriteOptions, check_write_options, default_field_manager};
+pub(crate) use shape::Shape;
 
 use crate::error::ApiError;
-use crate::schema::{ListType, Schema, go_quote};
+use crate::schema::{ListType, go_quote};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -263,7 +265,7 @@ pub(crate) fn apply(
     applied: &Value,
     manager: &str,
     force: bool,
-    schema: Option<&Schema>,
+    schema: Option<Shape<'_>>,
     now: &str,
 ) -> Result<ApplyOutcome, ApplyConflicts> {
     let mut cfg = applied.clone();
@@ -392,13 +394,13 @@ pub(crate) fn apply(
     })
 }
 
-fn merge(live: &mut Value, applied: &Value, s: Option<&Schema>, depth: usize) {
+fn merge(live: &mut Value, applied: &Value, s: Option<Shape<'_>>, depth: usize) {
     if depth > MAX_FIELD_DEPTH {
         *live = applied.clone();
         return;
     }
     match (&mut *live, applied) {
-        (Value::Object(l), Value::Object(a)) if !s.is_some_and(|s| s.map_atomic) => {
+        (Value::Object(l), Value::Object(a)) if !s.is_some_and(|s| s.map_atomic()) => {
             for (k, av) in a {
                 if av.is_null() {
                     l.remove(k);
@@ -413,10 +415,11 @@ fn merge(live: &mut Value, applied: &Value, s: Option<&Schema>, depth: usize) {
                 }
             }
         }
-        (Value::Array(l), Value::Array(a)) => match s.map(|s| s.list_type) {
+        (Value::Array(l), Value::Array(a)) => match s.map(|s| s.list_type()) {
             Some(ListType::Map) => {
-                let keys = s.map(|s| s.list_map_keys.as_slice()).unwrap_or_default();
-                let is = s.and_then(|s| s.items.as_deref());
+                let keys = s.map(|s| s.list_map_keys()).unwrap_or_default();
+                let keys = keys.as_slice();
+                let is = s.and_then(|s| s.items());
                 for ai in a {
                     let key = PathElement::key_of(keys, ai);
                     let found = key.as_ref().and_then(|k| {
@@ -455,7 +458,7 @@ pub(crate) fn record_update(
     new: &Value,
     manager: &str,
     operation_time: &str,
-    schema: Option<&Schema>,
+    schema: Option<Shape<'_>>,
     managed: &mut Vec<ManagedFieldsEntry>,
 ) {
     record_update_for(old, new, manager, operation_time, schema, None, managed);
@@ -469,7 +472,7 @@ pub(crate) fn record_update_for(
     new: &Value,
     manager: &str,
     operation_time: &str,
-    schema: Option<&Schema>,
+    schema: Option<Shape<'_>>,
     subresource: Option<&str>,
     managed: &mut Vec<ManagedFieldsEntry>,
 ) {

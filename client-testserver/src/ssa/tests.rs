@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
+use crate::schema::Schema;
 use serde_json::json;
 
 const T0: &str = "2024-01-01T00:00:00Z";
@@ -32,9 +33,16 @@ fn cfg(spec: Value) -> Value {
 }
 
 fn apply_ok(live: Option<&Value>, spec: Value, who: &str, now: &str) -> Value {
-    apply(live, &cfg(spec), who, false, Some(&schema()), now)
-        .unwrap()
-        .object
+    apply(
+        live,
+        &cfg(spec),
+        who,
+        false,
+        Some(Shape::Crd(&schema())),
+        now,
+    )
+    .unwrap()
+    .object
 }
 
 fn entry<'a>(obj: &'a Value, who: &str) -> Option<&'a Value> {
@@ -51,7 +59,7 @@ fn create_via_apply_records_an_apply_entry() {
         &cfg(json!({"replicas": 1})),
         "alice",
         false,
-        Some(&schema()),
+        Some(Shape::Crd(&schema())),
         T0,
     )
     .unwrap();
@@ -95,7 +103,7 @@ fn conflict_message_and_causes() {
         &cfg(json!({"replicas": 2})),
         "bob",
         false,
-        Some(&schema()),
+        Some(Shape::Crd(&schema())),
         T1,
     )
     .unwrap_err();
@@ -122,7 +130,7 @@ fn several_conflicts_are_grouped_by_manager() {
         &cfg(json!({"replicas": 2, "image": "b", "paused": true})),
         "carol",
         false,
-        Some(&schema()),
+        Some(Shape::Crd(&schema())),
         T2,
     )
     .unwrap_err();
@@ -161,7 +169,7 @@ fn force_takes_ownership() {
         &cfg(json!({"replicas": 5})),
         "bob",
         true,
-        Some(&schema()),
+        Some(Shape::Crd(&schema())),
         T1,
     )
     .unwrap();
@@ -181,7 +189,7 @@ fn force_takes_ownership() {
         &cfg(json!({"replicas": 1, "paused": false})),
         "alice",
         false,
-        Some(&schema()),
+        Some(Shape::Crd(&schema())),
         T2,
     )
     .unwrap_err();
@@ -199,7 +207,7 @@ fn force_removes_an_entry_left_empty() {
         &cfg(json!({"replicas": 5})),
         "bob",
         true,
-        Some(&schema()),
+        Some(Shape::Crd(&schema())),
         T1,
     )
     .unwrap();
@@ -273,7 +281,7 @@ fn map_lists_merge_by_key() {
         &cfg(json!({"containers": [{"name": "app", "image": "evil"}]})),
         "bob",
         false,
-        Some(&schema()),
+        Some(Shape::Crd(&schema())),
         T2,
     )
     .unwrap_err();
@@ -312,7 +320,7 @@ fn atomic_lists_are_replaced_and_owned_whole() {
         &cfg(json!({"args": ["z", "w"]})),
         "bob",
         false,
-        Some(&schema()),
+        Some(Shape::Crd(&schema())),
         T2,
     )
     .unwrap_err();
@@ -344,7 +352,7 @@ fn no_op_apply_keeps_the_object_and_time() {
         &cfg(json!({"replicas": 1})),
         "alice",
         false,
-        Some(&schema()),
+        Some(Shape::Crd(&schema())),
         T1,
     )
     .unwrap();
@@ -377,7 +385,14 @@ fn update_entries_from_ordinary_writes() {
     // create by POST: everything belongs to the creator, as an Update
     let created = cfg(json!({"replicas": 1, "image": "a"}));
     let mut managed = Vec::new();
-    record_update(&json!({}), &created, "creator", T0, Some(&s), &mut managed);
+    record_update(
+        &json!({}),
+        &created,
+        "creator",
+        T0,
+        Some(Shape::Crd(&s)),
+        &mut managed,
+    );
     assert_eq!(managed.len(), 1);
     assert_eq!(managed[0].operation, Operation::Update);
     assert_eq!(managed[0].api_version, "example.com/v1");
@@ -406,7 +421,7 @@ fn update_entries_from_ordinary_writes() {
         &edited,
         "kubectl-edit",
         T2,
-        Some(&s),
+        Some(Shape::Crd(&s)),
         &mut managed,
     );
     let by = |who: &str| {
@@ -438,7 +453,7 @@ fn update_entries_from_ordinary_writes() {
         &cfg(json!({"replicas": 1})),
         "alice",
         false,
-        Some(&s),
+        Some(Shape::Crd(&s)),
         T2,
     )
     .unwrap_err();
@@ -449,7 +464,14 @@ fn update_entries_from_ordinary_writes() {
 
     // a write that changes nothing leaves the entries alone
     let before = managed.clone();
-    record_update(&edited, &edited, "someone", T2, Some(&s), &mut managed);
+    record_update(
+        &edited,
+        &edited,
+        "someone",
+        T2,
+        Some(Shape::Crd(&s)),
+        &mut managed,
+    );
     assert_eq!(managed, before);
 }
 
@@ -505,7 +527,7 @@ fn first_apply_to_an_untracked_object_conflicts_with_before_first_apply() {
         &cfg(json!({"replicas": 2})),
         "alice",
         false,
-        Some(&schema()),
+        Some(Shape::Crd(&schema())),
         T0,
     )
     .unwrap_err();
@@ -518,7 +540,7 @@ fn first_apply_to_an_untracked_object_conflicts_with_before_first_apply() {
         &cfg(json!({"replicas": 2})),
         "alice",
         true,
-        Some(&schema()),
+        Some(Shape::Crd(&schema())),
         T0,
     )
     .unwrap();
@@ -604,13 +626,20 @@ fn random_applies_and_updates_never_panic_and_keep_managed_fields_readable() {
                 let old = live.clone().unwrap_or_else(|| json!({}));
                 let new = cfg(spec);
                 let mut managed = managed_fields_of(&old);
-                record_update(&old, &new, who, T1, Some(&s), &mut managed);
+                record_update(&old, &new, who, T1, Some(Shape::Crd(&s)), &mut managed);
                 let mut new = new;
                 set_managed_fields(&mut new, &managed);
                 live = Some(new);
                 continue;
             }
-            match apply(live.as_ref(), &cfg(spec), who, force, Some(&s), T0) {
+            match apply(
+                live.as_ref(),
+                &cfg(spec),
+                who,
+                force,
+                Some(Shape::Crd(&s)),
+                T0,
+            ) {
                 Ok(out) => {
                     for e in managed_fields_of(&out.object) {
                         assert!(FieldSet::from_fields_v1(&e.fields_v1).is_ok());

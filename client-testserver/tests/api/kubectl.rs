@@ -60,6 +60,11 @@ impl Kubectl {
         Kubectl { dir, kubeconfig }
     }
 
+    /// kubectl with the kubeconfig at `kubeconfig`, HOME and cache in `dir`.
+    pub(crate) fn with_kubeconfig(dir: tempfile::TempDir, kubeconfig: PathBuf) -> Kubectl {
+        Kubectl { dir, kubeconfig }
+    }
+
     fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new("kubectl");
         c.env_clear()
@@ -355,20 +360,37 @@ fn read_first_line(child: &mut Child) -> String {
     line
 }
 
+/// Starts the binary on a free port over plain HTTP, writing its
+/// kubeconfig to `kc`; returns the child and its first line of stdout.
+pub(crate) fn spawn_binary(kc: &Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_client-testserver"))
+        .args(["--listen", "127.0.0.1:0", "--kubeconfig-out"])
+        .arg(kc)
+        .arg("--plain-http")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let line = tokio::task::block_in_place(|| read_first_line(&mut child));
+    (child, line)
+}
+
+/// Sends SIGTERM to the binary and waits (at most 10 s) for it to exit.
+pub(crate) async fn terminate(child: Child) -> Out {
+    let pid = child.id().to_string();
+    let st = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(st.success());
+    tokio::task::spawn_blocking(move || wait_with_timeout(child, Duration::from_secs(10)))
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn binary_prints_url_writes_kubeconfig_and_stops_on_sigterm() {
     tokio::time::timeout(Duration::from_secs(60), async {
         let dir = tempfile::tempdir().unwrap();
         let kc = dir.path().join("kc");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_client-testserver"))
-            .args(["--listen", "127.0.0.1:0", "--kubeconfig-out"])
-            .arg(&kc)
-            .arg("--plain-http")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let line = tokio::task::block_in_place(|| read_first_line(&mut child));
+        let (child, line) = spawn_binary(&kc);
         assert!(
             line.starts_with("listening on http://127.0.0.1:"),
             "{line:?}"
@@ -386,13 +408,7 @@ async fn binary_prints_url_writes_kubeconfig_and_stops_on_sigterm() {
         let out = k.ok(&["get", "ns", "default", "-o", "name"]).await;
         assert_eq!(out.trim(), "namespace/default");
         assert!(Path::new(&kc).exists());
-        let pid = child.id().to_string();
-        let st = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(st.success());
-        let out =
-            tokio::task::spawn_blocking(move || wait_with_timeout(child, Duration::from_secs(10)))
-                .await
-                .unwrap();
+        let out = terminate(child).await;
         assert!(out.ok, "exit status not 0: {}", out.stderr);
         assert_eq!(out.stdout, "", "only one line on stdout");
     })

@@ -3,24 +3,31 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod apply;
+mod builtin_types;
 mod client;
 mod concurrency;
 mod crd;
 mod crud;
+mod deletion;
 mod discovery_golden;
 mod faults;
 mod hostile;
 mod kubectl;
 mod kubectl_discovery;
+mod kubectl_protobuf;
+mod kubectl_workflow;
 mod list;
 mod namespaces;
 mod openapi;
 mod partial_metadata;
+mod protobuf;
 mod schema;
+mod services;
 mod subresources;
 mod table;
 mod tls;
 mod watch;
+mod workloads;
 
 use std::future::Future;
 use std::time::Duration;

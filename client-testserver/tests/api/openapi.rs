@@ -139,10 +139,11 @@ async fn group_version_document_carries_the_crd_schema() {
                 .any(|p| p["name"] == "fieldValidation" && p["in"] == "query"),
             "{item}"
         );
-        // Built-in kinds keep permissive schemas.
+        // Built-in kinds have their types' schemas.
         let core = c.get(&url_of(&idx, "api/v1")).await.json();
         let cm = &core["components"]["schemas"]["io.k8s.api.core.v1.ConfigMap"];
-        assert_eq!(cm["x-kubernetes-preserve-unknown-fields"], true);
+        assert!(cm.get("x-kubernetes-preserve-unknown-fields").is_none());
+        assert_eq!(cm["properties"]["data"]["additionalProperties"]["type"], "string");
         assert_eq!(
             cm["x-kubernetes-group-version-kind"],
             json!([{"group": "", "version": "v1", "kind": "ConfigMap"}])
