@@ -336,13 +336,25 @@ fn condition(
 impl Controller for DeploymentController {
     type Key = ObjectKey;
     const MANAGER: &'static str = "deployment-controller";
-    const WATCHES: &'static [&'static str] = &[res::DEPLOYMENTS, res::REPLICASETS];
+    const WATCHES: &'static [&'static str] = &[res::DEPLOYMENTS, res::REPLICASETS, res::PODS];
 
     fn keys(change: &Change, cache: &Cache, out: &mut Vec<ObjectKey>) {
-        if change.resource.as_ref() == res::DEPLOYMENTS {
-            out.push(objects::key(&change.obj));
-        } else {
-            owner_key(change, cache, "Deployment", out);
+        match change.resource.as_ref() {
+            res::DEPLOYMENTS => out.push(objects::key(&change.obj)),
+            // A pod gone may let a Recreate rollout start its new pods.
+            res::PODS if change.deleted => {
+                let rs = crate::simulation::cache::controller_uid(&change.obj, "ReplicaSet")
+                    .and_then(|uid| cache.meta(&uid))
+                    .and_then(|m| cache.get(res::REPLICASETS, &m.key));
+                if let Some(rs) = rs
+                    && let Some(d) = crate::simulation::cache::controller_uid(&rs, "Deployment")
+                    && let Some(m) = cache.meta(&d)
+                {
+                    out.push(m.key.clone());
+                }
+            }
+            res::PODS => {}
+            _ => owner_key(change, cache, "Deployment", out),
         }
     }
 
@@ -416,11 +428,21 @@ impl Controller for DeploymentController {
             .collect();
         let plan = if recreate {
             let mut p = Plan { scale: Vec::new() };
-            let old_running: i64 = old.iter().map(|r| status_int(r, "replicas")).sum();
+            // kube's `oldPodsRunning`: any old pod not finished, being
+            // deleted or not, holds the new ReplicaSet back.
+            let old_running = old.iter().any(|r| status_int(r, "replicas") > 0) || {
+                let cache = cx.cache();
+                old.iter().any(|r| {
+                    cache
+                        .owned(res::PODS, objects::uid(r))
+                        .iter()
+                        .any(|p| !crate::simulation::cache::pod_terminal(p))
+                })
+            };
             for r in &old {
                 p.set(r, 0);
             }
-            if p.scale.is_empty() && old_running == 0 {
+            if p.scale.is_empty() && !old_running {
                 p.set(&new, want);
             }
             p
