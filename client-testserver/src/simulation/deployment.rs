@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::registry::backend::str_at;
-use crate::simulation::cache::{Cache, Change, deleting, res};
+use crate::simulation::cache::{Cache, Change, controller_uid, deleting, pod_terminal, res};
 use crate::simulation::controller::{Controller, Ctx};
 use crate::simulation::objects::{self, canonical, int, int_or_percent};
 use crate::simulation::replicaset::owner_key;
@@ -336,18 +336,20 @@ fn condition(
 impl Controller for DeploymentController {
     type Key = ObjectKey;
     const MANAGER: &'static str = "deployment-controller";
+    // Pods too: a Recreate waits until its old pods are gone, and a pod
+    // that finishes terminating changes no ReplicaSet.
     const WATCHES: &'static [&'static str] = &[res::DEPLOYMENTS, res::REPLICASETS, res::PODS];
 
     fn keys(change: &Change, cache: &Cache, out: &mut Vec<ObjectKey>) {
         match change.resource.as_ref() {
             res::DEPLOYMENTS => out.push(objects::key(&change.obj)),
-            // A pod gone may let a Recreate rollout start its new pods.
-            res::PODS if change.deleted => {
-                let rs = crate::simulation::cache::controller_uid(&change.obj, "ReplicaSet")
+            // Only a pod gone or finished may let a Recreate rollout go on.
+            res::PODS if change.deleted || pod_terminal(&change.obj) => {
+                let rs = controller_uid(&change.obj, "ReplicaSet")
                     .and_then(|uid| cache.meta(&uid))
                     .and_then(|m| cache.get(res::REPLICASETS, &m.key));
                 if let Some(rs) = rs
-                    && let Some(d) = crate::simulation::cache::controller_uid(&rs, "Deployment")
+                    && let Some(d) = controller_uid(&rs, "Deployment")
                     && let Some(m) = cache.meta(&d)
                 {
                     out.push(m.key.clone());
@@ -428,15 +430,16 @@ impl Controller for DeploymentController {
             .collect();
         let plan = if recreate {
             let mut p = Plan { scale: Vec::new() };
-            // kube's `oldPodsRunning`: any old pod not finished, being
-            // deleted or not, holds the new ReplicaSet back.
+            // kube's `oldPodsRunning`: old ReplicaSets' replicas, and any
+            // of their pods not Succeeded or Failed, a terminating one
+            // included, hold the new ReplicaSet back.
             let old_running = old.iter().any(|r| status_int(r, "replicas") > 0) || {
                 let cache = cx.cache();
                 old.iter().any(|r| {
                     cache
                         .owned(res::PODS, objects::uid(r))
                         .iter()
-                        .any(|p| !crate::simulation::cache::pod_terminal(p))
+                        .any(|p| !pod_terminal(p))
                 })
             };
             for r in &old {
