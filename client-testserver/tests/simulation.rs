@@ -929,29 +929,17 @@ async fn start_binary(args: &[&str]) -> Binary {
     Binary { child, kubeconfig }
 }
 
-/// `kubectl create deployment web --image=nginx --replicas=3`. kubectl
-/// sends that body as protobuf; until the server decodes protobuf
-/// Deployments, the same object goes as the JSON manifest kubectl prints
-/// for it (`--dry-run=client -o json`), through `kubectl create -f`.
+/// `kubectl create deployment web --image=nginx --replicas=3` (a protobuf
+/// body, which the server decodes).
 async fn create_deployment(k: &Kubectl) {
-    let args = [
+    k.ok(&[
         "create",
         "deployment",
         "web",
         "--image=nginx",
         "--replicas=3",
-    ];
-    let r = k.run(&args).await;
-    if r.ok {
-        return;
-    }
-    assert!(r.stderr.contains("protobuf"), "{}{}", r.stdout, r.stderr);
-    let manifest = k
-        .ok(&[&args[..], &["--dry-run=client", "-o", "json"]].concat())
-        .await;
-    let file = k.dir.path().join("web.json");
-    std::fs::write(&file, manifest).unwrap();
-    k.ok(&["create", "-f", file.to_str().unwrap()]).await;
+    ])
+    .await;
 }
 
 #[tokio::test]
@@ -981,6 +969,11 @@ async fn kubectl_against_the_simulating_binary() {
         );
         let pods = k.ok(&["get", "pods"]).await;
         assert_eq!(pods.lines().count(), 4, "a header and 3 pods: {pods}");
+        let running = pods.lines().skip(1).filter(|l| {
+            l.split_whitespace().nth(1) == Some("1/1")
+                && l.split_whitespace().nth(2) == Some("Running")
+        });
+        assert_eq!(running.count(), 3, "{pods}");
         let phases = k
             .ok(&["get", "pods", "-o", "jsonpath={.items[*].status.phase}"])
             .await;
