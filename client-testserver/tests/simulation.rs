@@ -929,29 +929,17 @@ async fn start_binary(args: &[&str]) -> Binary {
     Binary { child, kubeconfig }
 }
 
-/// `kubectl create deployment web --image=nginx --replicas=3`. kubectl
-/// sends that body as protobuf; until the server decodes protobuf
-/// Deployments, the same object goes as the JSON manifest kubectl prints
-/// for it (`--dry-run=client -o json`), through `kubectl create -f`.
+/// `kubectl create deployment web --image=nginx --replicas=3` (a protobuf
+/// body, which the server decodes).
 async fn create_deployment(k: &Kubectl) {
-    let args = [
+    k.ok(&[
         "create",
         "deployment",
         "web",
         "--image=nginx",
         "--replicas=3",
-    ];
-    let r = k.run(&args).await;
-    if r.ok {
-        return;
-    }
-    assert!(r.stderr.contains("protobuf"), "{}{}", r.stdout, r.stderr);
-    let manifest = k
-        .ok(&[&args[..], &["--dry-run=client", "-o", "json"]].concat())
-        .await;
-    let file = k.dir.path().join("web.json");
-    std::fs::write(&file, manifest).unwrap();
-    k.ok(&["create", "-f", file.to_str().unwrap()]).await;
+    ])
+    .await;
 }
 
 #[tokio::test]
@@ -981,6 +969,11 @@ async fn kubectl_against_the_simulating_binary() {
         );
         let pods = k.ok(&["get", "pods"]).await;
         assert_eq!(pods.lines().count(), 4, "a header and 3 pods: {pods}");
+        let running = pods.lines().skip(1).filter(|l| {
+            l.split_whitespace().nth(1) == Some("1/1")
+                && l.split_whitespace().nth(2) == Some("Running")
+        });
+        assert_eq!(running.count(), 3, "{pods}");
         let phases = k
             .ok(&["get", "pods", "-o", "jsonpath={.items[*].status.phase}"])
             .await;
@@ -1195,6 +1188,41 @@ async fn deleting_a_namespace_with_running_workloads_completes() {
         assert_eq!(c.delete("/api/v1/namespaces/team").await.status, 200);
         until(&c, "/api/v1/namespaces/team", |v| v["code"] == 404).await;
         assert!(items(&c.get("/api/v1/namespaces/team/pods").await.json()).is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn crashing_pods_make_a_deployment_exceed_its_progress_deadline() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default()).await;
+        let mut d = deployment("crashy", 2, "nginx");
+        d["spec"]["progressDeadlineSeconds"] = json!(1);
+        d["spec"]["template"]["metadata"]["labels"][client_testserver::FAIL_LABEL] = json!("true");
+        assert_eq!(c.post(DEPLOYS, &d).await.status, 201);
+        let d = until(&c, &format!("{DEPLOYS}/crashy"), |d| {
+            condition(d, "Progressing").is_some_and(|c| c["status"] == "False")
+        })
+        .await;
+        let progressing = condition(&d, "Progressing").unwrap();
+        assert_eq!(progressing["reason"], "ProgressDeadlineExceeded");
+        let rs = items(&c.get(RSS).await.json()).remove(0);
+        assert_eq!(
+            progressing["message"],
+            format!(
+                "ReplicaSet \"{}\" has timed out progressing.",
+                rs["metadata"]["name"].as_str().unwrap()
+            )
+        );
+        let available = condition(&d, "Available").unwrap();
+        assert_eq!(available["status"], "False");
+        assert_eq!(available["reason"], "MinimumReplicasUnavailable");
+        assert_eq!(d["status"]["unavailableReplicas"], 2);
+        let pods = c.get(PODS).await.json();
+        for p in items(&pods) {
+            assert_eq!(p["status"]["phase"], "Running");
+            assert_eq!(p["status"]["containerStatuses"][0]["ready"], false);
+        }
     })
     .await;
 }

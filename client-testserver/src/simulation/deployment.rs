@@ -5,7 +5,9 @@
 //! beyond `revisionHistoryLimit` removed, and the status: `replicas`,
 //! `updatedReplicas`, `readyReplicas`, `availableReplicas`,
 //! `unavailableReplicas`, `observedGeneration` and the `Available` and
-//! `Progressing` conditions with kube's reasons and messages.
+//! `Progressing` conditions with kube's reasons and messages, including
+//! `ProgressDeadlineExceeded` once no count moved for
+//! `progressDeadlineSeconds` (a timer armed only while rolling out).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -162,7 +164,7 @@ impl DeploymentController {
         all: &[Arc<Value>],
         unavailable_allowed: i64,
         cx: &Ctx,
-    ) -> Result<(), ApiError> {
+    ) -> Result<Option<Duration>, ApiError> {
         let want = int(d, "/spec/replicas", 1);
         let sum = |f: &str| all.iter().map(|r| status_int(r, f)).sum::<i64>();
         let spec_total: i64 = all.iter().map(|r| spec_replicas(r)).sum();
@@ -189,6 +191,7 @@ impl DeploymentController {
         let mut next = d.clone();
         next["status"] = status;
         let now = cx.clock.now_rfc3339();
+        let mut wake = None;
         if available >= want - unavailable_allowed {
             condition(
                 &mut next,
@@ -197,6 +200,7 @@ impl DeploymentController {
                 "MinimumReplicasAvailable",
                 "Deployment has minimum availability.",
                 &now,
+                false,
             );
         } else {
             condition(
@@ -206,6 +210,7 @@ impl DeploymentController {
                 "MinimumReplicasUnavailable",
                 "Deployment does not have minimum availability.",
                 &now,
+                false,
             );
         }
         if let Some(new) = new {
@@ -231,18 +236,83 @@ impl DeploymentController {
                     format!("ReplicaSet \"{rs_name}\" is progressing."),
                 )
             };
-            condition(&mut next, "Progressing", "True", reason, &message, &now);
+            // Progress (any count moved) restarts the deadline; without
+            // it for `progressDeadlineSeconds` (default 600) the rollout
+            // has timed out, as kube says it.
+            let progressed = [
+                "replicas",
+                "updatedReplicas",
+                "readyReplicas",
+                "availableReplicas",
+            ]
+            .iter()
+            .any(|f| d.pointer(&format!("/status/{f}")) != next.pointer(&format!("/status/{f}")));
+            let deadline = d
+                .pointer("/spec/progressDeadlineSeconds")
+                .and_then(Value::as_i64)
+                .unwrap_or(600);
+            let last = objects::condition(d, "Progressing")
+                .and_then(|c| str_at(c, "/lastUpdateTime"))
+                .and_then(|t| t.parse::<jiff::Timestamp>().ok());
+            let expires = last.and_then(|t| {
+                t.checked_add(jiff::SignedDuration::from_secs(deadline))
+                    .ok()
+            });
+            let timed_out = objects::condition(d, "Progressing")
+                .is_some_and(|c| str_at(c, "/reason") == Some("ProgressDeadlineExceeded"));
+            if reason == "ReplicaSetUpdated"
+                && !progressed
+                && (timed_out || expires.is_some_and(|e| e <= cx.clock.now()))
+            {
+                let message = format!("ReplicaSet \"{rs_name}\" has timed out progressing.");
+                condition(
+                    &mut next,
+                    "Progressing",
+                    "False",
+                    "ProgressDeadlineExceeded",
+                    &message,
+                    &now,
+                    false,
+                );
+            } else {
+                condition(
+                    &mut next,
+                    "Progressing",
+                    "True",
+                    reason,
+                    &message,
+                    &now,
+                    progressed,
+                );
+                if reason == "ReplicaSetUpdated" {
+                    wake = Some(
+                        match expires.filter(|_| !progressed) {
+                            Some(e) => cx.clock.until(e),
+                            None => Duration::from_secs(deadline.max(0).unsigned_abs()),
+                        } + Duration::from_millis(1),
+                    );
+                }
+            }
         }
         if next == *d {
-            return Ok(());
+            return Ok(wake);
         }
-        cx.api.update_status(res::DEPLOYMENTS, next).map(|_| ())
+        cx.api.update_status(res::DEPLOYMENTS, next).map(|_| wake)
     }
 }
 
 /// Sets a Deployment condition; `lastUpdateTime` moves when the reason or
-/// message does, `lastTransitionTime` when the status does.
-fn condition(d: &mut Value, type_: &str, status: &str, reason: &str, message: &str, now: &str) {
+/// message does (or `moved` says progress was made), `lastTransitionTime`
+/// when the status does.
+fn condition(
+    d: &mut Value,
+    type_: &str,
+    status: &str,
+    reason: &str,
+    message: &str,
+    now: &str,
+    moved: bool,
+) {
     let before = objects::condition(d, type_).cloned();
     objects::set_condition(d, type_, status, reason, message, now);
     let Some(Value::Array(cs)) = d.pointer_mut("/status/conditions") else {
@@ -258,7 +328,7 @@ fn condition(d: &mut Value, type_: &str, status: &str, reason: &str, message: &s
         let last = before
             .as_ref()
             .and_then(|b| b.get("lastUpdateTime").cloned())
-            .filter(|_| same);
+            .filter(|_| same && !moved);
         c["lastUpdateTime"] = last.unwrap_or_else(|| json!(now));
     }
 }
@@ -271,21 +341,22 @@ impl Controller for DeploymentController {
     const WATCHES: &'static [&'static str] = &[res::DEPLOYMENTS, res::REPLICASETS, res::PODS];
 
     fn keys(change: &Change, cache: &Cache, out: &mut Vec<ObjectKey>) {
-        if change.resource.as_ref() == res::DEPLOYMENTS {
-            out.push(objects::key(&change.obj));
-        } else if change.resource.as_ref() == res::PODS {
-            let mut sets = Vec::new();
-            owner_key(change, cache, "ReplicaSet", &mut sets);
-            for rs in sets {
-                if let Some(rs) = cache.get(res::REPLICASETS, &rs)
-                    && let Some(uid) = controller_uid(&rs, "Deployment")
-                    && let Some(m) = cache.meta(&uid)
+        match change.resource.as_ref() {
+            res::DEPLOYMENTS => out.push(objects::key(&change.obj)),
+            // Only a pod gone or finished may let a Recreate rollout go on.
+            res::PODS if change.deleted || pod_terminal(&change.obj) => {
+                let rs = controller_uid(&change.obj, "ReplicaSet")
+                    .and_then(|uid| cache.meta(&uid))
+                    .and_then(|m| cache.get(res::REPLICASETS, &m.key));
+                if let Some(rs) = rs
+                    && let Some(d) = controller_uid(&rs, "Deployment")
+                    && let Some(m) = cache.meta(&d)
                 {
                     out.push(m.key.clone());
                 }
             }
-        } else {
-            owner_key(change, cache, "Deployment", out);
+            res::PODS => {}
+            _ => owner_key(change, cache, "Deployment", out),
         }
     }
 
@@ -359,21 +430,22 @@ impl Controller for DeploymentController {
             .collect();
         let plan = if recreate {
             let mut p = Plan { scale: Vec::new() };
-            // deployment controller's oldPodsRunning: old ReplicaSets'
-            // replicas, and any of their pods not Succeeded or Failed, a
-            // terminating one included.
-            let old_running: i64 = old
-                .iter()
-                .map(|r| {
-                    let pods = cx.cache().owned(res::PODS, objects::uid(r));
-                    let live = pods.iter().filter(|p| !pod_terminal(p)).count();
-                    status_int(r, "replicas").max(live as i64)
+            // kube's `oldPodsRunning`: old ReplicaSets' replicas, and any
+            // of their pods not Succeeded or Failed, a terminating one
+            // included, hold the new ReplicaSet back.
+            let old_running = old.iter().any(|r| status_int(r, "replicas") > 0) || {
+                let cache = cx.cache();
+                old.iter().any(|r| {
+                    cache
+                        .owned(res::PODS, objects::uid(r))
+                        .iter()
+                        .any(|p| !pod_terminal(p))
                 })
-                .sum();
+            };
             for r in &old {
                 p.set(r, 0);
             }
-            if p.scale.is_empty() && old_running == 0 {
+            if p.scale.is_empty() && !old_running {
                 p.set(&new, want);
             }
             p
@@ -392,8 +464,7 @@ impl Controller for DeploymentController {
             cx.api.update(res::REPLICASETS, r)?;
         }
         self.prune_history(&d, &old, cx)?;
-        self.sync_status(&d, Some(&new), &all, unavailable, cx)?;
-        Ok(None)
+        self.sync_status(&d, Some(&new), &all, unavailable, cx)
     }
 }
 
