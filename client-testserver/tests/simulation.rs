@@ -272,12 +272,11 @@ async fn foreground_deletion_waits_for_blocking_dependents() {
         );
         // A finalizer of the test's own holds the ReplicaSet.
         add_finalizer(&c, &rs_path, "example.com/hold").await;
-        // kube-apiserver adds `foregroundDeletion` itself on a Foreground
-        // delete (the built-in kinds' strategies do it here); a client may
-        // add it too, as this test does so it holds on any server.
-        add_finalizer(&c, &format!("{DEPLOYS}/web"), "foregroundDeletion").await;
+        // The server adds `foregroundDeletion` itself on a Foreground
+        // delete, as kube-apiserver does.
         let r = delete_with(&c, &format!("{DEPLOYS}/web"), "Foreground").await;
         assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["metadata"]["finalizers"], json!(["foregroundDeletion"]));
         // The collector deletes the dependent; the owner waits for it.
         until(&c, &rs_path, |v| {
             !v["metadata"]["deletionTimestamp"].is_null()
@@ -308,11 +307,10 @@ async fn orphan_deletion_keeps_dependents_without_the_owner_reference() {
     within(async {
         let (_s, c) = sim_server(Simulation::default()).await;
         create_available(&c, deployment("web", 3, "nginx")).await;
-        // kube-apiserver adds `orphan` on an Orphan delete (the built-in
-        // kinds' strategies do it here); added by hand it holds anywhere.
-        add_finalizer(&c, &format!("{DEPLOYS}/web"), "orphan").await;
+        // The server adds `orphan` itself on an Orphan delete.
         let r = delete_with(&c, &format!("{DEPLOYS}/web"), "Orphan").await;
         assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["metadata"]["finalizers"], json!(["orphan"]));
         until(&c, &format!("{DEPLOYS}/web"), |v| v["code"] == 404).await;
         let rs = until(&c, RSS, |v| {
             items(v).len() == 1
