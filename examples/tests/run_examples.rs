@@ -85,7 +85,11 @@ fn rust_log_shows_the_request_spans() {
     assert!(!stdout.contains("request{"), "logs go to stderr: {stdout}");
     let examples = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples")).unwrap();
     for entry in examples {
-        let path = entry.unwrap().path();
+        let mut path = entry.unwrap().path();
+        if path.is_dir() {
+            // A multi-file example: its `main.rs` starts it.
+            path.push("main.rs");
+        }
         let source = std::fs::read_to_string(&path).unwrap();
         assert!(
             source.contains("examples::init_tracing();"),
