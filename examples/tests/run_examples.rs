@@ -344,7 +344,8 @@ fn crdgen_prints_crds_the_server_accepts() {
             "crontabs.stable.example.com",
             "regions.fleet.example.com",
             "records.audit.example.com",
-            "workerpools.workers.example.com"
+            "workerpools.workers.example.com",
+            "memcacheds.cache.example.com"
         ]
     );
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
