@@ -142,3 +142,50 @@ async fn read_head(stream: &mut TcpStream) -> std::io::Result<String> {
     }
     Ok(String::from_utf8_lossy(&head).into_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sends `request` to a fresh endpoint over `metrics`; returns the answer.
+    async fn ask(metrics: &Metrics, request: &[u8]) -> std::io::Result<String> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let stop = CancellationToken::new();
+        let server = tokio::spawn(serve(listener, Arc::clone(&metrics.registry), stop.clone()));
+        let mut stream = TcpStream::connect(addr).await?;
+        stream.write_all(request).await?;
+        let mut answer = String::new();
+        let read = stream.read_to_string(&mut answer).await;
+        stop.cancel();
+        let _ = server.await;
+        read.map(|_| answer)
+    }
+
+    #[tokio::test]
+    async fn metrics_are_served_and_other_paths_are_404() -> std::io::Result<()> {
+        let limit = Duration::from_secs(10);
+        let metrics = Metrics::new();
+        metrics.set_leader("memcached-operator", true);
+        let get = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+        let answer = tokio::time::timeout(limit, ask(&metrics, get)).await??;
+        assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+        assert!(answer.contains(CONTENT_TYPE), "{answer}");
+        assert!(
+            answer.contains("leader_election_master_status{name=\"memcached-operator\"} 1\n"),
+            "{answer}"
+        );
+        assert!(answer.ends_with("# EOF\n"), "{answer}");
+
+        let other = b"GET / HTTP/1.1\r\n\r\n";
+        let answer = tokio::time::timeout(limit, ask(&metrics, other)).await??;
+        assert!(answer.starts_with("HTTP/1.1 404 Not Found\r\n"), "{answer}");
+
+        // A head past the bound is dropped without an answer.
+        let mut huge = b"GET /metrics HTTP/1.1\r\nX: ".to_vec();
+        huge.extend(std::iter::repeat_n(b'a', MAX_HEAD));
+        let answer = tokio::time::timeout(limit, ask(&metrics, &huge)).await?;
+        assert!(answer.is_err() || answer.as_deref().is_ok_and(str::is_empty));
+        Ok(())
+    }
+}

@@ -12,7 +12,9 @@ use client_core::k8s::api::core::v1::{
 };
 use client_core::k8s::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use client_core::k8s::apimachinery::pkg::util::intstr::IntOrString;
-use client_core::{CreateOptions, Patch, PatchOptions, RestClient, TypedClient, UpdateOptions};
+use client_core::{
+    CreateOptions, GetOptions, Patch, PatchOptions, RestClient, TypedClient, UpdateOptions,
+};
 use client_runtime::ObjectKey;
 use client_runtime::controller::{Action, OwnerError, set_controller_reference};
 use client_runtime::events::{EventType, NewEvent, Recorder};
@@ -310,8 +312,19 @@ async fn apply(m: &Memcached, ctx: &Ctx) -> Result<Action, Error> {
 
 /// Records the cleanup. The Deployment and Service carry a controller
 /// reference to `m`, so the garbage collector removes them once it is gone.
+///
+/// A cache that is behind can hand over an object whose finalizer was
+/// already removed (a trigger queued the key while the last cleanup ran):
+/// the object is read afresh first, so the Event is recorded once.
 async fn cleanup(m: &Memcached, ctx: &Ctx) -> Result<Action, Error> {
     let name = name_of(m);
+    let memcacheds = TypedClient::<Memcached>::namespaced(ctx.client.clone(), namespace_of(m));
+    match memcacheds.get(name, &GetOptions::default()).await {
+        Ok(fresh) if fresh.metadata.finalizers.iter().any(|f| f == FINALIZER) => {}
+        Ok(_) => return Ok(Action::AwaitChange),
+        Err(e) if e.is_not_found() => return Ok(Action::AwaitChange),
+        Err(e) => return Err(e.into()),
+    }
     println!(
         "[{}] finalizing Memcached {}/{name}",
         ctx.identity,
