@@ -8,7 +8,8 @@
 //! duration has passed, then reconciles a change; deleting the Memcached
 //! runs the finalizer (its Event names the new leader) and the garbage
 //! collector takes the Deployment and Service; SIGTERM stops the survivor
-//! cleanly and releases the Lease.
+//! cleanly and releases the Lease. A leader whose renewals fail (a fault
+//! on `update leases`) exits non-zero and the other replica takes over.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -26,7 +27,7 @@ use client_core::{
     TypedClient,
 };
 use client_runtime::events::EventV1;
-use client_testserver::{Simulation, TestServer};
+use client_testserver::{Fault, FaultAction, Simulation, TestServer};
 
 #[allow(dead_code)]
 #[path = "../examples/memcached_operator/crd.rs"]
@@ -249,30 +250,47 @@ fn controlled_by(owners: Option<&Vec<OwnerReference>>, uid: &str) -> bool {
         .any(|r| r.controller == Some(true) && r.kind == "Memcached" && r.uid == uid)
 }
 
-async fn scenario(server: &TestServer, kubeconfig: &str) {
-    let client = server.rest_client().expect("client");
-    let mut a = Replica::start("replica-a", kubeconfig);
-    let mut b = Replica::start("replica-b", kubeconfig);
+/// Starts two replicas; returns them as (leader, follower) once one leads.
+async fn two_replicas(client: &RestClient, kubeconfig: &str) -> (Replica, Replica) {
+    let a = Replica::start("replica-a", kubeconfig);
+    let b = Replica::start("replica-b", kubeconfig);
+    let mut installed = 0;
     for replica in [&a, &b] {
         let said = replica.line(&format!("[{}] ", replica.identity)).await;
-        assert!(said.ends_with("CRD memcacheds.cache.example.com"), "{said}");
+        match said.as_str() {
+            "installed CRD memcacheds.cache.example.com" => installed += 1,
+            "updated CRD memcacheds.cache.example.com" => {}
+            other => panic!("{other}"),
+        }
     }
-    let leader_id = until("a leader", || holder(&client)).await;
+    assert_eq!(
+        installed, 1,
+        "one replica creates the CRD, the other updates it"
+    );
+    let leader_id = until("a leader", || holder(client)).await;
     let (leader, follower) = if leader_id == a.identity {
-        (&mut a, &mut b)
+        (a, b)
     } else {
-        (&mut b, &mut a)
+        (b, a)
     };
     leader.line(&format!("[{leader_id}] leads Lease")).await;
-    let gauge = "leader_election_master_status{name=\"memcached-operator\"}";
-    assert!(leader.metrics().await.contains(&format!("{gauge} 1\n")));
+    (leader, follower)
+}
+
+/// The leader gauge's line in the metrics text.
+const GAUGE: &str = "leader_election_master_status{name=\"memcached-operator\"}";
+
+async fn scenario(server: &TestServer, kubeconfig: &str) {
+    let client = server.rest_client().expect("client");
+    let (mut leader, mut follower) = two_replicas(&client, kubeconfig).await;
+    assert!(leader.metrics().await.contains(&format!("{GAUGE} 1\n")));
     let follower_metrics = follower.metrics().await;
     assert!(
         follower_metrics.starts_with("HTTP/1.1 200 OK\r\n"),
         "{follower_metrics}"
     );
     assert!(
-        follower_metrics.contains(&format!("{gauge} 0\n")),
+        follower_metrics.contains(&format!("{GAUGE} 0\n")),
         "{follower_metrics}"
     );
 
@@ -330,7 +348,7 @@ async fn scenario(server: &TestServer, kubeconfig: &str) {
         .await
         .expect("the Lease");
     assert!(lease.spec.and_then(|s| s.lease_transitions) >= Some(1));
-    assert!(follower.metrics().await.contains(&format!("{gauge} 1\n")));
+    assert!(follower.metrics().await.contains(&format!("{GAUGE} 1\n")));
 
     // The new leader reconciles a change.
     let image = "memcached:1.6.38-alpine";
@@ -398,20 +416,96 @@ async fn scenario(server: &TestServer, kubeconfig: &str) {
     assert_eq!(holder(&client).await, None, "the Lease is released");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_replicas_reconcile_fail_over_and_finalize() {
+/// Runs `body` against a fresh simulating server through a kubeconfig
+/// file, within [`LIMIT`].
+async fn on_a_simulated_cluster<F, Fut>(body: F)
+where
+    F: FnOnce(TestServer, String) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     let server = TestServer::builder()
         .simulate(Simulation::default())
         .start()
         .await
         .expect("server");
-    let dir = std::env::temp_dir().join(format!("memcached-operator-{}", std::process::id()));
+    // One directory per server: the tests of this binary run in parallel.
+    let dir = std::env::temp_dir().join(format!(
+        "memcached-operator-{}-{}",
+        std::process::id(),
+        server.addr().port()
+    ));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let kubeconfig = dir.join("config");
     server.write_kubeconfig(&kubeconfig).expect("kubeconfig");
     let path = kubeconfig.to_str().expect("utf-8 path").to_owned();
-    tokio::time::timeout(LIMIT, scenario(&server, &path))
-        .await
-        .expect("the scenario finished within LIMIT");
+    let finished = tokio::time::timeout(LIMIT, body(server, path)).await;
     let _ = std::fs::remove_dir_all(&dir);
+    finished.expect("the scenario finished within LIMIT");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_reconcile_fail_over_and_finalize() {
+    on_a_simulated_cluster(|server, kubeconfig| async move {
+        scenario(&server, &kubeconfig).await;
+    })
+    .await;
+}
+
+/// A leader whose renewals fail stops within the renew deadline and exits
+/// non-zero, as it must: another replica may already act. Once the API
+/// answers again, the other replica leads and reconciles.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leader_that_cannot_renew_exits_and_the_other_takes_over() {
+    on_a_simulated_cluster(|server, kubeconfig| async move {
+        let client = server.rest_client().expect("client");
+        let (mut leader, follower) = two_replicas(&client, &kubeconfig).await;
+        server.faults().add(
+            Fault::new(FaultAction::Status {
+                code: 500,
+                retry_after_seconds: None,
+            })
+            .verb("update")
+            .resource("leases"),
+        );
+        let failing = Instant::now();
+        let status = until("the leader to exit", || {
+            let exited = leader.child.try_wait().expect("wait");
+            async move { exited }
+        })
+        .await;
+        let stopped = failing.elapsed();
+        println!("the leader exited {stopped:?} after its renewals began to fail");
+        assert!(!status.success(), "{}", leader.output());
+        assert!(
+            leader
+                .output()
+                .contains("memcached_operator: leadership lost\n"),
+            "{}",
+            leader.output()
+        );
+        // The renew deadline is 2/3 of the lease; allow a loaded machine 1 s.
+        assert!(
+            stopped < LEASE.mul_f64(2.0 / 3.0) + Duration::from_secs(1),
+            "{stopped:?}"
+        );
+        server.faults().clear();
+
+        let follower_id = follower.identity;
+        until("the follower to take the Lease", || async {
+            (holder(&client).await.as_deref() == Some(follower_id)).then_some(())
+        })
+        .await;
+        TypedClient::<Memcached>::namespaced(client.clone(), NS)
+            .create(&Memcached::new(NAME, 1), &CreateOptions::default())
+            .await
+            .expect("create");
+        available(&client, 1, crd::DEFAULT_IMAGE).await;
+        nodes_list_the_pods(&client, 1).await;
+        follower
+            .line(&format!(
+                "[{follower_id}] created Deployment {NS}/{NAME} of 1"
+            ))
+            .await;
+    })
+    .await;
 }

@@ -31,6 +31,7 @@ mod metrics;
 mod reconcile;
 mod replica;
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use client_runtime::CancellationToken;
@@ -43,9 +44,21 @@ use crate::metrics::Metrics;
 /// The demo's hard limit.
 const DEMO_LIMIT: Duration = Duration::from_secs(75);
 
+/// Exits 1 with the error's message (rather than `main`'s `Debug` print),
+/// so `leadership lost` reads as such.
 #[tokio::main]
-async fn main() -> Result<(), BoxError> {
+async fn main() -> ExitCode {
     examples::init_tracing();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("memcached_operator: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), BoxError> {
     let args = match args::parse(std::env::args().skip(1))? {
         Command::Help => {
             println!("{}", args::USAGE);
