@@ -216,7 +216,7 @@ fn memcached_operator() {
         .lines()
         .find_map(|l| l.strip_prefix("events about memcached-sample: "))
         .expect("an events line");
-    for reason in ["Created", "Scaled", "Finalized"] {
+    for reason in ["Created", "Updated", "Finalized"] {
         assert!(events.contains(reason), "{events}");
     }
     let usage = run_with_args("memcached_operator", &["--help"]);

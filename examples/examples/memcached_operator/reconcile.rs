@@ -207,9 +207,9 @@ async fn create_if_absent<K: client_core::Resource>(
     }
 }
 
-/// Makes the Deployment match `m`: created when missing, updated (from the
-/// cached copy, so a concurrent change is a 409 and a retry) when its size
-/// or image differ.
+/// Makes the Deployment match `m`: created when missing; when its size or
+/// image differ, those two are updated on the cached copy (so a concurrent
+/// change is a 409 and a retry).
 async fn ensure_deployment(m: &Memcached, ctx: &Ctx) -> Result<(), Error> {
     let (ns, name) = (namespace_of(m), name_of(m));
     let deployments = TypedClient::<Deployment>::namespaced(ctx.client.clone(), ns);
@@ -230,8 +230,24 @@ async fn ensure_deployment(m: &Memcached, ctx: &Ctx) -> Result<(), Error> {
     if size_and_image(&current) == size_and_image(&desired) {
         return Ok(());
     }
+    // Only what the Memcached decides changes; the rest of the spec (and
+    // what the server defaulted) stays, so scaling rolls nothing out.
     let mut updated = (*current).clone();
-    updated.spec = desired.spec;
+    let container = updated
+        .spec
+        .as_mut()
+        .and_then(|s| s.template.spec.as_mut())
+        .and_then(|p| p.containers.iter_mut().find(|c| c.name == CONTAINER));
+    match container {
+        Some(container) => container.image = Some(m.spec.image.clone()),
+        None => updated.spec = desired.spec,
+    }
+    if let Some(spec) = updated.spec.as_mut() {
+        spec.replicas = Some(m.spec.size);
+    }
+    // Refuses a Deployment of that name another object controls (and
+    // adopts an orphan), as controller-runtime's SetControllerReference does.
+    set_controller_reference(m, &mut updated)?;
     deployments
         .update(&updated, &UpdateOptions::default())
         .await?;
@@ -244,7 +260,7 @@ async fn ensure_deployment(m: &Memcached, ctx: &Ctx) -> Result<(), Error> {
         m.spec.size, m.spec.image
     );
     ctx.recorder
-        .publish_for(m, &event("Scaled", "Reconciling", note))
+        .publish_for(m, &event("Updated", "Reconciling", note))
         .await?;
     Ok(())
 }
