@@ -338,9 +338,10 @@ async fn scenario(server: &TestServer, kubeconfig: &str) {
     let retry = LEASE.mul_f64(2.0 / 15.0);
     println!("the follower took over {took:?} after the leader was killed (lease {LEASE:?})");
     // Not before the lease duration (less the leader's last renewal
-    // interval), and not much after it.
+    // interval), and not much after it: one retry period, with 2 s for a
+    // loaded machine (seen: 1.9 to 2.5 s with both tests running at once).
     assert!(
-        took >= LEASE - 2 * retry && took <= LEASE + 2 * retry + Duration::from_secs(1),
+        took >= LEASE - 2 * retry && took <= LEASE + 2 * retry + Duration::from_secs(2),
         "took over after {took:?}"
     );
     let lease = TypedClient::<Lease>::namespaced(client.clone(), NS)
