@@ -130,7 +130,7 @@ impl ApiError {
                 } else {
                     "FieldValueInvalid"
                 };
-                json!({"reason": reason, "message": format!("{f}: {m}"), "field": f})
+                json!({"reason": reason, "message": m, "field": f})
             })
             .collect();
         if let Some(Value::Object(d)) = e.details.as_deref_mut() {

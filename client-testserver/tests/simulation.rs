@@ -398,6 +398,13 @@ async fn dangling_cross_namespace_and_cluster_scoped_owners() {
         c.post(other_cms, &owned_cm("cross", "other", json!([owner_ref(&owner)]))).await;
         // A cluster-scoped owner may own namespaced dependents.
         c.post(CMS, &owned_cm("by-cluster", "default", json!([owner_ref(&cluster_owner)]))).await;
+        // A cluster-scoped dependent naming a namespaced owner, and one
+        // naming a kind nobody serves: kube's collector leaves both alone.
+        let roles = "/apis/rbac.authorization.k8s.io/v1/clusterroles";
+        let invalid = json!({"metadata": {"name": "invalid", "ownerReferences": [ghost]}, "rules": []});
+        assert_eq!(c.post(roles, &invalid).await.status, 201);
+        let unknown = json!({"apiVersion": "nowhere.example.com/v1", "kind": "Thing", "name": "t", "uid": "00000000-0000-4000-a000-000000000001"});
+        c.post(CMS, &owned_cm("unresolvable", "default", json!([unknown]))).await;
         // One present owner and one absent: the absent reference goes.
         c.post(CMS, &owned_cm("mixed", "default", json!([owner_ref(&owner), ghost]))).await;
         until(&c, &format!("{CMS}/dangling"), |v| v["code"] == 404).await;
@@ -405,6 +412,8 @@ async fn dangling_cross_namespace_and_cluster_scoped_owners() {
         let mixed = until(&c, &format!("{CMS}/mixed"), |v| v["metadata"]["ownerReferences"].as_array().is_some_and(|a| a.len() == 1)).await;
         assert_eq!(mixed["metadata"]["ownerReferences"][0]["uid"], owner["metadata"]["uid"]);
         assert_eq!(c.get(&format!("{CMS}/by-cluster")).await.status, 200);
+        assert_eq!(c.get(&format!("{roles}/invalid")).await.status, 200);
+        assert_eq!(c.get(&format!("{CMS}/unresolvable")).await.status, 200);
         // Owners are matched by UID: a new owner of the same name owns nothing.
         assert_eq!(c.delete(&format!("{CMS}/owner")).await.status, 200);
         c.post(CMS, &json!({"metadata": {"name": "owner"}})).await;
@@ -437,6 +446,13 @@ async fn an_unschedulable_pod_reports_why() {
             "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
         );
         assert_eq!(p["status"]["phase"], "Pending");
+        // And a Warning Event, as `kubectl describe pod` shows it.
+        let events = until(&c, "/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dpicky", |v| !items(v).is_empty()).await;
+        let e = &items(&events)[0];
+        assert_eq!(e["reason"], "FailedScheduling");
+        assert_eq!(e["type"], "Warning");
+        assert_eq!(e["message"], cond["message"]);
+        assert_eq!(e["source"]["component"], "default-scheduler");
         let g = until(&c, &format!("{PODS}/greedy"), unscheduled).await;
         assert_eq!(
             condition(&g, "PodScheduled").unwrap()["message"],
@@ -535,9 +551,19 @@ async fn a_cronjob_makes_a_job_on_schedule() {
     within(async {
         // The simulated clock starts 300 ms before a minute boundary, so
         // `* * * * *` is due almost at once.
-        let now = std::time::SystemTime::now();
-        let secs = now.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
-        let boundary = (secs / 60.0).floor() * 60.0 + 60.0;
+        // The server stamps creationTimestamp with the real time, so the
+        // CronJob must be created before the real clock reaches the same
+        // boundary: at least two seconds before it.
+        let real_secs = || {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs_f64()
+        };
+        if 60.0 - real_secs() % 60.0 < 2.0 {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+        }
+        let boundary = (real_secs() / 60.0).floor() * 60.0 + 60.0;
         let start = std::time::UNIX_EPOCH + Duration::from_secs_f64(boundary - 0.3);
         let (_s, c) = sim_server(Simulation::default().start_time(start)).await;
         let cj = json!({
@@ -1112,6 +1138,63 @@ async fn the_simulation_relists_when_the_history_moves_past_it() {
         .await;
         let pods = until(&c, PODS, |v| items(v).len() == 4).await;
         assert_eq!(running_pods(&pods, "web").len(), 4);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn recreate_stops_every_old_pod_before_starting_new_ones() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default()).await;
+        let mut d = deployment("web", 3, "nginx:1.26");
+        d["spec"]["strategy"] = json!({"type": "Recreate"});
+        create_available(&c, d).await;
+        let list = c.get(&format!("{PODS}?labelSelector=app%3Dweb")).await.json();
+        let rv = list["metadata"]["resourceVersion"].as_str().unwrap().to_string();
+        let mut old: std::collections::BTreeSet<String> =
+            items(&list).iter().map(|p| p["metadata"]["name"].as_str().unwrap().to_string()).collect();
+        let mut w = c.watch(&format!("{PODS}?watch=true&labelSelector=app%3Dweb&resourceVersion={rv}")).await;
+        let patch = json!({"spec": {"template": {"spec": {"containers": [{"name": "main", "image": "nginx:1.27"}]}}}});
+        let r = c.patch(&format!("{DEPLOYS}/web"), "application/merge-patch+json", &patch).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let mut new = 0;
+        while new < 3 {
+            let ev = w.next_within(Duration::from_secs(10)).await.expect("watch ended");
+            let name = ev["object"]["metadata"]["name"].as_str().unwrap().to_string();
+            match ev["type"].as_str() {
+                Some("DELETED") => {
+                    old.remove(&name);
+                }
+                Some("ADDED") => {
+                    assert!(old.is_empty(), "{name} created while old pods remain: {old:?}");
+                    new += 1;
+                }
+                _ => {}
+            }
+        }
+        let d = until(&c, &format!("{DEPLOYS}/web"), available).await;
+        assert_eq!(d["metadata"]["annotations"]["deployment.kubernetes.io/revision"], "2");
+        let progressing = condition(&d, "Progressing").unwrap();
+        assert_eq!(progressing["reason"], "NewReplicaSetAvailable");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn deleting_a_namespace_with_running_workloads_completes() {
+    within(async {
+        let (_s, c) = sim_server(Simulation::default()).await;
+        assert_eq!(c.post("/api/v1/namespaces", &json!({"metadata": {"name": "team"}})).await.status, 201);
+        let deploys = "/apis/apps/v1/namespaces/team/deployments";
+        assert_eq!(c.post(deploys, &deployment("web", 3, "nginx")).await.status, 201);
+        until(&c, &format!("{deploys}/web"), available).await;
+        let svc = json!({"metadata": {"name": "web"}, "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}});
+        assert_eq!(c.post("/api/v1/namespaces/team/services", &svc).await.status, 201);
+        // The controllers keep acting while the namespace empties; their
+        // creates are refused in a terminating namespace, and it goes.
+        assert_eq!(c.delete("/api/v1/namespaces/team").await.status, 200);
+        until(&c, "/api/v1/namespaces/team", |v| v["code"] == 404).await;
+        assert!(items(&c.get("/api/v1/namespaces/team/pods").await.json()).is_empty());
     })
     .await;
 }

@@ -137,6 +137,14 @@ pub(crate) trait KindHooks: Send + Sync {
     fn keeps_status_on_create(&self) -> bool {
         false
     }
+
+    /// Whether a main write that changes only `metadata.annotations` bumps
+    /// `metadata.generation` too (a Deployment's `PrepareForUpdate`
+    /// compares its annotations beside its spec, so that `kubectl rollout`
+    /// sees annotation-driven changes; other kinds compare the spec only).
+    fn generation_tracks_annotations(&self) -> bool {
+        false
+    }
 }
 
 /// The hooks of a kind without special rules.

@@ -364,9 +364,16 @@ fn refuse_new_finalizers(
 }
 
 /// Kinds that keep a generation bump it when a main write changes
-/// anything outside `metadata` (and `status` when it is a subresource).
+/// anything outside `metadata` (and `status` when it is a subresource),
+/// or, for a Deployment, its annotations.
 fn bump_generation(kind: &ResourceKind, part: Part, old: &Value, new: &mut Value) {
-    if !kind.sets_generation || part != Part::Main || spec_part(kind, new) == spec_part(kind, old) {
+    if !kind.sets_generation || part != Part::Main {
+        return;
+    }
+    let annotations = |v: &Value| v.pointer("/metadata/annotations").cloned();
+    let annotations_changed =
+        kind.hooks.generation_tracks_annotations() && annotations(new) != annotations(old);
+    if !annotations_changed && spec_part(kind, new) == spec_part(kind, old) {
         return;
     }
     let g = old

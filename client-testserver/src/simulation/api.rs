@@ -60,6 +60,21 @@ impl Api {
             .unwrap_or_else(|| "v1".to_string())
     }
 
+    /// Whether the kind `kind` of `api_version` is namespaced; `None` when
+    /// no served resource has that kind (a REST mapping error).
+    pub(crate) fn kind_is_namespaced(&self, api_version: &str, kind: &str) -> Option<bool> {
+        let (group, version) = match api_version.split_once('/') {
+            Some((g, v)) => (g, v),
+            None => ("", api_version),
+        };
+        self.backend
+            .registry
+            .all()
+            .into_iter()
+            .find(|k| k.group == group && k.kind == kind && k.versions.iter().any(|v| v == version))
+            .map(|k| k.namespaced)
+    }
+
     /// Reads one object (a GET).
     ///
     /// # Errors

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::registry::backend::str_at;
-use crate::simulation::cache::{Cache, Change, deleting, res};
+use crate::simulation::cache::{Cache, Change, controller_uid, deleting, pod_terminal, res};
 use crate::simulation::controller::{Controller, Ctx};
 use crate::simulation::objects::{self, canonical, int, int_or_percent};
 use crate::simulation::replicaset::owner_key;
@@ -216,7 +216,11 @@ impl DeploymentController {
                     "NewReplicaSetAvailable",
                     format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
                 )
-            } else if objects::condition(d, "Progressing").is_none() {
+            } else if !objects::condition(d, "Progressing")
+                .and_then(|c| str_at(c, "/message"))
+                .is_some_and(|m| m.contains(&format!("\"{rs_name}\"")))
+            {
+                // The first pass that sees this ReplicaSet.
                 (
                     "NewReplicaSetCreated",
                     format!("Created new replica set \"{rs_name}\""),
@@ -262,11 +266,24 @@ fn condition(d: &mut Value, type_: &str, status: &str, reason: &str, message: &s
 impl Controller for DeploymentController {
     type Key = ObjectKey;
     const MANAGER: &'static str = "deployment-controller";
-    const WATCHES: &'static [&'static str] = &[res::DEPLOYMENTS, res::REPLICASETS];
+    // Pods too: a Recreate waits until its old pods are gone, and a pod
+    // that finishes terminating changes no ReplicaSet.
+    const WATCHES: &'static [&'static str] = &[res::DEPLOYMENTS, res::REPLICASETS, res::PODS];
 
     fn keys(change: &Change, cache: &Cache, out: &mut Vec<ObjectKey>) {
         if change.resource.as_ref() == res::DEPLOYMENTS {
             out.push(objects::key(&change.obj));
+        } else if change.resource.as_ref() == res::PODS {
+            let mut sets = Vec::new();
+            owner_key(change, cache, "ReplicaSet", &mut sets);
+            for rs in sets {
+                if let Some(rs) = cache.get(res::REPLICASETS, &rs)
+                    && let Some(uid) = controller_uid(&rs, "Deployment")
+                    && let Some(m) = cache.meta(&uid)
+                {
+                    out.push(m.key.clone());
+                }
+            }
         } else {
             owner_key(change, cache, "Deployment", out);
         }
@@ -342,7 +359,17 @@ impl Controller for DeploymentController {
             .collect();
         let plan = if recreate {
             let mut p = Plan { scale: Vec::new() };
-            let old_running: i64 = old.iter().map(|r| status_int(r, "replicas")).sum();
+            // deployment controller's oldPodsRunning: old ReplicaSets'
+            // replicas, and any of their pods not Succeeded or Failed, a
+            // terminating one included.
+            let old_running: i64 = old
+                .iter()
+                .map(|r| {
+                    let pods = cx.cache().owned(res::PODS, objects::uid(r));
+                    let live = pods.iter().filter(|p| !pod_terminal(p)).count();
+                    status_int(r, "replicas").max(live as i64)
+                })
+                .sum();
             for r in &old {
                 p.set(r, 0);
             }

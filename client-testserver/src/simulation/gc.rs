@@ -3,9 +3,10 @@
 //! - a dependent all of whose owners are absent is deleted (in the
 //!   background); an owner is present when an object with its UID exists
 //!   in a scope it may own from (a namespaced owner in the dependent's
-//!   namespace, or a cluster-scoped one; a cluster-scoped dependent may
-//!   only have cluster-scoped owners). References to absent owners are
-//!   dropped from a dependent that still has a present owner;
+//!   namespace, or a cluster-scoped one). A cluster-scoped dependent naming
+//!   an owner of a namespaced kind, or any owner whose kind is not served,
+//!   is left alone, as kube's collector leaves it. References to absent
+//!   owners are dropped from a dependent that still has a present owner;
 //! - an owner being deleted with the `orphan` finalizer has its reference
 //!   removed from every dependent, then loses the finalizer;
 //! - an owner being deleted with the `foregroundDeletion` finalizer has its
@@ -195,6 +196,16 @@ impl Controller for GarbageCollector {
         }
         if m.owners.is_empty() {
             return Ok(None);
+        }
+        // kube's collector leaves an object alone when an owner's kind does
+        // not resolve, or when a cluster-scoped object names an owner of a
+        // namespaced kind (an owner reference carries no namespace).
+        for o in &m.owners {
+            match cx.api.kind_is_namespaced(&o.api_version, &o.kind) {
+                None => return Ok(None),
+                Some(true) if m.key.0.is_empty() => return Ok(None),
+                Some(_) => {}
+            }
         }
         let (solid, dangling): (Vec<&OwnerRef>, Vec<&OwnerRef>) = {
             let cache = cx.cache();

@@ -282,11 +282,12 @@ mod tests {
     #[test]
     fn selectors_need_a_requirement() {
         let l = json!({"app": "web"});
-        assert!(selects(
-            Some(&json!({"matchLabels": {"app": "web"}})),
-            l.as_object()
-        ));
-        assert!(!selects(Some(&json!({})), l.as_object()));
+        let web = parse_selector(Some(&json!({"matchLabels": {"app": "web"}})));
+        assert!(selects(web.as_ref(), l.as_object()));
+        let other = parse_selector(Some(&json!({"matchExpressions": [
+            {"key": "app", "operator": "NotIn", "values": ["web"]}]})));
+        assert!(!selects(other.as_ref(), l.as_object()));
+        assert!(parse_selector(Some(&json!({}))).is_none());
         assert!(!selects(None, l.as_object()));
         assert_eq!(safe_hash(b"x"), safe_hash(b"x"));
         assert_ne!(safe_hash(b"x"), safe_hash(b"y"));

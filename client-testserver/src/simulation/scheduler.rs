@@ -2,7 +2,8 @@
 //! `POST .../binding` takes) to the feasible node with the fewest pods, or
 //! sets `PodScheduled=False` with kube-scheduler's message saying why no
 //! node fits (resource requests, nodeSelector and required node affinity,
-//! taints and tolerations, cordoned nodes). Preemption is not simulated;
+//! taints and tolerations, cordoned nodes) and a `FailedScheduling`
+//! Warning Event with the same message. Preemption is not simulated;
 //! its part of the message reports what a cluster of equal-priority pods
 //! reports.
 
@@ -205,6 +206,34 @@ fn fit_error(total: usize, misfits: &[Misfit]) -> String {
     msg
 }
 
+/// The `FailedScheduling` Warning Event `kubectl describe pod` lists (a
+/// core v1 Event, the view `describe` reads).
+fn failed_scheduling(pod: &Value, message: &str, clock: &crate::simulation::clock::Clock) -> Value {
+    let (ns, name) = objects::key(pod);
+    let now = clock.now_rfc3339();
+    // client-go's recorder names an Event `{object}.{unix nanoseconds in hex}`.
+    let event_name = format!("{name}.{:x}", clock.now().as_nanosecond());
+    serde_json::json!({
+        "apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": event_name, "namespace": ns},
+        "involvedObject": {
+            "apiVersion": "v1", "kind": "Pod", "namespace": ns, "name": name,
+            "uid": objects::uid(pod),
+            "resourceVersion": str_at(pod, "/metadata/resourceVersion").unwrap_or_default(),
+        },
+        "reason": "FailedScheduling",
+        "message": message,
+        "type": "Warning",
+        "source": {"component": "default-scheduler"},
+        "reportingComponent": "default-scheduler",
+        "reportingInstance": "default-scheduler",
+        "action": "Scheduling",
+        "firstTimestamp": now,
+        "lastTimestamp": now,
+        "count": 1,
+    })
+}
+
 impl Controller for Scheduler {
     type Key = ObjectKey;
     const MANAGER: &'static str = "kube-scheduler";
@@ -271,7 +300,10 @@ impl Controller for Scheduler {
             &cx.clock.now_rfc3339(),
         );
         updated["status"]["phase"] = serde_json::json!("Pending");
-        cx.api.update_status(res::PODS, updated).map(|_| None)
+        cx.api.update_status(res::PODS, updated)?;
+        cx.api
+            .create("events", failed_scheduling(&pod, &message, &cx.clock))
+            .map(|_| None)
     }
 }
 

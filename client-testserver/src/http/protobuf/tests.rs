@@ -504,3 +504,48 @@ fn kubectl_bodies_decode_to_their_json() {
         assert_eq!(got, want, "{}", pb.display());
     }
 }
+
+#[test]
+fn the_other_forms_of_schema_wrappers_and_the_rest() {
+    let apiext = "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.";
+    let string_schema = ld(5, b"string");
+    let int_schema = ld(5, b"integer");
+    // JSONSchemaPropsOrArray: an array of schemas, or nothing.
+    let or_array = format!("{apiext}JSONSchemaPropsOrArray");
+    assert_eq!(
+        message(
+            &or_array,
+            &cat(&[ld(2, &string_schema), ld(2, &int_schema)])
+        )
+        .unwrap(),
+        json!([{"type": "string"}, {"type": "integer"}])
+    );
+    assert_eq!(message(&or_array, &[]).unwrap(), Value::Null);
+    // JSONSchemaPropsOrBool: false, or a schema (which wins over the bool).
+    let or_bool = format!("{apiext}JSONSchemaPropsOrBool");
+    assert_eq!(message(&or_bool, &[]).unwrap(), json!(false));
+    assert_eq!(
+        message(&or_bool, &cat(&[vi(1, 1), ld(2, &string_schema)])).unwrap(),
+        json!({"type": "string"})
+    );
+    // JSONSchemaPropsOrStringArray: a schema when there are no strings.
+    let or_strings = format!("{apiext}JSONSchemaPropsOrStringArray");
+    assert_eq!(
+        message(&or_strings, &ld(1, &string_schema)).unwrap(),
+        json!({"type": "string"})
+    );
+    assert_eq!(message(&or_strings, &[]).unwrap(), Value::Null);
+    // runtime.Unknown: its raw bytes; metav1.Timestamp: an object.
+    let unknown = "k8s.io.apimachinery.pkg.runtime.Unknown";
+    assert_eq!(message(unknown, &ld(2, b"[1]")).unwrap(), json!([1]));
+    assert_eq!(
+        message("Timestamp", &cat(&[vi(1, 5), vi(2, 0)])).unwrap(),
+        json!({"seconds": 5})
+    );
+    // A NaN double has no JSON form.
+    let props = format!("{apiext}JSONSchemaProps");
+    assert_eq!(
+        message(&props, &f64_field(9, f64::NAN)).unwrap_err().path(),
+        "maximum"
+    );
+}

@@ -47,6 +47,11 @@ struct DeploymentHooks;
 static DEPLOYMENT_HOOKS: DeploymentHooks = DeploymentHooks;
 
 impl KindHooks for DeploymentHooks {
+    // deploymentStrategy.PrepareForUpdate: spec or annotations.
+    fn generation_tracks_annotations(&self) -> bool {
+        true
+    }
+
     fn default(&self, obj: &mut Value) {
         let Some(spec) = child(obj, "spec") else {
             return;
