@@ -12,6 +12,9 @@
 #[path = "cluster_scoped.rs"]
 mod cluster_scoped;
 #[allow(dead_code)]
+#[path = "memcached_operator/crd.rs"]
+mod memcached_operator;
+#[allow(dead_code)]
 #[path = "quickstart.rs"]
 mod quickstart;
 #[allow(dead_code)]
@@ -31,6 +34,7 @@ fn main() -> Result<(), BoxError> {
         cluster_scoped::Region::crd()?,
         read_only::Record::crd()?,
         scale_subresource::WorkerPool::crd()?,
+        memcached_operator::Memcached::crd()?,
     ];
     for crd in &crds {
         print!("---\n{}", crd_yaml(crd)?);

@@ -5,7 +5,6 @@
 //! sit next to this test's own (`target/<profile>/examples/`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -24,19 +23,6 @@ fn block<F: std::future::Future>(runtime: &tokio::runtime::Runtime, future: F) -
         .expect("a call to the server took longer than STEP")
 }
 
-fn example_binary(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    // target/<profile>/deps/run_examples-<hash> -> target/<profile>/examples/<name>
-    let profile_dir = exe.parent().and_then(|p| p.parent()).expect("target dir");
-    let path = profile_dir.join("examples").join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: run `cargo test -p examples` (which builds the examples) rather than one test target",
-        path.display()
-    );
-    path
-}
-
 /// Runs an example with a hard timeout and returns its stdout.
 fn run(name: &str) -> String {
     run_with_args(name, &[])
@@ -50,7 +36,7 @@ fn run_with_args(name: &str, args: &[&str]) -> String {
 /// Runs an example with arguments and `RUST_LOG` set to `rust_log` (removed
 /// when `None`), a hard timeout; returns its stdout and stderr.
 fn run_with_env(name: &str, args: &[&str], rust_log: Option<&str>) -> (String, String) {
-    let mut command = Command::new(example_binary(name));
+    let mut command = Command::new(support::example_binary(name));
     match rust_log {
         Some(filter) => command.env("RUST_LOG", filter),
         None => command.env_remove("RUST_LOG"),
@@ -85,7 +71,11 @@ fn rust_log_shows_the_request_spans() {
     assert!(!stdout.contains("request{"), "logs go to stderr: {stdout}");
     let examples = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples")).unwrap();
     for entry in examples {
-        let path = entry.unwrap().path();
+        let mut path = entry.unwrap().path();
+        if path.is_dir() {
+            // A multi-file example: its `main.rs` starts it.
+            path.push("main.rs");
+        }
         let source = std::fs::read_to_string(&path).unwrap();
         assert!(
             source.contains("examples::init_tracing();"),
@@ -187,6 +177,50 @@ fn operator() {
         .expect("an events line");
     assert!(events.contains("Cleaned x"), "{events}");
     assert!(events.contains("Summarized x"), "{events}");
+}
+
+/// The reference operator's demo on the embedded server with the simulated
+/// cluster: a Memcached of 3, scaled to 5, deleted; the schema's range
+/// refuses 6. Its two-replica run is `tests/memcached_operator.rs`.
+#[test]
+fn memcached_operator() {
+    let out = run_with_args("memcached_operator", &["--identity", "demo-0"]);
+    for line in [
+        "installed CRD memcacheds.cache.example.com\n",
+        "a Memcached of 6 is refused: Memcached.cache.example.com \"too-big\" is invalid: spec.size: Invalid value: 6: spec.size in body should be less than or equal to 5\n",
+        "created Memcached memcached-sample of 3 (image memcached:1.6-alpine)\n",
+        "[demo-0] leads Lease memcached-operator: reconciling\n",
+        "Deployment memcached-sample is Available with 3 of 3 pods\n",
+        "status.nodes lists 3 pods\n",
+        "Service memcached-sample: port Some(11211), controlled by Some(\"Memcached memcached-sample\")\n",
+        "[demo-0] updated Deployment default/memcached-sample: 5 pod(s) of memcached:1.6-alpine\n",
+        "Deployment memcached-sample is Available with 5 of 5 pods\n",
+        "status.nodes lists 5 pods\n",
+        "Memcached memcached-sample is gone (the finalizer ran)\n",
+        "its Deployment and Service are gone (garbage collection)\n",
+        "[demo-0] stopped\n",
+        "metric leader_election_master_status{name=\"memcached-operator\"} 0\n",
+        "metric workqueue_adds_total{name=\"memcacheds\"} ",
+        "done\n",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in {out}");
+    }
+    let nodes: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("status.nodes: "))
+        .collect();
+    assert_eq!(nodes.len(), 2, "{out}");
+    assert_eq!(nodes[0].split(", ").count(), 3, "{out}");
+    assert_eq!(nodes[1].split(", ").count(), 5, "{out}");
+    let events = out
+        .lines()
+        .find_map(|l| l.strip_prefix("events about memcached-sample: "))
+        .expect("an events line");
+    for reason in ["Created", "Updated", "Finalized"] {
+        assert!(events.contains(reason), "{events}");
+    }
+    let usage = run_with_args("memcached_operator", &["--help"]);
+    assert!(usage.contains("--lease-duration D"), "{usage}");
 }
 
 /// The path a user takes against a real cluster: `--kubeconfig PATH` makes
@@ -310,7 +344,8 @@ fn crdgen_prints_crds_the_server_accepts() {
             "crontabs.stable.example.com",
             "regions.fleet.example.com",
             "records.audit.example.com",
-            "workerpools.workers.example.com"
+            "workerpools.workers.example.com",
+            "memcacheds.cache.example.com"
         ]
     );
     let runtime = tokio::runtime::Runtime::new().expect("runtime");

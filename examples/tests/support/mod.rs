@@ -2,6 +2,7 @@
 //! that run the examples and the one that builds the README's snippet.
 
 use std::io::Read;
+use std::path::PathBuf;
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -59,4 +60,22 @@ pub fn run_bounded(command: &mut Command, limit: Duration, what: &str) -> Finish
         stdout: stdout.join().expect("stdout reader"),
         stderr: stderr.join().expect("stderr reader"),
     }
+}
+
+/// The path of example `name`'s binary: `cargo test` builds the examples
+/// before it runs tests, next to the test's own binary
+/// (`target/<profile>/examples/`).
+// The README snippet's test runs no example.
+#[allow(dead_code)]
+pub fn example_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    // target/<profile>/deps/<test>-<hash> -> target/<profile>/examples/<name>
+    let profile_dir = exe.parent().and_then(|p| p.parent()).expect("target dir");
+    let path = profile_dir.join("examples").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo test -p examples` (which builds the examples) rather than one test target",
+        path.display()
+    );
+    path
 }
