@@ -20,8 +20,9 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RELEASE = os.path.join(HERE, "target", "release")
-CHILD_TIMEOUT = 300  # seconds, per side per round
-SERVER_TIMEOUT = 30  # seconds to bind
+CHILD_TIMEOUT = 300  # seconds, per side per round (each side's own phases time out at 120 s)
+RETRIES = 2  # a failed side is run again, at most this often, and reported
+FAILURES = []  # every failed attempt, printed with the results
 
 # metric -> (label, unit, better): "lower" or "higher" is better
 INFORMER_METRICS = [
@@ -77,18 +78,24 @@ def stop_server(server):
 
 
 def run_side(argv):
-    """Runs one side once; returns {metric: value}."""
-    done = subprocess.run(
-        argv, capture_output=True, text=True, timeout=CHILD_TIMEOUT, check=False
+    """Runs one side once; returns ({metric: value}, None) or (None, why it failed)."""
+    child = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr}")
+    try:
+        stdout, stderr = child.communicate(timeout=CHILD_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        stdout, stderr = child.communicate(timeout=10)
+        sys.exit(f"{' '.join(argv)} timed out after {CHILD_TIMEOUT} s:\n{stderr}")
+    if child.returncode != 0:
+        return None, f"{' '.join(argv)} failed ({child.returncode}): {stderr.strip()}"
     results = {}
-    for line in done.stdout.splitlines():
+    for line in stdout.splitlines():
         parts = line.split()
         if len(parts) == 3 and parts[0] == "RESULT":
             results[parts[1]] = float(parts[2])
-    return results
+    return results, None
 
 
 def rounds(sides, n):
@@ -98,7 +105,15 @@ def rounds(sides, n):
     for r in range(n):
         order = names if r % 2 == 0 else names[::-1]
         for name in order:
-            out[name].append(run_side(sides[name]))
+            for attempt in range(1 + RETRIES):
+                results, failure = run_side(sides[name])
+                if results is not None:
+                    break
+                FAILURES.append(failure)
+                print(f"  round {r + 1}/{n}: {name} FAILED: {failure}", file=sys.stderr)
+            if results is None:
+                sys.exit(f"{name} failed {1 + RETRIES} times in a row")
+            out[name].append(results)
             print(f"  round {r + 1}/{n}: {name} done", file=sys.stderr)
     return out
 
@@ -186,6 +201,10 @@ def main():
     table(informer_results, INFORMER_METRICS, args.markdown)
     print()
     table(queue_results, QUEUE_METRICS, args.markdown)
+    print()
+    print(f"failed attempts (re-run): {len(FAILURES)}")
+    for failure in FAILURES:
+        print(f"  {failure[:300]}")
 
 
 if __name__ == "__main__":

@@ -54,7 +54,13 @@ async fn informer(server: &str, events: u64) -> Result<(), BenchError> {
             match event {
                 Ok(watcher::Event::Apply(_)) => handler_counter.tick(),
                 Ok(_) => {}
-                Err(e) => eprintln!("watcher: {e}"),
+                // kube's watcher without a backoff retries at once, forever
+                // (a failed watch once left its client's buffer worker dead and
+                // the loop spinning): end the run instead, so run.py sees it.
+                Err(e) => {
+                    eprintln!("watcher: {e}");
+                    std::process::exit(2);
+                }
             }
         }
     });
@@ -90,12 +96,15 @@ async fn queue(items: u64) -> Result<(), BenchError> {
     let keys = peers::queue_keys(items);
     let start = Instant::now();
     let now = tokio::time::Instant::now();
+    // A controller's request stream never ends; the scheduler stops at the
+    // end of its input, so the input stays open after the keys.
     let requests = futures_util::stream::iter(keys.iter().flat_map(|key| {
         [key.clone(), key.clone()].map(|message| ScheduleRequest {
             message,
             run_at: now,
         })
-    }));
+    }))
+    .chain(futures_util::stream::pending());
     let mut scheduled = pin!(scheduler(requests));
     let mut got = 0u64;
     while got < items {
