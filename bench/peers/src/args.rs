@@ -34,7 +34,9 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Workload, BenchEr
     match args.next().as_deref() {
         Some(word @ ("informer" | "informer-native")) => {
             let native = word == "informer-native";
-            let server = args.next().ok_or_else(|| BenchError::Args(usage.to_owned()))?;
+            let server = args
+                .next()
+                .ok_or_else(|| BenchError::Args(usage.to_owned()))?;
             let events = number(args.next())?;
             Ok(Workload::Informer {
                 server,

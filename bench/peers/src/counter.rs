@@ -75,7 +75,9 @@ mod tests {
         std::thread::sleep(Duration::from_millis(2));
         c.tick();
         c.wait(Duration::from_secs(1)).await?;
-        let rate = c.per_second().ok_or(BenchError::Args("no rate".to_owned()))?;
+        let rate = c
+            .per_second()
+            .ok_or(BenchError::Args("no rate".to_owned()))?;
         assert!(rate > 0.0 && rate < 1000.0, "{rate}");
         Ok(())
     }

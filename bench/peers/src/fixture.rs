@@ -80,14 +80,20 @@ pub fn list_page(templates: &[Template], offset: usize, limit: usize) -> Vec<u8>
     };
     let start = offset.min(end);
     let mut out = Vec::with_capacity((end - start) * 1300 + 200);
-    out.extend_from_slice(br#"{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":""#);
+    out.extend_from_slice(
+        br#"{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":""#,
+    );
     out.extend_from_slice(LIST_RESOURCE_VERSION.to_string().as_bytes());
     out.push(b'"');
     if end < templates.len() {
         out.extend_from_slice(format!(r#","continue":"{end}""#).as_bytes());
     }
     out.extend_from_slice(br#"},"items":["#);
-    for (k, (i, t)) in templates[start..end].iter().enumerate().map(|(k, t)| (k, (start + k, t))) {
+    for (k, (i, t)) in templates[start..end]
+        .iter()
+        .enumerate()
+        .map(|(k, t)| (k, (start + k, t)))
+    {
         if k > 0 {
             out.push(b',');
         }
@@ -143,6 +149,9 @@ mod tests {
         let text = String::from_utf8_lossy(&out);
         assert!(text.starts_with(r#"{"type":"MODIFIED""#) && text.ends_with("}\n"));
         assert!(text.contains("widget-config-00001"));
-        assert!(text.contains(&format!(r#""resourceVersion":"{}""#, LIST_RESOURCE_VERSION + 5)));
+        assert!(text.contains(&format!(
+            r#""resourceVersion":"{}""#,
+            LIST_RESOURCE_VERSION + 5
+        )));
     }
 }

@@ -20,10 +20,7 @@ const DEADLINE: Duration = Duration::from_secs(120);
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), BenchError> {
     match args::parse(std::env::args().skip(1))? {
-        Workload::Informer {
-            native: true,
-            ..
-        } => Err(BenchError::Args(
+        Workload::Informer { native: true, .. } => Err(BenchError::Args(
             "kube-rs has no native ConfigMap; use `informer`".to_owned(),
         )),
         Workload::Informer { server, events, .. } => informer(&server, events).await,
@@ -83,7 +80,10 @@ async fn informer(server: &str, events: u64) -> Result<(), BenchError> {
 
     report::result("sync_ms", sync.as_secs_f64() * 1e3);
     report::result("rss_before_mib", report::mib(before.rss_kib));
-    report::result("cache_mib", report::mib_between(before.rss_kib, synced.rss_kib));
+    report::result(
+        "cache_mib",
+        report::mib_between(before.rss_kib, synced.rss_kib),
+    );
     report::result("hwm_sync_mib", report::mib(synced.hwm_kib));
     report::result("events_per_s", counter.per_second().unwrap_or(0.0));
     report::result("hwm_end_mib", report::mib(end.hwm_kib));

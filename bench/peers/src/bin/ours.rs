@@ -77,7 +77,10 @@ async fn informer<K: RuntimeResource>(server: &str, events: u64) -> Result<(), B
 
     report::result("sync_ms", sync.as_secs_f64() * 1e3);
     report::result("rss_before_mib", report::mib(before.rss_kib));
-    report::result("cache_mib", report::mib_between(before.rss_kib, synced.rss_kib));
+    report::result(
+        "cache_mib",
+        report::mib_between(before.rss_kib, synced.rss_kib),
+    );
     report::result("hwm_sync_mib", report::mib(synced.hwm_kib));
     report::result("events_per_s", counter.per_second().unwrap_or(0.0));
     report::result("hwm_end_mib", report::mib(end.hwm_kib));
