@@ -58,9 +58,9 @@ pub fn template(i: usize) -> Template {
         ),
         shard = i % 16,
         w = i % 8 + 1,
-        endpoints = filler("svc-", 16),
-        features = filler("flag-", 14),
-        notes = filler("n", 10),
+        endpoints = filler("svc-", 26),
+        features = filler("flag-", 22),
+        notes = filler("n", 24),
     );
     Template { head, tail }
 }
@@ -120,9 +120,17 @@ mod tests {
 
     #[test]
     fn an_object_is_about_1_2_kb_of_valid_shape() {
+        for i in [0, 5, 1234, OBJECTS - 1] {
+            let mut out = Vec::new();
+            template(i).render_into(42, &mut out);
+            assert!(
+                (1150..=1280).contains(&out.len()),
+                "{i}: {} bytes",
+                out.len()
+            );
+        }
         let mut out = Vec::new();
         template(1234).render_into(42, &mut out);
-        assert!((1100..=1300).contains(&out.len()), "{} bytes", out.len());
         let text = String::from_utf8_lossy(&out);
         assert!(text.contains(r#""resourceVersion":"42""#));
         assert!(text.contains(r#""name":"widget-config-01234""#));
