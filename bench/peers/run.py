@@ -21,7 +21,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 RELEASE = os.path.join(HERE, "target", "release")
 CHILD_TIMEOUT = 300  # seconds, per side per round (each side's own phases time out at 120 s)
-RETRIES = 2  # a failed side is run again, at most this often, and reported
+RETRIES = 5  # a failed side is run again, at most this often, and reported
 FAILURES = []  # every failed attempt, printed with the results
 
 # metric -> (label, unit, better): "lower" or "higher" is better
