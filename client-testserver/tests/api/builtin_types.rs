@@ -372,6 +372,17 @@ async fn apply_merges_container_ports_by_port_and_protocol() {
             "",
             "failed to create typed patch object (default/p; /v1, Kind=Pod): .spec.foo: field not declared in schema",
         );
+        // Inside a map list, structured-merge-diff names the item by key.
+        let bad = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: web\n    image: nginx\n    bar: 1\n";
+        let r = c
+            .send("PATCH", &format!("{p}?fieldManager=alice"), Some(APPLY), bad.as_bytes())
+            .await;
+        assert_status(
+            &r,
+            500,
+            "",
+            "failed to create typed patch object (default/p; /v1, Kind=Pod): .spec.containers[name=\"web\"].bar: field not declared in schema",
+        );
     })
     .await;
 }
