@@ -314,19 +314,19 @@ mod tests {
                 ),
             ),
             (
-                "2024-13-01T00:00:00Z".into(),
+                "2024-13-01T00:00:00Z",
                 "parsing time \"2024-13-01T00:00:00Z\": month out of range".into(),
             ),
             (
-                "2023-02-29T00:00:00Z".into(),
+                "2023-02-29T00:00:00Z",
                 "parsing time \"2023-02-29T00:00:00Z\": day out of range".into(),
             ),
             (
-                "2024-01-01T25:00:00Z".into(),
+                "2024-01-01T25:00:00Z",
                 "parsing time \"2024-01-01T25:00:00Z\": hour out of range".into(),
             ),
             (
-                "2024-01-01T00:00:00Zx".into(),
+                "2024-01-01T00:00:00Zx",
                 "parsing time \"2024-01-01T00:00:00Zx\": extra text: \"x\"".into(),
             ),
         ] {
