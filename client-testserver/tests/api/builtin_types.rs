@@ -92,6 +92,17 @@ async fn wrongly_typed_values_get_the_decoders_400() {
             "BadRequest",
             "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 5",
         );
+        let lease = json!({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": "l"},
+            "spec": {"holderIdentity": "me", "renewTime": "2024-01-01T00:00:00Z"}});
+        let r = c
+            .post("/apis/coordination.k8s.io/v1/namespaces/default/leases", &lease)
+            .await;
+        assert_status(
+            &r,
+            400,
+            "BadRequest",
+            "Lease in version \"v1\" cannot be handled as a Lease: parsing time \"2024-01-01T00:00:00Z\" as \"2006-01-02T15:04:05.000000Z07:00\": cannot parse \"Z\" as \".000000\"",
+        );
         // Kube's own formats pass: quantities as numbers or strings,
         // int-or-string as either.
         let mut d = deployment("ok");
