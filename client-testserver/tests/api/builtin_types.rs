@@ -93,6 +93,17 @@ async fn wrongly_typed_values_get_the_decoders_400() {
             "BadRequest",
             "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 5",
         );
+        let lease = json!({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": "l"},
+            "spec": {"holderIdentity": "me", "renewTime": "2024-01-01T00:00:00Z"}});
+        let r = c
+            .post("/apis/coordination.k8s.io/v1/namespaces/default/leases", &lease)
+            .await;
+        assert_status(
+            &r,
+            400,
+            "BadRequest",
+            "Lease in version \"v1\" cannot be handled as a Lease: parsing time \"2024-01-01T00:00:00Z\" as \"2006-01-02T15:04:05.000000Z07:00\": cannot parse \"Z\" as \".000000\"",
+        );
         // Kube's own formats pass: quantities as numbers or strings,
         // int-or-string as either.
         let mut d = deployment("ok");
@@ -379,6 +390,17 @@ async fn apply_merges_container_ports_by_port_and_protocol() {
             500,
             "",
             "failed to create typed patch object (default/p; /v1, Kind=Pod): .spec.foo: field not declared in schema",
+        );
+        // Inside a map list, structured-merge-diff names the item by key.
+        let bad = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: web\n    image: nginx\n    bar: 1\n";
+        let r = c
+            .send("PATCH", &format!("{p}?fieldManager=alice"), Some(APPLY), bad.as_bytes())
+            .await;
+        assert_status(
+            &r,
+            500,
+            "",
+            "failed to create typed patch object (default/p; /v1, Kind=Pod): .spec.containers[name=\"web\"].bar: field not declared in schema",
         );
     })
     .await;
