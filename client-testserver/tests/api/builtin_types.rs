@@ -288,8 +288,12 @@ async fn each_strategic_merge_directive_over_http() {
         let r = smp(json!({"spec": {"strategy": {"$retainKeys": ["type"], "rollingUpdate": {"maxSurge": 1}}}})).await;
         assert_status(&r, 400, "BadRequest", "invalid patch format of retainKeys");
         // null deletes.
+        // (SetDefaults_Deployment puts the default strategy back.)
         let r = smp(json!({"spec": {"strategy": null}})).await;
-        assert!(r.json()["spec"].get("strategy").is_none());
+        assert_eq!(
+            r.json()["spec"]["strategy"],
+            json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}})
+        );
         // A merge item without its key: 500 with apimachinery's message.
         let r = smp(json!({"spec": {"template": {"spec": {"containers": [{"image": "y"}]}}}})).await;
         assert_status(
@@ -314,10 +318,13 @@ async fn each_strategic_merge_directive_over_http() {
 async fn apply_merges_container_ports_by_port_and_protocol() {
     within(async {
         let (_s, c) = server().await;
-        let p = format!("{PODS}/p");
+        // A PodTemplate: a Pod's ports may not change once it exists
+        // (`ValidatePodUpdate`), a template's may.
+        let p = "/api/v1/namespaces/default/podtemplates/p";
         let yaml = |ports: &str| {
+            let ports: String = ports.lines().map(|l| format!("  {l}\n")).collect();
             format!(
-                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: web\n    image: nginx\n    ports:\n{ports}"
+                "apiVersion: v1\nkind: PodTemplate\nmetadata:\n  name: p\ntemplate:\n  spec:\n    containers:\n    - name: web\n      image: nginx\n      ports:\n{ports}"
             )
         };
         let a = yaml(
@@ -328,7 +335,7 @@ async fn apply_merges_container_ports_by_port_and_protocol() {
             .await;
         assert_eq!(r.status, 201, "{}", r.text());
         let v = r.json();
-        let fields = &v["metadata"]["managedFields"][0]["fieldsV1"]["f:spec"]["f:containers"]
+        let fields = &v["metadata"]["managedFields"][0]["fieldsV1"]["f:template"]["f:spec"]["f:containers"]
             ["k:{\"name\":\"web\"}"]["f:ports"];
         assert!(
             fields
@@ -345,7 +352,7 @@ async fn apply_merges_container_ports_by_port_and_protocol() {
             .send("PATCH", &format!("{p}?fieldManager=bob"), Some(APPLY), b.as_bytes())
             .await;
         assert_eq!(r.status, 200, "{}", r.text());
-        let ports = r.json()["spec"]["containers"][0]["ports"].clone();
+        let ports = r.json()["template"]["spec"]["containers"][0]["ports"].clone();
         assert_eq!(
             ports,
             json!([{"containerPort": 53, "protocol": "TCP"}, {"containerPort": 53, "protocol": "UDP"},
@@ -356,12 +363,18 @@ async fn apply_merges_container_ports_by_port_and_protocol() {
         let r = c
             .send("PATCH", &format!("{p}?fieldManager=alice"), Some(APPLY), a2.as_bytes())
             .await;
-        let ports = r.json()["spec"]["containers"][0]["ports"].clone();
+        let ports = r.json()["template"]["spec"]["containers"][0]["ports"].clone();
         assert_eq!(
             ports,
             json!([{"containerPort": 53, "protocol": "TCP"}, {"containerPort": 8080, "protocol": "TCP"}])
         );
         // A field the type does not declare: the typed conversion's 500.
+        let p = format!("{PODS}/p");
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: web\n    image: nginx\n";
+        let r = c
+            .send("PATCH", &format!("{p}?fieldManager=alice"), Some(APPLY), pod.as_bytes())
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text());
         let bad = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  foo: 1\n";
         let r = c
             .send("PATCH", &format!("{p}?fieldManager=alice"), Some(APPLY), bad.as_bytes())
