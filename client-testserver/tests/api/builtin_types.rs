@@ -394,7 +394,7 @@ async fn apply_merges_container_ports_by_port_and_protocol() {
         // Inside a map list, structured-merge-diff names the item by key.
         let bad = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: web\n    image: nginx\n    bar: 1\n";
         let r = c
-            .send("PATCH", &format!("{p}?fieldManager=alice"), Some(APPLY), bad.as_bytes())
+            .send("PATCH", &format!("{PODS}/p?fieldManager=alice"), Some(APPLY), bad.as_bytes())
             .await;
         assert_status(
             &r,
