@@ -276,7 +276,10 @@ async fn foreground_deletion_waits_for_blocking_dependents() {
         // delete, as kube-apiserver does.
         let r = delete_with(&c, &format!("{DEPLOYS}/web"), "Foreground").await;
         assert_eq!(r.status, 200, "{}", r.text());
-        assert_eq!(r.json()["metadata"]["finalizers"], json!(["foregroundDeletion"]));
+        assert_eq!(
+            r.json()["metadata"]["finalizers"],
+            json!(["foregroundDeletion"])
+        );
         // The collector deletes the dependent; the owner waits for it.
         until(&c, &rs_path, |v| {
             !v["metadata"]["deletionTimestamp"].is_null()

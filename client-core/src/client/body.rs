@@ -42,7 +42,7 @@ pub(crate) async fn read_bounded(
             limit,
         });
     }
-    let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
+    let mut body = Collected::default();
     loop {
         let chunk = match response.chunk().await {
             Ok(Some(c)) => c,
@@ -65,12 +65,87 @@ pub(crate) async fn read_bounded(
                     });
                 }
                 OnOverflow::Truncate => {
-                    body.extend_from_slice(&chunk[..room]);
+                    body.push(chunk.slice(..room), declared);
                     break;
                 }
             }
         }
-        body.extend_from_slice(&chunk);
+        body.push(chunk, declared);
     }
-    Ok(body.freeze())
+    Ok(body.into_bytes())
+}
+
+/// A body as it arrives: the first chunk kept as it is (a small answer is
+/// one chunk, and needs no copy), later ones copied after it.
+#[derive(Default)]
+struct Collected {
+    /// The body while it is one chunk.
+    single: Option<Bytes>,
+    /// The body once a second chunk arrived.
+    joined: BytesMut,
+}
+
+impl Collected {
+    /// The bytes held so far.
+    fn len(&self) -> usize {
+        self.single.as_ref().map_or(0, Bytes::len) + self.joined.len()
+    }
+
+    /// Appends `chunk`; `declared` (the `Content-Length`) sizes the copy.
+    fn push(&mut self, chunk: Bytes, declared: Option<usize>) {
+        if chunk.is_empty() {
+            return;
+        }
+        if self.single.is_none() && self.joined.is_empty() {
+            self.single = Some(chunk);
+            return;
+        }
+        if let Some(first) = self.single.take() {
+            let wanted = declared.unwrap_or(0).max(first.len() + chunk.len());
+            self.joined.reserve(wanted);
+            self.joined.extend_from_slice(&first);
+        }
+        self.joined.extend_from_slice(&chunk);
+    }
+
+    /// The whole body.
+    fn into_bytes(self) -> Bytes {
+        match self.single {
+            Some(single) => single,
+            None => self.joined.freeze(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_chunk_is_kept_without_a_copy() {
+        let chunk = Bytes::from_static(b"{\"kind\":\"Widget\"}");
+        let mut body = Collected::default();
+        body.push(Bytes::new(), None);
+        body.push(chunk.clone(), Some(chunk.len()));
+        body.push(Bytes::new(), None);
+        assert_eq!(body.len(), chunk.len());
+        let bytes = body.into_bytes();
+        assert_eq!(bytes, chunk);
+        assert_eq!(
+            bytes.as_ptr(),
+            chunk.as_ptr(),
+            "the chunk itself, not a copy"
+        );
+    }
+
+    #[test]
+    fn later_chunks_are_joined_in_order() {
+        let mut body = Collected::default();
+        for part in ["ab", "", "cde", "f"] {
+            body.push(Bytes::from(part), Some(6));
+        }
+        assert_eq!(body.len(), 6);
+        assert_eq!(body.into_bytes(), Bytes::from_static(b"abcdef"));
+        assert_eq!(Collected::default().into_bytes(), Bytes::new());
+    }
 }

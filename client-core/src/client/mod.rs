@@ -291,21 +291,28 @@ impl RestClient {
             retries = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        let started = Instant::now();
-        let result = self
-            .send_with_retries(&http, &parts, url, mode, &target)
-            .instrument(span.clone())
-            .await;
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
-        match &result {
-            Ok((response, retries)) => {
-                span.record("status", response.status().as_u16());
-                span.record("retries", *retries);
+        let result = if span.is_disabled() {
+            // No subscriber wants the span: neither the clock nor the fields.
+            self.send_with_retries(&http, &parts, url, mode, &target)
+                .await
+        } else {
+            let started = Instant::now();
+            let result = self
+                .send_with_retries(&http, &parts, url, mode, &target)
+                .instrument(span.clone())
+                .await;
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            match &result {
+                Ok((response, retries)) => {
+                    span.record("status", response.status().as_u16());
+                    span.record("retries", *retries);
+                }
+                Err(_) => {
+                    span.record("status", 0u16);
+                }
             }
-            Err(_) => {
-                span.record("status", 0u16);
-            }
-        }
+            result
+        };
         result.map(|(response, _)| Answer {
             target,
             response,
@@ -443,12 +450,20 @@ fn add_impersonation(headers: &mut HeaderMap, own: &HeaderMap, impersonation: &H
 }
 
 /// Decodes a successful answer's body as JSON into `T`.
+///
+/// The body is checked as UTF-8 once, then parsed as text: `from_slice`
+/// would check every string as it goes, which costs more.
 pub(crate) fn decode<T: DeserializeOwned>(target: &RequestTarget, body: &[u8]) -> Result<T> {
-    serde_json::from_slice(body).map_err(|source| Error::Decode {
+    let decode_error = |source| Error::Decode {
         target: target.clone(),
         what: std::any::type_name::<T>(),
         source,
-    })
+    };
+    match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text).map_err(decode_error),
+        // Not UTF-8: `from_slice` reports where, as it always did.
+        Err(_) => serde_json::from_slice(body).map_err(decode_error),
+    }
 }
 
 /// Reads and drops a small answer so its connection can be reused (at
@@ -552,8 +567,30 @@ pub(crate) fn error_from_answer(target: RequestTarget, code: StatusCode, body: &
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    fn target() -> RequestTarget {
+        RequestTarget {
+            verb: Method::GET,
+            path: "/api/v1/namespaces/a/configmaps/b".to_owned(),
+        }
+    }
+
+    #[test]
+    fn decode_reads_text_and_reports_bad_bytes() {
+        let value: serde_json::Value = decode(&target(), b"{\"a\":\"\\u00e9\xc3\xa9\"}").unwrap();
+        assert_eq!(value["a"], "\u{e9}\u{e9}");
+        for bad in [&b"{\"a\":\"\xff\"}"[..], b"{\"a\":", b"[1] x"] {
+            let err = decode::<serde_json::Value>(&target(), bad).unwrap_err();
+            assert!(
+                matches!(&err, Error::Decode { target, what, .. }
+                    if target.path.ends_with("/b") && what.contains("Value")),
+                "{err}"
+            );
+        }
+    }
 
     #[test]
     fn warning_header_text() {

@@ -119,9 +119,14 @@ impl Backend {
             && let Ok(unknown) = crate::types::decode::check(node, &cfg)
             && !unknown.is_empty()
         {
+            // structured-merge-diff names map-list items by key.
+            let shape = crate::ssa::Shape::Typed(node);
             let paths: Vec<String> = unknown
                 .iter()
-                .map(|p| crate::types::decode::render(p))
+                .map(|p| {
+                    let path = crate::ssa::path_string(&crate::ssa::smd_path(shape, &cfg, p));
+                    path.trim_start_matches('.').to_string()
+                })
                 .collect();
             return Err(undeclared_fields(kind, version, ns, name, &paths));
         }

@@ -14,7 +14,7 @@ pub(crate) use fieldset::{
     FieldSet, MAX_FIELD_DEPTH, PathElement, path_string, remove_at, value_at,
 };
 pub(crate) use options::{WriteOptions, check_write_options, default_field_manager};
-pub(crate) use shape::Shape;
+pub(crate) use shape::{Shape, smd_path};
 
 use crate::error::ApiError;
 use crate::schema::{ListType, go_quote};

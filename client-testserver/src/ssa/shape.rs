@@ -3,7 +3,11 @@
 //! type in the vendored definitions (`types`). List types, list-map keys
 //! and atomic maps are read the same way from both.
 
+use serde_json::Value;
+
 use crate::schema::{ListType, Schema};
+use crate::ssa::PathElement;
+use crate::types::decode::Seg;
 use crate::types::{ListKind, Node};
 
 /// The type of a value, for merging and field ownership.
@@ -60,4 +64,35 @@ impl<'a> Shape<'a> {
             Shape::Typed(n) => n.map_atomic(),
         }
     }
+}
+
+/// A decoder path (`spec.containers[0].foo`) in `obj` as structured-merge-
+/// diff names it: list items by their keys in map lists
+/// (`[name="web"]`), by value in sets, by index otherwise.
+pub(crate) fn smd_path(root: Shape<'_>, obj: &Value, path: &[Seg]) -> Vec<PathElement> {
+    let mut out = Vec::with_capacity(path.len());
+    let (mut shape, mut cur) = (Some(root), Some(obj));
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                out.push(PathElement::Field(k.clone()));
+                shape = shape.and_then(|s| s.property(k));
+                cur = cur.and_then(|v| v.get(k));
+            }
+            Seg::Index(i) => {
+                let item = cur.and_then(|v| v.get(*i));
+                let elem = match (shape.map(|s| s.list_type()), item) {
+                    (Some(ListType::Map), Some(it)) => shape
+                        .and_then(|s| PathElement::key_of(&s.list_map_keys(), it))
+                        .unwrap_or(PathElement::Index(*i)),
+                    (Some(ListType::Set), Some(it)) => PathElement::Value(it.to_string()),
+                    _ => PathElement::Index(*i),
+                };
+                out.push(elem);
+                shape = shape.and_then(|s| s.items());
+                cur = item;
+            }
+        }
+    }
+    out
 }

@@ -287,4 +287,17 @@ mod tests {
         let idx = BodyIndex::scan(br#"{"data": {"a": "1", "a": "2"}}"#).unwrap();
         assert!(idx.findings(root, &[]).is_empty());
     }
+
+    #[test]
+    fn random_bytes_never_panic() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let alphabet = b"{}[]\":,\\ abc01\n";
+        for _ in 0..5000 {
+            let len = rng.usize(0..40);
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| alphabet[rng.usize(0..alphabet.len())])
+                .collect();
+            let _ = BodyIndex::scan(&bytes);
+        }
+    }
 }

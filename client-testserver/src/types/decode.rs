@@ -10,7 +10,8 @@
 //! - a `Quantity` that does not parse fails with apimachinery's message;
 //! - `IntOrString` takes an integer or a string, `Quantity` a number or a
 //!   quantity string, `null` is accepted anywhere (Go keeps the zero
-//!   value), `Time` takes any string, `[]byte` a base64 string (Go's
+//!   value), `Time` and `MicroTime` an RFC 3339 string (Go's `parsing
+//!   time ...` otherwise, `go_time`), `[]byte` a base64 string (Go's
 //!   `illegal base64 data at input byte N` otherwise);
 //! - fields the type does not have are returned, as the strict decoder
 //!   reports them (`spec.template.spec.containers[0].foo`), for
@@ -157,7 +158,13 @@ impl Walk {
                 Some(at) => Err(format!("illegal base64 data at input byte {at}")),
                 None => Ok(()),
             },
-            (Ty::String | Ty::Time, Value::String(_))
+            (Ty::Time, Value::String(t)) => {
+                crate::types::go_time::parse(&crate::types::go_time::RFC3339, t)
+            }
+            (Ty::MicroTime, Value::String(t)) => {
+                crate::types::go_time::parse(&crate::types::go_time::RFC3339_MICRO, t)
+            }
+            (Ty::String, Value::String(_))
             | (Ty::Bool, Value::Bool(_))
             | (Ty::Float64, Value::Number(_))
             | (Ty::IntOrString, Value::String(_)) => Ok(()),
@@ -231,7 +238,7 @@ impl Walk {
 pub(crate) fn go_type(n: Node<'_>) -> String {
     match n.ty {
         Ty::Bool => "bool".into(),
-        Ty::String | Ty::Time => "string".into(),
+        Ty::String | Ty::Time | Ty::MicroTime => "string".into(),
         Ty::Bytes => "[]uint8".into(),
         // IntOrString decodes a non-string into its int32.
         Ty::Int32 | Ty::IntOrString => "int32".into(),

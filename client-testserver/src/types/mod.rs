@@ -18,6 +18,7 @@
 
 pub(crate) mod body_index;
 pub(crate) mod decode;
+pub(crate) mod go_time;
 pub(crate) mod model;
 
 use std::sync::OnceLock;

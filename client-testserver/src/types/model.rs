@@ -30,8 +30,10 @@ pub(crate) enum Ty {
     String,
     /// `[]byte`: a base64 string.
     Bytes,
-    /// `metav1.Time` / `MicroTime`: an RFC 3339 string.
+    /// `metav1.Time`: an RFC 3339 string.
     Time,
+    /// `metav1.MicroTime`: an RFC 3339 string with microseconds.
+    MicroTime,
     /// `int32`.
     Int32,
     /// `int64`.
@@ -336,8 +338,8 @@ fn node_ty(m: &Map<String, Value>, by_name: &HashMap<String, DefId>) -> Ty {
             (QUANTITY, _) => Ty::Quantity,
             (INT_OR_STRING, _) => Ty::IntOrString,
             (n, _) if ANY_JSON.contains(&n) => Ty::Any,
-            ("io.k8s.apimachinery.pkg.apis.meta.v1.Time", _)
-            | ("io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime", _) => Ty::Time,
+            ("io.k8s.apimachinery.pkg.apis.meta.v1.Time", _) => Ty::Time,
+            ("io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime", _) => Ty::MicroTime,
             (_, Some(id)) => Ty::Struct(*id),
             (_, None) => Ty::Any,
         };

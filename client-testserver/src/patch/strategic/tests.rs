@@ -232,3 +232,64 @@ fn go_formatting_of_values() {
         "map[a:<nil> b:[1 2.5 x] c:true]"
     );
 }
+
+/// Random values shaped like pod fragments, with directives mixed in.
+fn random_value(rng: &mut fastrand::Rng, depth: u32) -> Value {
+    let keys = [
+        "spec",
+        "containers",
+        "name",
+        "image",
+        "ports",
+        "containerPort",
+        "args",
+        "$patch",
+        "$retainKeys",
+        "$setElementOrder/containers",
+        "$deleteFromPrimitiveList/args",
+        "metadata",
+        "finalizers",
+        "labels",
+    ];
+    match rng.u8(0..if depth == 0 { 5 } else { 7 }) {
+        0 => Value::Null,
+        1 => json!(rng.i64(-3..3)),
+        2 => json!(["a", "b", "replace", "delete", "merge", "web"][rng.usize(0..6)]),
+        3 => json!(rng.bool()),
+        4 => json!(rng.f64()),
+        5 => {
+            let mut m = serde_json::Map::new();
+            for _ in 0..rng.usize(0..4) {
+                m.insert(
+                    keys[rng.usize(0..keys.len())].to_string(),
+                    random_value(rng, depth - 1),
+                );
+            }
+            Value::Object(m)
+        }
+        _ => Value::Array(
+            (0..rng.usize(0..4))
+                .map(|_| random_value(rng, depth - 1))
+                .collect(),
+        ),
+    }
+}
+
+#[test]
+fn random_patches_never_panic() {
+    let mut rng = fastrand::Rng::with_seed(13);
+    let mut applied = 0;
+    for _ in 0..3000 {
+        let doc = json!({"spec": random_value(&mut rng, 4), "metadata": random_value(&mut rng, 3)});
+        let patch =
+            json!({"spec": random_value(&mut rng, 4), "metadata": random_value(&mut rng, 3)});
+        match pod(doc, patch) {
+            Ok(v) => {
+                applied += 1;
+                assert!(v.is_object());
+            }
+            Err(e) => assert!(matches!(e.to_api_error().code, 400 | 422 | 500)),
+        }
+    }
+    assert!(applied > 100, "{applied}");
+}
