@@ -54,9 +54,13 @@ def binary(name):
     return path
 
 
-def start_server(events):
+def start_server(events, objects=None):
+    """Starts the canned server; returns (process, base URL)."""
+    argv = [binary("canned-server"), str(events)]
+    if objects is not None:
+        argv.append(str(objects))
     server = subprocess.Popen(
-        [binary("canned-server"), str(events)],
+        argv,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -143,6 +147,11 @@ def table(results, metrics, markdown):
                 base = medians["kube-rs"]
                 row.append(f"{medians[s] / base:.2f}x" if base else "n/a")
         rows.append(row)
+    print_rows(head, rows, markdown)
+
+
+def print_rows(head, rows, markdown):
+    """Prints a table: markdown, or columns padded to their widest cell."""
     if markdown:
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))

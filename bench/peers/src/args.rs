@@ -54,13 +54,7 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Workload, BenchEr
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn words(s: &str) -> impl Iterator<Item = String> {
-        s.split_whitespace()
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-            .into_iter()
-    }
+    use crate::words;
 
     #[test]
     fn parses_both_workloads() {

@@ -28,10 +28,25 @@ impl Template {
     }
 }
 
+/// The name of object number `i`: `widget-config-00042`.
+pub fn object_name(i: u64) -> String {
+    format!("widget-config-{i:05}")
+}
+
+/// The number of the object called `name`, if it is one of the first
+/// `objects` (the inverse of [`object_name`]).
+pub fn object_number(name: &str, objects: usize) -> Option<usize> {
+    let digits = name.strip_prefix("widget-config-")?;
+    if digits.len() < 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|&i| i < objects)
+}
+
 /// The template of object number `i`: a ConfigMap with labels, an
 /// annotation and four data keys, about 1.2 KB of JSON.
 pub fn template(i: usize) -> Template {
-    let name = format!("widget-config-{i:05}");
+    let name = object_name(i as u64);
     let uid = format!("7f3c2a10-0b1d-4c6e-9a5f-{i:012x}");
     let head = format!(
         concat!(
@@ -65,9 +80,14 @@ pub fn template(i: usize) -> Template {
     Template { head, tail }
 }
 
-/// Every object's template, in list order.
+/// Every object's template, in list order ([`OBJECTS`] of them).
 pub fn templates() -> Vec<Template> {
-    (0..OBJECTS).map(template).collect()
+    templates_of(OBJECTS)
+}
+
+/// The templates of the first `objects` objects, in list order.
+pub fn templates_of(objects: usize) -> Vec<Template> {
+    (0..objects).map(template).collect()
 }
 
 /// The body of the list page starting at `offset` with at most `limit`
@@ -134,6 +154,17 @@ mod tests {
         let text = String::from_utf8_lossy(&out);
         assert!(text.contains(r#""resourceVersion":"42""#));
         assert!(text.contains(r#""name":"widget-config-01234""#));
+    }
+
+    #[test]
+    fn names_and_numbers_round_trip() {
+        assert_eq!(object_name(42), "widget-config-00042");
+        assert_eq!(object_number("widget-config-00042", 100), Some(42));
+        assert_eq!(object_number(&object_name(12_345), 20_000), Some(12_345));
+        assert_eq!(object_number("widget-config-00042", 42), None);
+        assert_eq!(object_number("widget-config-42", 100), None);
+        assert_eq!(object_number("widget-config-0004x", 100), None);
+        assert_eq!(object_number("other-00001", 100), None);
     }
 
     #[test]

@@ -1,16 +1,21 @@
-//! Just enough HTTP/1.1 for the canned server: read a request head, answer
-//! with a sized body or a chunked stream. Keep-alive, no request bodies.
+//! Just enough HTTP/1.1 for the canned server: read a request (head, and a
+//! body sized by `content-length`), answer with a sized body or a chunked
+//! stream. Keep-alive; chunked request bodies are refused.
 
 use std::io::{BufRead, Write};
 
-/// A request's target: the path and its decoded-enough query pairs.
+/// A request: its method, target (path and decoded-enough query pairs) and body.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Target {
+    /// The method, as sent (`GET`, `POST`).
+    pub method: String,
     /// The path, without the query.
     pub path: String,
     /// `name=value` pairs in order (values are not percent-decoded: the
     /// server only reads numbers and `true`).
     pub query: Vec<(String, String)>,
+    /// The body (`content-length` bytes; empty without one).
+    pub body: Vec<u8>,
 }
 
 impl Target {
@@ -23,19 +28,38 @@ impl Target {
     }
 }
 
-/// Reads one request head; `Ok(None)` when the peer closed the connection.
+/// Reads one request; `Ok(None)` when the peer closed the connection. A
+/// chunked request body is an `InvalidData` error.
 pub fn read_request(reader: &mut impl BufRead) -> std::io::Result<Option<Target>> {
     let mut line = String::new();
     if reader.read_line(&mut line)? == 0 {
         return Ok(None);
     }
-    let target = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let mut words = line.split_whitespace();
+    let method = words.next().unwrap_or("GET").to_owned();
+    let target = words.next().unwrap_or("/").to_owned();
+    let mut length = 0usize;
     loop {
         let mut header = String::new();
         if reader.read_line(&mut header)? == 0 || header == "\r\n" || header == "\n" {
             break;
         }
+        let Some((name, value)) = header.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("content-length") {
+            length = value
+                .parse()
+                .map_err(|e| invalid(format!("content-length {value:?}: {e}")))?;
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            return Err(invalid(format!(
+                "transfer-encoding {value:?}: only sized request bodies"
+            )));
+        }
     }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     let query = query
         .split('&')
@@ -46,9 +70,16 @@ pub fn read_request(reader: &mut impl BufRead) -> std::io::Result<Option<Target>
         })
         .collect();
     Ok(Some(Target {
+        method,
         path: path.to_owned(),
         query,
+        body,
     }))
+}
+
+/// An `InvalidData` error saying `why`.
+fn invalid(why: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, why)
 }
 
 /// Writes a complete JSON answer with its length.
@@ -112,6 +143,24 @@ mod tests {
         let second = read_request(&mut reader)?.map(|t| t.path);
         assert_eq!(second.as_deref(), Some("/b"));
         assert_eq!(read_request(&mut reader)?, None);
+        Ok(())
+    }
+
+    #[test]
+    fn reads_a_sized_body_and_refuses_a_chunked_one() -> std::io::Result<()> {
+        let raw = b"POST /c HTTP/1.1\r\nContent-Length: 5\r\n\r\nhelloGET /d HTTP/1.1\r\n\r\n";
+        let mut reader = &raw[..];
+        let post = read_request(&mut reader)?.ok_or_else(|| std::io::Error::other("none"))?;
+        assert_eq!(
+            (post.method.as_str(), post.body.as_slice()),
+            ("POST", &b"hello"[..])
+        );
+        let get = read_request(&mut reader)?.ok_or_else(|| std::io::Error::other("none"))?;
+        assert_eq!((get.method.as_str(), get.path.as_str()), ("GET", "/d"));
+        assert!(get.body.is_empty());
+        let chunked =
+            b"POST /c HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+        assert!(read_request(&mut &chunked[..]).is_err());
         Ok(())
     }
 

@@ -1,16 +1,22 @@
 //! Shared pieces of the peer benchmarks: the canned objects and responses,
-//! process memory readings, the argument and result formats.
+//! process memory and CPU readings, the argument and result formats.
 //!
-//! The binaries: `canned-server` (the one server both sides talk to),
-//! `ours` (client-runtime) and `kube` (kube-rs), one process per side so that
-//! each peak RSS is its own. `run.py` drives them.
+//! The binaries: `canned-server` (the one server every side talks to);
+//! `ours` (client-runtime) and `kube` (kube-runtime) for the runtime
+//! comparison, driven by `run.py`; `req-ours` (client-core), `req-kube`
+//! (kube-rs' `Api`) and `req-floor` (raw hyper + serde_json) for the request
+//! comparison ([`requests`]), driven by `run_requests.py`. One process per
+//! side and workload, so that each peak RSS is its own.
 
 pub mod args;
+pub mod clients;
 pub mod counter;
 pub mod fixture;
 pub mod http;
 pub mod memory;
 pub mod report;
+pub mod requests;
+pub mod usage;
 
 /// Why a benchmark run failed.
 #[derive(Debug, thiserror::Error)]
@@ -32,9 +38,18 @@ pub enum BenchError {
     Timeout(std::time::Duration, &'static str),
 }
 
+/// The words of `s` as an argument iterator (the argument parsers' tests).
+#[cfg(test)]
+pub(crate) fn words(s: &str) -> impl Iterator<Item = String> {
+    s.split_whitespace()
+        .map(str::to_owned)
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
 /// The queue workloads' keys: `items` distinct `namespace/name` strings.
 pub fn queue_keys(items: u64) -> Vec<String> {
     (0..items)
-        .map(|i| format!("{}/widget-config-{i:05}", fixture::NAMESPACE))
+        .map(|i| format!("{}/{}", fixture::NAMESPACE, fixture::object_name(i)))
         .collect()
 }

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use k8s_openapi::api::core::v1::ConfigMap;
+use kube::Api;
 use kube::runtime::scheduler::{ScheduleRequest, scheduler};
 use kube::runtime::{reflector, watcher};
-use kube::{Api, Client};
 use peers::args::{self, Workload};
 use peers::counter::EventCounter;
 use peers::{BenchError, fixture, memory, report};
@@ -31,11 +31,7 @@ async fn main() -> Result<(), BenchError> {
 /// Syncs a reflector over the canned list, then counts `events` watch
 /// updates through the stream's consumer (the handler).
 async fn informer(server: &str, events: u64) -> Result<(), BenchError> {
-    let url = server
-        .parse()
-        .map_err(|e| BenchError::Args(format!("{server}: {e}")))?;
-    let client =
-        Client::try_from(kube::Config::new(url)).map_err(|e| BenchError::Client(e.to_string()))?;
+    let client = peers::clients::kube(server)?;
     let api: Api<ConfigMap> = Api::namespaced(client, fixture::NAMESPACE);
     let (reader, writer) = reflector::store();
     // watcher::Config's defaults: list then watch, 500 a page.

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use client_core::watcher::{InitialList, WatcherConfig};
-use client_core::{Config, RestClient};
 use client_runtime::informer::{InformerFactory, Namespace, Notification, RuntimeResource};
 use client_runtime::workqueue::WorkQueue;
 use peers::args::{self, Workload};
@@ -35,13 +34,7 @@ async fn main() -> Result<(), BenchError> {
 /// Syncs an informer of `K` over the canned list, then counts `events`
 /// watch updates through a handler.
 async fn informer<K: RuntimeResource>(server: &str, events: u64) -> Result<(), BenchError> {
-    let url = server
-        .parse()
-        .map_err(|e| BenchError::Args(format!("{server}: {e}")))?;
-    let client = RestClient::builder(Config::new(url))
-        .no_rate_limit()
-        .build()
-        .map_err(|e| BenchError::Client(e.to_string()))?;
+    let client = peers::clients::ours(server)?;
     // kube-runtime's watcher lists then watches, 500 a page: the same here.
     let config = WatcherConfig::default()
         .initial_list(InitialList::ListThenWatch)
