@@ -41,7 +41,10 @@ mod tests {
         let start = std::time::Instant::now();
         let mut x = 0u64;
         while cpu_time()?.saturating_sub(before) < Duration::from_millis(20) {
-            assert!(start.elapsed() < Duration::from_secs(20), "CPU time never moved");
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "CPU time never moved"
+            );
             x = std::hint::black_box(x.wrapping_add(1));
         }
         let before_sleep = cpu_time()?;

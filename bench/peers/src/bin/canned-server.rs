@@ -25,13 +25,16 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// How long a finished watch stays open (idle) before the server ends it.
 const IDLE_AFTER_EVENTS: Duration = Duration::from_secs(120);
 
+/// List page bodies by `(offset, limit)`.
+type PageCache = HashMap<(usize, usize), Arc<Vec<u8>>>;
+
 /// What every connection serves from: the objects, the watch's length, and
 /// the list pages rendered so far (each rendered once, then reused, so the
 /// server's own cost stays small and the same for every client).
 struct Canned {
     templates: Vec<Template>,
     events: u64,
-    pages: Mutex<HashMap<(usize, usize), Arc<Vec<u8>>>>,
+    pages: Mutex<PageCache>,
 }
 
 impl Canned {

@@ -2,8 +2,6 @@
 //! `kube::Client` built from a `kube::Config` for the server's URL, the way
 //! an application calls it. Usage: see [`peers::requests::args`].
 
-use std::future::Future;
-
 use kube::Api;
 use kube::api::{ListParams, PostParams, WatchEvent, WatchParams};
 use peers::requests::{ConfigMap, Page, RequestClient, client_error, count_modified, driver};
@@ -14,52 +12,43 @@ use peers::{BenchError, fixture};
 struct Kube(Api<ConfigMap>);
 
 impl RequestClient for Kube {
-    fn get(&self, name: &str) -> impl Future<Output = Result<ConfigMap, BenchError>> + Send {
-        async move { self.0.get(name).await.map_err(client_error) }
+    async fn get(&self, name: &str) -> Result<ConfigMap, BenchError> {
+        self.0.get(name).await.map_err(client_error)
     }
 
-    fn list(
+    async fn list(
         &self,
         limit: Option<u32>,
         continue_token: Option<String>,
-    ) -> impl Future<Output = Result<Page, BenchError>> + Send {
-        async move {
-            let mut params = ListParams::default();
-            if let Some(limit) = limit {
-                params = params.limit(limit);
-            }
-            if let Some(token) = &continue_token {
-                params = params.continue_token(token);
-            }
-            let list = self.0.list(&params).await.map_err(client_error)?;
-            Ok(Page {
-                items: list.items,
-                continue_token: list.metadata.continue_.filter(|t| !t.is_empty()),
-            })
+    ) -> Result<Page, BenchError> {
+        let mut params = ListParams::default();
+        if let Some(limit) = limit {
+            params = params.limit(limit);
         }
+        if let Some(token) = &continue_token {
+            params = params.continue_token(token);
+        }
+        let list = self.0.list(&params).await.map_err(client_error)?;
+        Ok(Page {
+            items: list.items,
+            continue_token: list.metadata.continue_.filter(|t| !t.is_empty()),
+        })
     }
 
-    fn watch(&self, events: u64) -> impl Future<Output = Result<u64, BenchError>> + Send {
-        async move {
-            let stream = self
-                .0
-                .watch(&WatchParams::default(), "0")
-                .await
-                .map_err(client_error)?;
-            count_modified(stream, events, |e| matches!(e, WatchEvent::Modified(_))).await
-        }
+    async fn watch(&self, events: u64) -> Result<u64, BenchError> {
+        let stream = self
+            .0
+            .watch(&WatchParams::default(), "0")
+            .await
+            .map_err(client_error)?;
+        count_modified(stream, events, |e| matches!(e, WatchEvent::Modified(_))).await
     }
 
-    fn create(
-        &self,
-        obj: &ConfigMap,
-    ) -> impl Future<Output = Result<ConfigMap, BenchError>> + Send {
-        async move {
-            self.0
-                .create(&PostParams::default(), obj)
-                .await
-                .map_err(client_error)
-        }
+    async fn create(&self, obj: &ConfigMap) -> Result<ConfigMap, BenchError> {
+        self.0
+            .create(&PostParams::default(), obj)
+            .await
+            .map_err(client_error)
     }
 }
 
