@@ -139,9 +139,11 @@ fn watched_widget(rv: usize) -> Widget {
 fn watch_line(rv: usize) -> Vec<u8> {
     let mut object = serde_json::to_value(WithTypeMeta(&watched_widget(rv))).unwrap();
     object["metadata"]["creationTimestamp"] = "2026-12-03T07:00:00Z".into();
-    let mut line =
-        serde_json::to_vec(&serde_json::json!({"type": "MODIFIED", "object": object})).unwrap();
-    line.push(b'\n');
+    // `type` first, as the API server writes it (a `json!` map would sort
+    // `object` first).
+    let mut line = b"{\"type\":\"MODIFIED\",\"object\":".to_vec();
+    serde_json::to_writer(&mut line, &object).unwrap();
+    line.extend_from_slice(b"}\n");
     line
 }
 

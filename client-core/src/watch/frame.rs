@@ -397,8 +397,10 @@ pub(crate) fn redacted_excerpt(frame: &[u8], max_chars: usize) -> String {
             }
         };
         if shown {
+            // A shown key or value never takes the excerpt past its length.
+            let room = max_chars.saturating_sub(out.chars().count());
             out.push('"');
-            for &c in content.iter().take(64) {
+            for &c in content.iter().take(room.min(64)) {
                 out.push(if c.is_ascii_graphic() || c == b' ' {
                     char::from(c)
                 } else {

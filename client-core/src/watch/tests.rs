@@ -684,3 +684,20 @@ async fn event_stream_polls_the_body_once_per_chunk() {
     // Two chunks and the end.
     assert_eq!(polls.load(Ordering::Relaxed), 3, "one poll per chunk");
 }
+
+/// A long key late in a frame is cut to the excerpt's length (found by
+/// `decode_event_never_panics`: a key shown whole ran the excerpt past it).
+#[test]
+fn excerpt_stays_within_its_length_when_a_key_is_shown_late() {
+    let mut frame = vec![b'#'; 61];
+    frame.push(b'"');
+    frame.extend_from_slice(&[b'k'; 70]);
+    frame.extend_from_slice(b"\":1");
+    match decode_event::<Widget>(&frame).unwrap_err() {
+        FrameError::Malformed { excerpt, .. } => {
+            assert!(excerpt.chars().count() < 140, "{excerpt}");
+            assert!(excerpt.contains("\"kkk"), "{excerpt}");
+        }
+        other => panic!("expected Malformed, got {other:?}"),
+    }
+}
