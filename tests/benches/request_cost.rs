@@ -17,23 +17,38 @@
 //!   into the same `Widget`; a POST sends `serde_json::to_vec` of the same
 //!   `WithTypeMeta` body.
 //!
-//! Usage: `request_cost <client|floor> <get|post> <N>`; without arguments,
-//! every side and verb with N = 2000, wall time printed (a smoke check; wall
-//! time on a shared machine is not the measurement). Instructions per
-//! request are the difference between two runs (N = 200 and N = 2200)
-//! divided by 2000, which cancels start-up and the first connection:
-//! `docs/performance.md` has the commands and figures.
+//! The `watch` workload is one watch request whose answer is `N` `MODIFIED`
+//! events of a ~1.2 KB `Widget`, sent in chunked transfer encoding with
+//! 64 KiB chunks (events cross chunk boundaries). The client reads it as
+//! `TypedClient::watch`'s stream; the floor frames the body on `\n` with
+//! `memchr` (an event whole inside one data frame is not copied), checks
+//! each line as UTF-8 once and decodes it with `serde_json::from_str` into
+//! a plain event struct holding the same `Widget`.
+//!
+//! Usage: `request_cost <client|floor> <get|post|watch> <N>` (N requests, or
+//! N watch events); without arguments, every side and workload, wall time
+//! printed (a smoke check; wall time on a shared machine is not the
+//! measurement), and for the watch the reading task's wake-ups per event. Instructions per request are the
+//! difference between two runs (N = 200 and N = 2200) divided by 2000, per
+//! event (N = 1000 and N = 11000) divided by 10000, which cancels start-up
+//! and the first connection: `docs/performance.md` has the commands and
+//! figures.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
 use client_core::{
-    Config, CreateOptions, GetOptions, ObjectMeta, Resource, RestClient, TypedClient, WithTypeMeta,
+    Config, CreateOptions, GetOptions, ListOptions, ObjectMeta, Resource, RestClient, TypedClient,
+    WatchEvent, WithTypeMeta,
 };
+use futures_util::StreamExt;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client as HyperClient;
@@ -94,21 +109,100 @@ fn served_body() -> Vec<u8> {
     serde_json::to_vec(&value).unwrap()
 }
 
+/// The watched object: the small `Widget` grown to about 1.2 KB as served
+/// (annotations and a longer environment), at resourceVersion `rv`.
+fn watched_widget(rv: usize) -> Widget {
+    let mut w = widget("w-1");
+    w.metadata.uid = Some("0f6c9a1e-5a8b-4f3e-9d7c-2b1a0e9f8c7d".to_owned());
+    w.metadata.resource_version = Some(rv.to_string());
+    w.metadata.generation = Some(1);
+    w.metadata.annotations = BTreeMap::from([
+        (
+            "example.com/owner".to_owned(),
+            "team-platform@example.com".to_owned(),
+        ),
+        (
+            "example.com/description".to_owned(),
+            "A widget that the request-cost benchmark watches change, again and again.".to_owned(),
+        ),
+    ]);
+    for i in 0..14 {
+        w.spec.env.insert(
+            format!("SETTING_{i:02}"),
+            format!("value-{i:02}-abcdefghijklmnop"),
+        );
+    }
+    w
+}
+
+/// One watch event line (with its newline): `MODIFIED` of [`watched_widget`].
+fn watch_line(rv: usize) -> Vec<u8> {
+    let mut object = serde_json::to_value(WithTypeMeta(&watched_widget(rv))).unwrap();
+    object["metadata"]["creationTimestamp"] = "2026-12-03T07:00:00Z".into();
+    // `type` first, as the API server writes it (a `json!` map would sort
+    // `object` first).
+    let mut line = b"{\"type\":\"MODIFIED\",\"object\":".to_vec();
+    serde_json::to_writer(&mut line, &object).unwrap();
+    line.extend_from_slice(b"}\n");
+    line
+}
+
+/// The chunk size of the watch answer's transfer encoding.
+const WATCH_CHUNK: usize = 64 * 1024;
+
+/// The whole watch answer: head, then `events` lines in 64 KiB chunks,
+/// resourceVersions 100000 and up. Built from one line whose six digits are
+/// rewritten per event, so that the server's allocations do not grow with
+/// `events` (an allocation profile of the process is then the client's).
+fn watch_answer(events: usize) -> Vec<u8> {
+    let template = watch_line(100_000);
+    let digits = template
+        .windows(8)
+        .position(|w| w == b"\"100000\"")
+        .unwrap()
+        + 1;
+    let mut body = Vec::with_capacity(template.len() * events);
+    for i in 0..events {
+        let start = body.len() + digits;
+        body.extend_from_slice(&template);
+        let rv = 100_000 + i % 900_000;
+        body[start..start + 6].copy_from_slice(rv.to_string().as_bytes());
+    }
+    let mut answer =
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+            .to_vec();
+    for chunk in body.chunks(WATCH_CHUNK) {
+        answer.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        answer.extend_from_slice(chunk);
+        answer.extend_from_slice(b"\r\n");
+    }
+    answer.extend_from_slice(b"0\r\n\r\n");
+    answer
+}
+
 // ---------------------------------------------------------------- server
 
-/// Starts the canned HTTP/1.1 server; every request gets `200` with `body`.
-fn start_server(body: Vec<u8>) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
+/// A fixed answer with `body` and its `Content-Length`.
+fn plain_answer(body: &[u8]) -> Vec<u8> {
     let mut answer = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
         body.len()
     )
     .into_bytes();
-    answer.extend_from_slice(&body);
+    answer.extend_from_slice(body);
+    answer
+}
+
+/// Starts the canned HTTP/1.1 server; every request gets the answer that
+/// `answer` builds (on the server's thread, so that building a large watch
+/// body is not counted as the client's work).
+fn start_server(answer: impl FnOnce() -> Vec<u8> + Send + 'static) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
     std::thread::Builder::new()
         .name("canned-server".to_owned())
         .spawn(move || {
+            let answer = answer();
             for stream in listener.incoming().flatten() {
                 let answer = answer.clone();
                 std::thread::spawn(move || serve(stream, &answer));
@@ -162,6 +256,8 @@ fn content_length(head: &[u8]) -> usize {
 enum Verb {
     Get,
     Post,
+    /// One watch of `N` events.
+    Watch,
 }
 
 /// The client under test.
@@ -173,10 +269,21 @@ async fn run_client(addr: SocketAddr, verb: Verb, n: usize) -> usize {
     let widgets: TypedClient<Widget> = TypedClient::namespaced(rest, NAMESPACE);
     let object = widget("w-1");
     let mut replicas = 0;
+    if verb == Verb::Watch {
+        let mut events = widgets.watch(&ListOptions::default()).await.unwrap();
+        while let Some(event) = events.next().await {
+            match event.unwrap() {
+                WatchEvent::Modified(w) => replicas += w.spec.replicas as usize,
+                other => panic!("expected MODIFIED, got {:?}", other.event_type()),
+            }
+        }
+        return replicas;
+    }
     for i in 0..n {
         let got = match verb {
             Verb::Get => widgets.get(&name(i), &GetOptions::default()).await,
             Verb::Post => widgets.create(&object, &CreateOptions::default()).await,
+            Verb::Watch => unreachable!("handled above"),
         };
         replicas += got.unwrap().spec.replicas as usize;
     }
@@ -191,6 +298,9 @@ async fn run_floor(addr: SocketAddr, verb: Verb, n: usize) -> usize {
         HyperClient::builder(TokioExecutor::new()).build(connector);
     let object = widget("w-1");
     let base = format!("http://{addr}/apis/bench.example.com/v1/namespaces/{NAMESPACE}/widgets");
+    if verb == Verb::Watch {
+        return floor_watch(&http, &base).await;
+    }
     let mut replicas = 0;
     for i in 0..n {
         let request = match verb {
@@ -207,6 +317,7 @@ async fn run_floor(addr: SocketAddr, verb: Verb, n: usize) -> usize {
                 .body(Full::new(Bytes::from(
                     serde_json::to_vec(&WithTypeMeta(&object)).unwrap(),
                 ))),
+            Verb::Watch => unreachable!("handled above"),
         }
         .unwrap();
         let response = http.request(request).await.unwrap();
@@ -219,23 +330,116 @@ async fn run_floor(addr: SocketAddr, verb: Verb, n: usize) -> usize {
     replicas
 }
 
+/// A watch event as the floor decodes it: the type borrowed, the object typed.
+#[derive(Deserialize)]
+struct FloorEvent<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    object: Widget,
+}
+
+/// The floor's watch: frames on `\n` with memchr, a line whole inside one
+/// data frame is decoded in place, a line crossing frames is joined in one
+/// buffer; each line is checked as UTF-8 once, then `from_str`.
+async fn floor_watch(http: &HyperClient<HttpConnector, Full<Bytes>>, base: &str) -> usize {
+    let request = http::Request::get(format!("{base}?watch=true"))
+        .header(ACCEPT, HeaderValue::from_static("application/json"))
+        .header(USER_AGENT, HeaderValue::from_static(AGENT))
+        .header(AUTHORIZATION, HeaderValue::from_static(BEARER))
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    let response = http.request(request).await.unwrap();
+    assert!(response.status().is_success());
+    let mut body = response.into_body();
+    let mut partial: Vec<u8> = Vec::new();
+    let mut replicas = 0;
+    let mut decode = |line: &[u8]| {
+        let text = std::str::from_utf8(line).unwrap();
+        let event: FloorEvent<'_> = serde_json::from_str(text).unwrap();
+        assert_eq!(event.kind, "MODIFIED");
+        replicas += event.object.spec.replicas as usize;
+    };
+    while let Some(frame) = body.frame().await {
+        let Ok(mut data) = frame.unwrap().into_data() else {
+            continue;
+        };
+        if !partial.is_empty() {
+            let Some(end) = memchr::memchr(b'\n', &data) else {
+                partial.extend_from_slice(&data);
+                continue;
+            };
+            partial.extend_from_slice(&data[..end]);
+            decode(&partial);
+            partial.clear();
+            data.advance(end + 1);
+        }
+        let mut rest = &data[..];
+        while let Some(end) = memchr::memchr(b'\n', rest) {
+            decode(&rest[..end]);
+            rest = &rest[end + 1..];
+        }
+        partial.extend_from_slice(rest);
+    }
+    assert!(partial.is_empty(), "the watch ended inside an event");
+    replicas
+}
+
 fn name(i: usize) -> String {
     format!("w-{}", i % 64)
 }
 
-fn run(side: &str, verb: Verb, n: usize) -> usize {
-    let addr = start_server(served_body());
+/// Counts the polls of the future it wraps (the task's wake-ups).
+struct CountPolls<F> {
+    inner: Pin<Box<F>>,
+    polls: usize,
+}
+
+impl<F: Future> Future for CountPolls<F> {
+    type Output = (F::Output, usize);
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.polls += 1;
+        let polls = self.polls;
+        self.inner.as_mut().poll(cx).map(|out| (out, polls))
+    }
+}
+
+/// What one run saw: the replicas summed over every answer and the main
+/// task's polls.
+struct Outcome {
+    replicas: usize,
+    polls: usize,
+}
+
+fn run(side: &str, verb: Verb, n: usize) -> Outcome {
+    let addr = match verb {
+        Verb::Watch => start_server(move || watch_answer(n)),
+        Verb::Get | Verb::Post => start_server(|| plain_answer(&served_body())),
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(async {
+    let (replicas, polls) = runtime.block_on(async {
         match side {
-            "client" => run_client(addr, verb, n).await,
-            "floor" => run_floor(addr, verb, n).await,
+            "client" => {
+                CountPolls {
+                    inner: Box::pin(run_client(addr, verb, n)),
+                    polls: 0,
+                }
+                .await
+            }
+            "floor" => {
+                CountPolls {
+                    inner: Box::pin(run_floor(addr, verb, n)),
+                    polls: 0,
+                }
+                .await
+            }
             other => panic!("side {other:?}: expected client or floor"),
         }
-    })
+    });
+    Outcome { replicas, polls }
 }
 
 fn main() {
@@ -250,21 +454,36 @@ fn main() {
         let verb = match verb {
             "get" => Verb::Get,
             "post" => Verb::Post,
-            other => panic!("verb {other:?}: expected get or post"),
+            "watch" => Verb::Watch,
+            other => panic!("verb {other:?}: expected get, post or watch"),
         };
-        let n: usize = n.parse().expect("N: a number of requests");
-        let replicas = run(side, verb, n);
-        assert_eq!(replicas, 3 * n);
+        let n: usize = n.parse().expect("N: a number of requests or events");
+        assert_eq!(run(side, verb, n).replicas, 3 * n);
         return;
     }
     let n = 2000;
     for verb in [Verb::Get, Verb::Post] {
         for side in ["floor", "client"] {
             let started = Instant::now();
-            let replicas = run(side, verb, n);
-            assert_eq!(replicas, 3 * n);
+            assert_eq!(run(side, verb, n).replicas, 3 * n);
             let per = started.elapsed() / n as u32;
             println!("{side:>6} {verb:?}: {per:?} per request (wall, {n} requests)");
         }
+    }
+    let line = watch_line(100_000).len();
+    println!("watch: events of {line} bytes in {WATCH_CHUNK}-byte chunks");
+    let (small, large) = (1000, 11_000);
+    for side in ["floor", "client"] {
+        let started = Instant::now();
+        let a = run(side, Verb::Watch, small);
+        let b = run(side, Verb::Watch, large);
+        assert_eq!((a.replicas, b.replicas), (3 * small, 3 * large));
+        let events = (large - small) as f64;
+        println!(
+            "{side:>6} watch: {:?} per event (wall, {} events); {:.3} wake-ups of the reading task per event",
+            started.elapsed() / (small + large) as u32,
+            small + large,
+            (b.polls - a.polls) as f64 / events,
+        );
     }
 }

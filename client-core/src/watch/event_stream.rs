@@ -4,6 +4,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
+use bytes::Bytes;
 use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
@@ -21,10 +22,13 @@ pub enum WatchError<E> {
     Frame(#[from] FrameError),
 }
 
-/// Decodes [`WatchEvent`]s from any stream of body chunks (`Result<impl AsRef<[u8]>, E>`).
+/// Decodes [`WatchEvent`]s from any stream of body chunks (`Result<impl Into<Bytes>, E>`).
 ///
-/// Only the current partial line is buffered, whatever the chunking. Error
-/// behaviour:
+/// Each chunk is kept as it came ([`Bytes`] are not copied) and an event
+/// that lies whole inside it is decoded in place; only an event that
+/// crosses chunks is gathered in a buffer. The inner stream is polled only
+/// when the chunk in hand holds no complete event, so a chunk of many
+/// events costs one poll of the body. Error behaviour:
 ///
 /// * a malformed line ([`FrameError::Malformed`]) or an oversized one
 ///   ([`FrameError::TooLarge`]) is yielded as an `Err` item, and the stream
@@ -78,7 +82,7 @@ impl<S, K> EventStream<S, K> {
 impl<S, B, E, K> Stream for EventStream<S, K>
 where
     S: Stream<Item = Result<B, E>> + Unpin,
-    B: AsRef<[u8]>,
+    B: Into<Bytes>,
     K: DeserializeOwned,
 {
     type Item = Result<WatchEvent<K>, WatchError<E>>;
@@ -89,21 +93,15 @@ where
             if this.done {
                 return Poll::Ready(None);
             }
-            match this.decoder.next_frame() {
+            match this.decoder.next_line() {
                 Ok(Some(frame)) => {
-                    return Poll::Ready(Some(decode_event(&frame).map_err(WatchError::Frame)));
+                    return Poll::Ready(Some(decode_event(frame).map_err(WatchError::Frame)));
                 }
                 Err(e) => return Poll::Ready(Some(Err(WatchError::Frame(e)))),
                 Ok(None) => {}
             }
             match ready!(Pin::new(&mut this.inner).poll_next(cx)) {
-                Some(Ok(chunk)) => {
-                    // Chunks usually hold one whole event: decode it in place
-                    // rather than copying it through the line buffer.
-                    if let Some(frame) = this.decoder.push_taking_first_line(chunk.as_ref()) {
-                        return Poll::Ready(Some(decode_event(frame).map_err(WatchError::Frame)));
-                    }
-                }
+                Some(Ok(chunk)) => this.decoder.push_bytes(chunk.into()),
                 Some(Err(e)) => {
                     this.done = true;
                     return Poll::Ready(Some(Err(WatchError::Transport(e))));

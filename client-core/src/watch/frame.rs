@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use bytes::{Buf, Bytes, BytesMut};
+use std::ops::Range;
+
+use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::WatchEvent;
@@ -44,22 +46,39 @@ pub enum FrameError {
 
 /// Splits a byte stream of newline-delimited JSON into frames, across any chunk boundaries.
 ///
-/// Feed chunks with [`push`](Self::push) and take frames with
-/// [`next_frame`](Self::next_frame) until it returns `Ok(None)`. Only unread
-/// bytes are kept: complete frames are handed out as zero-copy [`Bytes`] and
-/// the buffer holds at most the current partial frame (plus whatever the
-/// last pushed chunk brought). Blank lines, and whitespace such as a `\r`
-/// before the newline, are skipped. A line longer than the maximum frame
-/// length gives [`FrameError::TooLarge`] once; its remaining bytes are
-/// dropped as they arrive, so memory stays bounded.
+/// Feed chunks with [`push_bytes`](Self::push_bytes) (or
+/// [`push`](Self::push), which copies) and take frames with
+/// [`next_frame`](Self::next_frame) until it returns `Ok(None)`. The decoder
+/// holds the last chunk and reads frames straight out of it: a frame that
+/// lies whole inside one chunk is never copied ([`EventStream`] decodes it
+/// in place). Only a frame that crosses a chunk boundary is gathered in a
+/// buffer, which is reused from one such frame to the next. Blank lines,
+/// and whitespace such as a `\r` before the newline, are skipped. A line
+/// longer than the maximum frame length gives [`FrameError::TooLarge`]
+/// once; its remaining bytes are dropped as they arrive, so memory stays
+/// bounded by the limit plus one chunk.
+///
+/// [`EventStream`]: super::event_stream::EventStream
 #[derive(Debug)]
 pub struct FrameDecoder {
-    buf: BytesMut,
-    /// How many leading bytes of `buf` are known to hold no newline.
-    scanned: usize,
+    /// The last chunk pushed; bytes before `pos` are consumed.
+    chunk: Bytes,
+    /// The read position in `chunk`.
+    pos: usize,
+    /// The start of a frame that crosses chunk boundaries.
+    partial: Vec<u8>,
+    /// `partial` holds a frame already handed out: clear it before reading on.
+    partial_handed_out: bool,
     max_frame_len: usize,
     /// Dropping the rest of an oversized line until its newline.
     discarding: bool,
+}
+
+/// Where the next frame lies: bytes of the current chunk, or of the
+/// gathering buffer (the range is within it).
+enum Found {
+    Chunk(Range<usize>),
+    Partial(Range<usize>),
 }
 
 impl Default for FrameDecoder {
@@ -77,8 +96,10 @@ impl FrameDecoder {
     /// A decoder that rejects lines longer than `max` bytes.
     pub fn with_max_frame_len(max: usize) -> Self {
         Self {
-            buf: BytesMut::new(),
-            scanned: 0,
+            chunk: Bytes::new(),
+            pos: 0,
+            partial: Vec::new(),
+            partial_handed_out: false,
             max_frame_len: max,
             discarding: false,
         }
@@ -93,97 +114,122 @@ impl FrameDecoder {
     /// The number of buffered bytes not yet returned as frames.
     #[cfg(any(test, feature = "bench-internals"))]
     pub fn buffered_len(&self) -> usize {
-        self.buf.len()
+        let partial = if self.partial_handed_out {
+            0
+        } else {
+            self.partial.len()
+        };
+        partial + self.chunk.len() - self.pos
     }
 
-    /// Appends the next chunk of the body.
+    /// Appends a copy of the next chunk of the body; see [`push_bytes`](Self::push_bytes).
+    #[cfg(any(test, feature = "bench-internals"))]
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.push_bytes(Bytes::copy_from_slice(chunk));
+    }
+
+    /// Appends the next chunk of the body, keeping it without a copy.
     ///
     /// Drain the frames with [`next_frame`](Self::next_frame) after each push:
-    /// the frame limit is enforced there.
-    pub fn push(&mut self, chunk: &[u8]) {
-        if self.discarding {
-            if let Some(i) = memchr_newline(chunk) {
-                self.discarding = false;
-                self.buf.extend_from_slice(&chunk[i + 1..]);
-            }
+    /// the frame limit is enforced there. (If the previous chunk was not
+    /// drained, its unread bytes are joined with this one.)
+    pub fn push_bytes(&mut self, chunk: Bytes) {
+        if self.pos < self.chunk.len() {
+            let mut joined = Vec::with_capacity(self.chunk.len() - self.pos + chunk.len());
+            joined.extend_from_slice(&self.chunk[self.pos..]);
+            joined.extend_from_slice(&chunk);
+            self.chunk = Bytes::from(joined);
         } else {
-            self.buf.extend_from_slice(chunk);
+            self.chunk = chunk;
         }
-    }
-
-    /// Appends `chunk` like [`push`](Self::push), except that when nothing is
-    /// buffered and `chunk` holds a complete first line, that line is
-    /// returned as a slice of `chunk` instead of being copied (only the rest
-    /// of the chunk is buffered). The line is what
-    /// [`next_frame`](Self::next_frame) would have returned next: trimmed,
-    /// non-blank and within the limit; otherwise the chunk is simply pushed.
-    ///
-    /// Call it only after [`next_frame`](Self::next_frame) returned `Ok(None)`,
-    /// so that no complete frame is waiting in the buffer.
-    pub(crate) fn push_taking_first_line<'c>(&mut self, chunk: &'c [u8]) -> Option<&'c [u8]> {
-        if self.discarding || !self.buf.is_empty() {
-            self.push(chunk);
-            return None;
-        }
-        let Some(end) = memchr_newline(chunk) else {
-            self.push(chunk);
-            return None;
-        };
-        let line = chunk[..end].trim_ascii();
-        if line.len() > self.max_frame_len {
-            // `next_frame` reports it.
-            self.push(chunk);
-            return None;
-        }
-        self.push(&chunk[end + 1..]);
-        (!line.is_empty()).then_some(line)
+        self.pos = 0;
     }
 
     /// The next complete, non-blank frame (without its line ending), or `Ok(None)`
-    /// if more bytes are needed.
+    /// if more bytes are needed. The frame is copied out of the decoder;
+    /// [`next_line`](Self::next_line) lends it instead.
     ///
     /// # Errors
     ///
     /// [`FrameError::TooLarge`] when a line exceeds the limit; call again to
     /// continue with the following lines.
+    #[cfg(any(test, feature = "bench-internals"))]
     pub fn next_frame(&mut self) -> Result<Option<Bytes>, FrameError> {
-        loop {
+        Ok(self.next_line()?.map(Bytes::copy_from_slice))
+    }
+
+    /// Like [`next_frame`](Self::next_frame), but the frame is lent: a slice
+    /// of the current chunk, or of the buffer where a frame that crossed
+    /// chunks was gathered. Nothing is copied for a frame inside one chunk.
+    ///
+    /// # Errors
+    ///
+    /// As [`next_frame`](Self::next_frame).
+    pub(crate) fn next_line(&mut self) -> Result<Option<&[u8]>, FrameError> {
+        if self.partial_handed_out {
+            self.partial.clear();
+            self.partial_handed_out = false;
+        }
+        let found = loop {
+            let rest = &self.chunk[self.pos..];
+            let newline = memchr::memchr(b'\n', rest);
             if self.discarding {
-                // Only reachable when a too-large partial line was dropped and the
-                // newline has not arrived yet; `push` resumes after it.
-                self.buf.clear();
-                self.scanned = 0;
-                return Ok(None);
+                // The rest of a line already reported as too large.
+                let Some(end) = newline else {
+                    self.pos = self.chunk.len();
+                    return Ok(None);
+                };
+                self.pos += end + 1;
+                self.discarding = false;
+                continue;
             }
-            let Some(offset) = memchr_newline(&self.buf[self.scanned..]) else {
-                self.scanned = self.buf.len();
-                if self.buf.len() > self.max_frame_len {
-                    let len = self.buf.len();
-                    self.buf.clear();
-                    self.scanned = 0;
+            let Some(end) = newline else {
+                // No newline: the rest belongs to a frame that goes on in the next chunk.
+                let len = self.partial.len() + rest.len();
+                if len > self.max_frame_len {
+                    self.partial.clear();
+                    self.pos = self.chunk.len();
                     self.discarding = true;
                     return Err(FrameError::TooLarge {
                         len,
                         max: self.max_frame_len,
                     });
                 }
+                self.partial.extend_from_slice(rest);
+                self.pos = self.chunk.len();
                 return Ok(None);
             };
-            let end = self.scanned + offset;
-            let line = self.buf.split_to(end).freeze();
-            self.buf.advance(1);
-            self.scanned = 0;
-            let Some(frame) = trim_ascii_whitespace(line) else {
-                continue;
+            let start = self.pos;
+            self.pos += end + 1;
+            let found = if self.partial.is_empty() {
+                trimmed(&self.chunk, start..start + end).map(Found::Chunk)
+            } else {
+                self.partial
+                    .extend_from_slice(&self.chunk[start..start + end]);
+                let range = trimmed(&self.partial, 0..self.partial.len());
+                if range.is_none() {
+                    self.partial.clear();
+                }
+                range.map(Found::Partial)
             };
-            if frame.len() > self.max_frame_len {
-                return Err(FrameError::TooLarge {
-                    len: frame.len(),
-                    max: self.max_frame_len,
-                });
+            if let Some(found) = found {
+                break found;
             }
-            return Ok(Some(frame));
+        };
+        let line = match found {
+            Found::Chunk(range) => &self.chunk[range],
+            Found::Partial(range) => {
+                self.partial_handed_out = true;
+                &self.partial[range]
+            }
+        };
+        if line.len() > self.max_frame_len {
+            return Err(FrameError::TooLarge {
+                len: line.len(),
+                max: self.max_frame_len,
+            });
         }
+        Ok(Some(line))
     }
 
     /// Ends the stream.
@@ -193,26 +239,28 @@ impl FrameDecoder {
     /// [`FrameError::Truncated`] if a non-blank partial frame is left (the
     /// body ended without the frame's newline). The rest of a line already
     /// reported as too large is not an error here.
-    pub fn finish(self) -> Result<(), FrameError> {
+    pub fn finish(mut self) -> Result<(), FrameError> {
         if self.discarding {
             return Ok(());
         }
-        match trim_ascii_whitespace(self.buf.freeze()) {
-            None => Ok(()),
-            Some(rest) => Err(FrameError::Truncated { len: rest.len() }),
+        if self.partial_handed_out {
+            self.partial.clear();
+        }
+        self.partial.extend_from_slice(&self.chunk[self.pos..]);
+        match self.partial.trim_ascii().len() {
+            0 => Ok(()),
+            len => Err(FrameError::Truncated { len }),
         }
     }
 }
 
-fn memchr_newline(haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == b'\n')
-}
-
-/// The line without leading and trailing ASCII whitespace, or `None` if blank.
-fn trim_ascii_whitespace(line: Bytes) -> Option<Bytes> {
+/// `range` of `bytes` without leading and trailing ASCII whitespace, or
+/// `None` if that leaves nothing.
+fn trimmed(bytes: &[u8], range: Range<usize>) -> Option<Range<usize>> {
+    let line = &bytes[range.clone()];
     let start = line.iter().position(|b| !b.is_ascii_whitespace())?;
     let end = line.iter().rposition(|b| !b.is_ascii_whitespace())? + 1;
-    Some(line.slice(start..end))
+    Some(range.start + start..range.start + end)
 }
 
 /// Decodes one frame as a [`WatchEvent`].
@@ -223,7 +271,14 @@ fn trim_ascii_whitespace(line: Bytes) -> Option<Bytes> {
 /// or its object does not decode as `K`. The error quotes no string values
 /// from the frame.
 pub fn decode_event<K: DeserializeOwned>(frame: &[u8]) -> Result<WatchEvent<K>, FrameError> {
-    serde_json::from_slice(frame).map_err(|e| malformed(frame, &e))
+    // One UTF-8 check for the whole frame, then `from_str`, which skips the
+    // per-string checks of `from_slice`. A frame that is not UTF-8 goes to
+    // `from_slice` for its error and position.
+    match std::str::from_utf8(frame) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(frame),
+    }
+    .map_err(|e| malformed(frame, &e))
 }
 
 fn malformed(frame: &[u8], err: &serde_json::Error) -> FrameError {
@@ -342,8 +397,10 @@ pub(crate) fn redacted_excerpt(frame: &[u8], max_chars: usize) -> String {
             }
         };
         if shown {
+            // A shown key or value never takes the excerpt past its length.
+            let room = max_chars.saturating_sub(out.chars().count());
             out.push('"');
-            for &c in content.iter().take(64) {
+            for &c in content.iter().take(room.min(64)) {
                 out.push(if c.is_ascii_graphic() || c == b' ' {
                     char::from(c)
                 } else {

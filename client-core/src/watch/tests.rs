@@ -369,28 +369,26 @@ fn expected_lines(data: &[u8]) -> (Vec<Vec<u8>>, Vec<u8>) {
     (lines, tail)
 }
 
-/// Frames and `TooLarge` counts from a decoder fed with `push` only, or with
-/// `push_taking_first_line` as `EventStream` feeds it.
-fn frames_of(data: &[u8], cuts: &[usize], max: usize, take_first: bool) -> (Vec<Vec<u8>>, usize) {
+/// Frames and `TooLarge` counts from a decoder fed with `push_bytes`,
+/// drained after every push or (`drain_every` = 2) after every other one,
+/// so that an undrained chunk is joined with the next.
+fn frames_of(data: &[u8], cuts: &[usize], max: usize, drain_every: usize) -> (Vec<Vec<u8>>, usize) {
     let mut dec = FrameDecoder::with_max_frame_len(max);
     let (mut frames, mut too_large) = (Vec::new(), 0);
     let mut drain = |dec: &mut FrameDecoder, frames: &mut Vec<Vec<u8>>| loop {
-        match dec.next_frame() {
+        match dec.next_line() {
             Ok(Some(frame)) => frames.push(frame.to_vec()),
             Ok(None) => break,
             Err(_) => too_large += 1,
         }
     };
-    for chunk in chunks(data, cuts) {
-        if take_first {
-            if let Some(line) = dec.push_taking_first_line(chunk) {
-                frames.push(line.to_vec());
-            }
-        } else {
-            dec.push(chunk);
+    for (i, chunk) in chunks(data, cuts).into_iter().enumerate() {
+        dec.push_bytes(Bytes::copy_from_slice(chunk));
+        if i % drain_every == 0 {
+            drain(&mut dec, &mut frames);
         }
-        drain(&mut dec, &mut frames);
     }
+    drain(&mut dec, &mut frames);
     (frames, too_large)
 }
 
@@ -398,15 +396,40 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn taking_the_first_line_in_place_frames_alike(
+    fn undrained_chunks_are_joined_and_frame_alike(
+        data in proptest::collection::vec(prop_oneof![Just(b'\n'), Just(b'\r'), Just(b' '), any::<u8>()], 0..400),
+        cuts in proptest::collection::vec(any::<usize>(), 0..12),
+    ) {
+        let (frames, too_large) = frames_of(&data, &cuts, DEFAULT_MAX_FRAME_LEN, 2);
+        prop_assert_eq!(too_large, 0);
+        prop_assert_eq!(frames, expected_lines(&data).0);
+    }
+
+    #[test]
+    fn lent_frames_match_the_lines_whatever_the_chunking(
         data in proptest::collection::vec(prop_oneof![Just(b'\n'), Just(b'\r'), Just(b' '), any::<u8>()], 0..400),
         cuts in proptest::collection::vec(any::<usize>(), 0..12),
         max in prop_oneof![Just(DEFAULT_MAX_FRAME_LEN), 1usize..64],
     ) {
-        prop_assert_eq!(
-            frames_of(&data, &cuts, max, true),
-            frames_of(&data, &cuts, max, false)
-        );
+        let (frames, _) = frames_of(&data, &cuts, max, 1);
+        // Every complete line comes out trimmed, in order, except that a line
+        // longer than the limit (counting its whitespace) may be dropped, and
+        // one longer once trimmed always is.
+        let mut raw: Vec<&[u8]> = data.split(|b| *b == b'\n').collect();
+        raw.pop();
+        let mut frames = frames.into_iter().peekable();
+        for line in raw {
+            let trimmed = line.trim_ascii();
+            if trimmed.is_empty() {
+                continue;
+            }
+            if frames.peek().map(Vec::as_slice) == Some(trimmed) && trimmed.len() <= max {
+                frames.next();
+            } else {
+                prop_assert!(line.len() > max, "line {:?} lost", line);
+            }
+        }
+        prop_assert_eq!(frames.next(), None);
     }
 
     #[test]
@@ -567,4 +590,114 @@ async fn event_stream_joins_an_event_split_across_chunks() {
         matches!(&events[1], Ok(WatchEvent::Bookmark(b)) if b.metadata.resource_version == "9")
     );
     assert_eq!(events.len(), 2);
+}
+
+/// A frame whole inside one chunk is lent from that chunk (no copy); one
+/// that crosses chunks is gathered, and the buffer is reused for the next.
+#[test]
+fn frames_inside_a_chunk_are_lent_from_it() {
+    let first = Bytes::from_static(b"{\"a\":1}\n{\"b\":2}\r\n{\"c\"");
+    let second = Bytes::from_static(b":3}\n{\"d\":4}\n{\"e\"");
+    let third = Bytes::from_static(b":5}\n");
+    let within = |chunk: &Bytes, frame: &[u8]| {
+        let range = chunk.as_ptr_range();
+        range.start <= frame.as_ptr() && frame.as_ptr_range().end <= range.end
+    };
+    let mut dec = FrameDecoder::new();
+    dec.push_bytes(first.clone());
+    for expected in [&b"{\"a\":1}"[..], b"{\"b\":2}"] {
+        let frame = dec.next_line().unwrap().unwrap();
+        assert_eq!(frame, expected);
+        assert!(within(&first, frame));
+    }
+    assert_eq!(dec.next_line().unwrap(), None);
+    assert_eq!(dec.buffered_len(), 4);
+    dec.push_bytes(second.clone());
+    let frame = dec.next_line().unwrap().unwrap();
+    assert_eq!(frame, b"{\"c\":3}");
+    assert!(!within(&second, frame));
+    let gathered = frame.as_ptr();
+    let frame = dec.next_line().unwrap().unwrap();
+    assert_eq!(frame, b"{\"d\":4}");
+    assert!(within(&second, frame));
+    assert_eq!(dec.next_line().unwrap(), None);
+    dec.push_bytes(third);
+    let frame = dec.next_line().unwrap().unwrap();
+    assert_eq!(frame, b"{\"e\":5}");
+    assert_eq!(frame.as_ptr(), gathered, "the gathering buffer is reused");
+    assert_eq!(dec.next_line().unwrap(), None);
+    assert_eq!(dec.buffered_len(), 0);
+    dec.finish().unwrap();
+}
+
+/// A frame that is not UTF-8 is malformed (with `from_slice`'s reason);
+/// escapes in a valid frame decode as before.
+#[test]
+fn decode_event_checks_utf8_once_and_reports_bad_bytes() {
+    let err =
+        decode_event::<serde_json::Value>(b"{\"type\":\"ADDED\",\"object\":{\"a\":\"\xff\"}}")
+            .unwrap_err();
+    match err {
+        FrameError::Malformed { reason, excerpt } => {
+            assert!(
+                reason.starts_with("invalid JSON: invalid unicode code point"),
+                "{reason}"
+            );
+            assert!(excerpt.ends_with("(35 bytes)"), "{excerpt}");
+        }
+        other => panic!("expected Malformed, got {other:?}"),
+    }
+    let event: WatchEvent<serde_json::Value> =
+        decode_event(b"{\"type\":\"ADDED\",\"object\":{\"a\":\"\\u00e9\xc3\xa9\"}}").unwrap();
+    assert!(matches!(event, WatchEvent::Added(v) if v["a"] == "\u{e9}\u{e9}"));
+}
+
+/// The body is polled once per chunk, not once per event: a chunk of many
+/// events is decoded without going back to the transport.
+#[tokio::test]
+async fn event_stream_polls_the_body_once_per_chunk() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let line = "{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"name\":\"a\"}}}\n";
+    let body = Bytes::from(line.repeat(20));
+    let (first, second) = (
+        body.slice(..body.len() / 2 + 7),
+        body.slice(body.len() / 2 + 7..),
+    );
+    let polls = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&polls);
+    let mut parts = [Ok::<_, Reset>(first), Ok(second)].into_iter();
+    let chunks = stream::poll_fn(move |_| {
+        counted.fetch_add(1, Ordering::Relaxed);
+        std::task::Poll::Ready(parts.next())
+    });
+    let events: Vec<_> = EventStream::<_, serde_json::Value>::new(chunks)
+        .collect()
+        .await;
+    assert_eq!(events.len(), 20);
+    assert!(
+        events
+            .iter()
+            .all(|e| matches!(e, Ok(WatchEvent::Modified(_))))
+    );
+    // Two chunks and the end.
+    assert_eq!(polls.load(Ordering::Relaxed), 3, "one poll per chunk");
+}
+
+/// A long key late in a frame is cut to the excerpt's length (found by
+/// `decode_event_never_panics`: a key shown whole ran the excerpt past it).
+#[test]
+fn excerpt_stays_within_its_length_when_a_key_is_shown_late() {
+    let mut frame = vec![b'#'; 61];
+    frame.push(b'"');
+    frame.extend_from_slice(&[b'k'; 70]);
+    frame.extend_from_slice(b"\":1");
+    match decode_event::<Widget>(&frame).unwrap_err() {
+        FrameError::Malformed { excerpt, .. } => {
+            assert!(excerpt.chars().count() < 140, "{excerpt}");
+            assert!(excerpt.contains("\"kkk"), "{excerpt}");
+        }
+        other => panic!("expected Malformed, got {other:?}"),
+    }
 }
