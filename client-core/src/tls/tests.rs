@@ -132,20 +132,6 @@ async fn kubeconfig_ca_completes_a_handshake_and_offers_h2() {
     server.handshake.unwrap();
 }
 
-/// Without the `http2` feature the client offers HTTP/1.1 only, so a
-/// server that prefers `h2` still answers in HTTP/1.1.
-#[cfg(not(feature = "http2"))]
-#[tokio::test]
-async fn without_http2_only_http1_is_offered_and_chosen() {
-    let ca = TestCa::new("test-ca");
-    let (port, server) = serve_once(&ca.server(&["127.0.0.1"]), None).await;
-    let config = rustls_config(&with_roots(&ca), None).unwrap();
-    assert_eq!(config.alpn_protocols, [b"http/1.1".to_vec()]);
-    let (client, server) = run(config, port, server).await;
-    assert_eq!(client.unwrap(), b"http/1.1");
-    server.handshake.unwrap();
-}
-
 #[tokio::test]
 async fn system_roots_do_not_trust_the_test_ca() {
     let ca = TestCa::new("test-ca");
