@@ -76,8 +76,19 @@ pub(crate) fn rustls_config(
         Some(resolver) => builder.with_client_cert_resolver(resolver),
         None => builder.with_no_client_auth(),
     };
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    config.alpn_protocols = alpn_protocols();
     Ok(config)
+}
+
+/// The ALPN protocols the client offers: `h2` first when the `http2`
+/// feature is on (the server picks), always `http/1.1`.
+fn alpn_protocols() -> Vec<Vec<u8>> {
+    let mut protocols = Vec::with_capacity(2);
+    if cfg!(feature = "http2") {
+        protocols.push(b"h2".to_vec());
+    }
+    protocols.push(b"http/1.1".to_vec());
+    protocols
 }
 
 fn tls_error(problem: &str, source: rustls::Error) -> ConfigError {

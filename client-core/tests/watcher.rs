@@ -983,6 +983,7 @@ async fn a_streaming_list_cut_midway_starts_over_without_repeats() {
     .await;
 }
 
+#[cfg(feature = "http2")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_half_open_http2_connection_is_detected_and_never_hangs_the_watcher() {
     within(Duration::from_secs(30), async {

@@ -85,10 +85,14 @@ impl RestClientBuilder {
                 .default_headers(headers.clone())
                 .connect_timeout(connect_timeout)
                 .tcp_nodelay(true)
-                .pool_idle_timeout(Duration::from_secs(90))
-                .http2_keep_alive_interval(Duration::from_secs(30))
-                .http2_keep_alive_timeout(Duration::from_secs(15))
-                .http2_adaptive_window(true);
+                .pool_idle_timeout(Duration::from_secs(90));
+            #[cfg(feature = "http2")]
+            {
+                http = http
+                    .http2_keep_alive_interval(Duration::from_secs(30))
+                    .http2_keep_alive_timeout(Duration::from_secs(15))
+                    .http2_adaptive_window(true);
+            }
             if let Ok(value) = HeaderValue::from_str(&user_agent) {
                 http = http.user_agent(value);
             }

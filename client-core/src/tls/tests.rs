@@ -117,6 +117,7 @@ fn with_roots(ca: &TestCa) -> TlsOptions {
     }
 }
 
+#[cfg(feature = "http2")]
 #[tokio::test]
 async fn kubeconfig_ca_completes_a_handshake_and_offers_h2() {
     let ca = TestCa::new("test-ca");
@@ -374,6 +375,7 @@ async fn serve_https(server_cert: &TestLeaf) -> (u16, tokio::task::JoinHandle<()
     (port, task)
 }
 
+#[cfg(feature = "http2")]
 #[tokio::test]
 async fn reqwest_with_the_preconfigured_config_speaks_h2_and_sends_credentials() {
     let ca = TestCa::new("test-ca");
