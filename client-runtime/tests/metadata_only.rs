@@ -7,7 +7,6 @@ mod support;
 
 use std::time::Duration;
 
-use client_core::PartialObjectMetadata;
 use client_core::api::ConfigMap;
 use client_runtime::ObjectKey;
 use client_runtime::informer::{InformerFactory, Namespace};
@@ -57,8 +56,7 @@ async fn a_metadata_only_informer_caches_every_objects_metadata() {
         bulk::seed(&server);
 
         let factory = InformerFactory::new(client);
-        let informer =
-            factory.informer::<PartialObjectMetadata<ConfigMap>>(Namespace::named(NAMESPACE));
+        let informer = factory.metadata_informer::<ConfigMap>(Namespace::named(NAMESPACE));
         factory.start();
         factory.wait_for_cache_sync().await;
         assert_eq!(informer.store().len(), OBJECTS);

@@ -9,6 +9,7 @@ pub mod args;
 pub mod counter;
 pub mod fixture;
 pub mod http;
+pub mod live;
 pub mod memory;
 pub mod report;
 
