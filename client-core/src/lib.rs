@@ -6,6 +6,7 @@ mod auth;
 mod builtin_clientset;
 mod client;
 pub mod config;
+mod decode;
 mod derive_support;
 mod dynamic_client;
 mod error;

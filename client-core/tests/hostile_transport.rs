@@ -22,6 +22,8 @@ enum Endless {
     Trickle,
     /// A `Content-Length` of 1 GiB, then nothing.
     Declared,
+    /// A list whose first item is a string that never ends (chunked).
+    OpenItem,
 }
 
 /// A raw HTTP/1.1 server on loopback; returns its URL.
@@ -49,14 +51,28 @@ async fn answer(mut stream: TcpStream, kind: Endless) {
         Endless::Body { status } => (status, "transfer-encoding: chunked"),
         Endless::Trickle => (200, "transfer-encoding: chunked"),
         Endless::Declared => (200, "content-length: 1073741824"),
+        Endless::OpenItem => (200, "transfer-encoding: chunked"),
     };
     let head =
         format!("HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{framing}\r\n\r\n");
     if stream.write_all(head.as_bytes()).await.is_err() {
         return;
     }
+    if matches!(kind, Endless::OpenItem)
+        && stream
+            .write_all(b"1b\r\n{\"kind\":\"L\",\"items\":[{\"a\":\"\r\n")
+            .await
+            .is_err()
+    {
+        return;
+    }
+    let filler = if matches!(kind, Endless::OpenItem) {
+        b'x'
+    } else {
+        b' '
+    };
     let chunk = {
-        let data = vec![b' '; 64 * 1024];
+        let data = vec![filler; 64 * 1024];
         let mut c = format!("{:x}\r\n", data.len()).into_bytes();
         c.extend_from_slice(&data);
         c.extend_from_slice(b"\r\n");
@@ -64,7 +80,7 @@ async fn answer(mut stream: TcpStream, kind: Endless) {
     };
     loop {
         let written = match kind {
-            Endless::Body { .. } => stream.write_all(&chunk).await,
+            Endless::Body { .. } | Endless::OpenItem => stream.write_all(&chunk).await,
             Endless::Trickle => {
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 stream.write_all(b"1\r\n \r\n").await
@@ -143,6 +159,94 @@ async fn a_body_read_that_runs_into_the_timeout_is_a_timeout() {
         Err(Error::Timeout { after, .. }) => assert_eq!(after, Duration::from_millis(300)),
         other => panic!("{other:?}"),
     }
+}
+
+async fn list(client: &RestClient) -> Result<client_core::List<ConfigMap>, Error> {
+    let configmaps = TypedClient::<ConfigMap>::namespaced(client.clone(), "a");
+    timeout(LIMIT, configmaps.list(&ListOptions::default()))
+        .await
+        .expect("the list never ended")
+}
+
+/// Issue 17: a list decodes as its body arrives, and the limit still holds:
+/// an endless body (whitespace, or one item that never ends), a declared
+/// length over the limit, a trickle past the timeout, an endless error body.
+#[tokio::test]
+async fn an_endless_list_stops_at_the_limit() {
+    for kind in [Endless::Body { status: 200 }, Endless::OpenItem] {
+        let url = endless_server(kind).await;
+        let c = client(&url, |c| c.max_response_bytes = 1024 * 1024);
+        match list(&c).await {
+            Err(Error::ResponseTooLarge { limit, target }) => {
+                assert_eq!(limit, 1024 * 1024);
+                assert_eq!(target.path, "/api/v1/namespaces/a/configmaps");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    let url = endless_server(Endless::Declared).await;
+    let c = client(&url, |c| c.max_response_bytes = 1024 * 1024);
+    assert!(matches!(
+        list(&c).await,
+        Err(Error::ResponseTooLarge { .. })
+    ));
+    let url = endless_server(Endless::Trickle).await;
+    let c = client(&url, |c| c.timeout = Some(Duration::from_millis(300)));
+    match list(&c).await {
+        Err(Error::Timeout { after, .. }) => assert_eq!(after, Duration::from_millis(300)),
+        other => panic!("{other:?}"),
+    }
+    let url = endless_server(Endless::Body { status: 500 }).await;
+    match list(&client(&url, |_| {})).await {
+        Err(Error::Http {
+            code: 500, body, ..
+        }) => assert!(body.len() <= 512),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Issue 17: a list whose body breaks off is an error, and the next list
+/// on the same client starts clean (a server that cuts its first answer).
+#[tokio::test]
+async fn a_list_after_a_broken_list_starts_clean() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let body = r#"{"kind":"ConfigMapList","metadata":{"resourceVersion":"8"},"items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}]}"#;
+    tokio::spawn(async move {
+        let mut served = 0;
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut head = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            // The first answer stops in the middle of the second item.
+            let sent = if served == 0 { &body[..90] } else { body };
+            served += 1;
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{sent}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes()).await;
+        }
+    });
+    let c = client(&url, |_| {});
+    let broken = list(&c).await.unwrap_err();
+    assert!(
+        matches!(broken, Error::Transport { .. } | Error::Decode { .. }),
+        "{broken:?}"
+    );
+    let whole = list(&c).await.unwrap();
+    let names: Vec<_> = whole
+        .items
+        .iter()
+        .map(|cm| cm.metadata.name.clone())
+        .collect();
+    assert_eq!(names, [Some("a".to_owned()), Some("b".to_owned())]);
+    assert_eq!(whole.metadata.resource_version.as_deref(), Some("8"));
 }
 
 fn configmap(name: &str) -> ConfigMap {

@@ -2,13 +2,18 @@
 //! cannot make the client hold more than [`Config::max_response_bytes`]
 //! (or [`ERROR_BODY_LIMIT`] of an error answer).
 //!
+//! A list's body is decoded as it arrives ([`read_list`]) and never held whole.
+//!
 //! [`Config::max_response_bytes`]: crate::Config::max_response_bytes
 
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use serde::de::DeserializeOwned;
 
+use crate::List;
 pub(crate) use crate::config::ERROR_BODY_LIMIT;
+use crate::decode::{ListDecodeError, ListDecoder};
 use crate::error::{Error, RequestTarget, Result};
 
 /// How an over-long body ends the read.
@@ -33,37 +38,13 @@ pub(crate) async fn read_bounded(
     on_overflow: OnOverflow,
     timeout: Option<Duration>,
 ) -> Result<Bytes> {
-    let declared = response
-        .content_length()
-        .and_then(|n| usize::try_from(n).ok());
-    if on_overflow == OnOverflow::Fail && declared.is_some_and(|n| n > limit) {
-        return Err(Error::ResponseTooLarge {
-            target: target.clone(),
-            limit,
-        });
-    }
+    let declared = declared_length(target, &response, limit, on_overflow)?;
     let mut body = Collected::default();
-    loop {
-        let chunk = match response.chunk().await {
-            Ok(Some(c)) => c,
-            Ok(None) => break,
-            Err(e) if e.is_timeout() => {
-                return Err(Error::Timeout {
-                    target: target.clone(),
-                    after: timeout.unwrap_or_default(),
-                });
-            }
-            Err(e) => return Err(super::transport(target, e)),
-        };
+    while let Some(chunk) = next_chunk(target, &mut response, timeout).await? {
         let room = limit - body.len();
         if chunk.len() > room {
             match on_overflow {
-                OnOverflow::Fail => {
-                    return Err(Error::ResponseTooLarge {
-                        target: target.clone(),
-                        limit,
-                    });
-                }
+                OnOverflow::Fail => return Err(too_large(target, limit)),
                 OnOverflow::Truncate => {
                     body.push(chunk.slice(..room), declared);
                     break;
@@ -73,6 +54,75 @@ pub(crate) async fn read_bounded(
         body.push(chunk, declared);
     }
     Ok(body.into_bytes())
+}
+
+/// Reads a list answer's body into a [`ListDecoder`] chunk by chunk, at most
+/// `limit` bytes in all: the items are decoded as they arrive, and the body
+/// is never held whole. Errors as [`read_bounded`] with [`OnOverflow::Fail`],
+/// and [`Error::Decode`] as soon as the body cannot be a list of `K`.
+pub(crate) async fn read_list<K: DeserializeOwned>(
+    target: &RequestTarget,
+    mut response: reqwest::Response,
+    limit: usize,
+    timeout: Option<Duration>,
+) -> Result<List<K>> {
+    declared_length(target, &response, limit, OnOverflow::Fail)?;
+    let decode_error = |e: ListDecodeError| Error::Decode {
+        target: target.clone(),
+        what: std::any::type_name::<List<K>>(),
+        source: serde::de::Error::custom(e),
+    };
+    let mut decoder = ListDecoder::new();
+    let mut received = 0usize;
+    while let Some(chunk) = next_chunk(target, &mut response, timeout).await? {
+        received = received.saturating_add(chunk.len());
+        if received > limit {
+            return Err(too_large(target, limit));
+        }
+        decoder.feed(&chunk).map_err(decode_error)?;
+    }
+    decoder.finish().map_err(decode_error)
+}
+
+/// The `Content-Length`, refused at once when it is past `limit` (with [`OnOverflow::Fail`]).
+fn declared_length(
+    target: &RequestTarget,
+    response: &reqwest::Response,
+    limit: usize,
+    on_overflow: OnOverflow,
+) -> Result<Option<usize>> {
+    let declared = response
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok());
+    if on_overflow == OnOverflow::Fail && declared.is_some_and(|n| n > limit) {
+        return Err(too_large(target, limit));
+    }
+    Ok(declared)
+}
+
+/// The next chunk of the body, `None` at its end; a read that runs into the
+/// request's timeout is an [`Error::Timeout`].
+async fn next_chunk(
+    target: &RequestTarget,
+    response: &mut reqwest::Response,
+    timeout: Option<Duration>,
+) -> Result<Option<Bytes>> {
+    match response.chunk().await {
+        Ok(chunk) => Ok(chunk),
+        Err(e) if e.is_timeout() => Err(Error::Timeout {
+            target: target.clone(),
+            after: timeout.unwrap_or_default(),
+        }),
+        Err(e) => Err(super::transport(target, e)),
+    }
+}
+
+/// [`Error::ResponseTooLarge`] for `target`.
+fn too_large(target: &RequestTarget, limit: usize) -> Error {
+    Error::ResponseTooLarge {
+        target: target.clone(),
+        limit,
+    }
 }
 
 /// A body as it arrives: the first chunk kept as it is (a small answer is

@@ -21,19 +21,19 @@ use http::{HeaderMap, Method, StatusCode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use self::body::{ERROR_BODY_LIMIT, OnOverflow, read_bounded};
+use self::body::{ERROR_BODY_LIMIT, OnOverflow, read_bounded, read_list};
 pub use self::builder::RestClientBuilder;
 use self::connections::WatchConnections;
 pub(crate) use self::connections::WatchSlot;
 use self::flowcontrol::RateLimiter;
 pub use self::request_builder::RequestBuilder;
 use self::retry::{RetryDecision, classify_transport, retry_after};
-use crate::Status;
 use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::error::{Error, RequestTarget, Result};
 use crate::request::{BaseUrl, Parts, Request};
 use crate::watch::WatchStream;
+use crate::{List, Status};
 
 /// What the client does with a server's `Warning` header (deprecations,
 /// unknown fields dropped by `fieldValidation=Warn`, ...).
@@ -246,12 +246,7 @@ impl RestClient {
     /// Sends `request` and returns the body of a successful answer, read
     /// within [`Config::max_response_bytes`].
     pub(crate) async fn fetch_body(self, request: Request) -> Result<(RequestTarget, Bytes)> {
-        let answer = self.execute(request, Mode::Call).await?;
-        let status = answer.response.status();
-        if !status.is_success() {
-            let (target, body) = answer.error_body().await;
-            return Err(error_from_answer(target, status, &body?));
-        }
+        let answer = self.successful(request).await?;
         let body = read_bounded(
             &answer.target,
             answer.response,
@@ -261,6 +256,32 @@ impl RestClient {
         )
         .await?;
         Ok((answer.target, body))
+    }
+
+    /// Sends a list `request` and decodes the items of a successful answer
+    /// as its body arrives ([`read_list`]): the whole body is never held,
+    /// and [`Config::max_response_bytes`] bounds what is read.
+    pub(crate) fn send_list<K: DeserializeOwned + Send + 'static>(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<List<K>>> + Send + 'static {
+        let client = self.clone();
+        async move {
+            let answer = client.successful(request).await?;
+            let limit = client.inner.max_response_bytes;
+            read_list(&answer.target, answer.response, limit, answer.timeout).await
+        }
+    }
+
+    /// Executes a call; an error answer becomes its error, read within [`ERROR_BODY_LIMIT`].
+    async fn successful(&self, request: Request) -> Result<Answer> {
+        let answer = self.execute(request, Mode::Call).await?;
+        let status = answer.response.status();
+        if !status.is_success() {
+            let (target, body) = answer.error_body().await;
+            return Err(error_from_answer(target, status, &body?));
+        }
+        Ok(answer)
     }
 
     /// The request pipeline: render once, then rate limit, credentials, send, retry.

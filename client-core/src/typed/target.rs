@@ -60,12 +60,13 @@ impl ResourceTarget {
         Box::pin(self.client.send::<T>(request))
     }
 
-    /// GET of the collection, decoded as a list of `K`.
+    /// GET of the collection, decoded as a list of `K` item by item while
+    /// the body arrives (the body is never held whole).
     pub(crate) fn list<K: DeserializeOwned + Send + 'static>(
         &self,
         opts: &ListOptions,
     ) -> ApiFuture<List<K>> {
-        self.send(self.requests.list(opts))
+        Box::pin(self.client.send_list::<K>(self.requests.list(opts)))
     }
 
     /// A watch of the collection, decoded as events of `K`.

@@ -1,0 +1,376 @@
+//! [`ListDecoder`]: decodes a list body (`{"kind":..,"metadata":{..},"items":[..]}`)
+//! while it arrives, item by item.
+//!
+//! Chunks go in with [`ListDecoder::feed`]. The decoder walks the top-level
+//! object itself (fields in any order, unknown ones checked and dropped, as
+//! [`List`]'s `Deserialize` does); each value it keeps (`metadata`, one item
+//! of `items`) is decoded by `serde_json` as soon as its last byte is in.
+//! Bytes are dropped once decoded: what the decoder holds of the body is at
+//! most the one value still arriving, plus the chunk that is being read.
+//! A chunk is scanned where it lies; only the unfinished value at its end is
+//! copied, to be completed by the next chunk.
+
+use std::any::type_name;
+
+use serde::de::{DeserializeOwned, IgnoredAny};
+
+use super::scan::{MAX_DEPTH, Scanned, TooDeep, ValueScan};
+use crate::{List, ListMeta};
+
+/// Why a list body could not be decoded.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ListDecodeError {
+    /// A byte that cannot stand where it is.
+    #[error("expected {expected} at byte {offset} of the list")]
+    Syntax {
+        /// What the top-level grammar wanted there.
+        expected: &'static str,
+        /// The byte's offset in the body.
+        offset: u64,
+    },
+    /// The body ended before the list did.
+    #[error("the list body ended after {received} bytes, inside the list")]
+    Truncated {
+        /// The body's length.
+        received: u64,
+    },
+    /// Nesting deeper than `serde_json` decodes.
+    #[error("nesting deeper than {MAX_DEPTH} levels at byte {offset} of the list")]
+    TooDeep {
+        /// Where the limit was passed.
+        offset: u64,
+    },
+    /// A field the list may have once came twice.
+    #[error("duplicate field `{0}`")]
+    DuplicateField(&'static str),
+    /// `items` was neither an array nor `null`.
+    #[error("invalid type for `items` at byte {offset}: expected an array or null")]
+    ItemsNotAnArray {
+        /// Where the value starts.
+        offset: u64,
+    },
+    /// One value (an item, `metadata`, an unknown field) is not valid JSON
+    /// or not the expected type.
+    #[error("{what} at byte {offset} of the list: {source}")]
+    Value {
+        /// Which value (`item 3`, `metadata`, ...).
+        what: String,
+        /// Where it starts in the body.
+        offset: u64,
+        /// `serde_json`'s error (its line and column count from the value's start).
+        source: serde_json::Error,
+    },
+}
+
+/// The top-level field a value belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Metadata,
+    Items,
+    Other,
+}
+
+/// Where the walk of the top-level object stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// Before the opening `{`.
+    Start,
+    /// After `{`: a field name or `}`.
+    FirstKey,
+    /// After `,`: a field name.
+    NextKey,
+    /// Inside a field name (a string value scan).
+    Key,
+    /// After a field name: `:`.
+    Colon(Field),
+    /// After `:`: the value's first byte (`items`' `[` opens the array here).
+    ValueStart(Field),
+    /// A field's value (a value scan; for `items`, only `null` is left).
+    Value(Field),
+    /// After a field's value: `,` or `}`.
+    AfterValue,
+    /// After `items`' `[`: an item or `]`.
+    FirstItem,
+    /// After an item's `,`: an item.
+    NextItem,
+    /// Inside an item (a value scan).
+    Item,
+    /// After an item: `,` or `]`.
+    AfterItem,
+    /// After the closing `}`: only whitespace.
+    Done,
+}
+
+/// A list decoded as its body arrives. See the [module docs](self).
+pub(crate) struct ListDecoder<K> {
+    state: State,
+    scan: ValueScan,
+    /// How far the value being scanned has been scanned, from its start.
+    scanned: usize,
+    /// The start of a value that did not end in the bytes seen so far
+    /// (at most one value: the input before it is decoded and dropped).
+    carry: Vec<u8>,
+    /// Body bytes dropped before `carry` (or before the chunk being scanned).
+    offset: u64,
+    metadata: Option<ListMeta>,
+    items: Option<Vec<K>>,
+}
+
+impl<K> Default for ListDecoder<K> {
+    fn default() -> Self {
+        Self {
+            state: State::Start,
+            scan: ValueScan::default(),
+            scanned: 0,
+            carry: Vec::new(),
+            offset: 0,
+            metadata: None,
+            items: None,
+        }
+    }
+}
+
+impl<K: DeserializeOwned> ListDecoder<K> {
+    /// A decoder at the start of a body.
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+
+    /// The bytes held for a value not yet complete.
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> usize {
+        self.carry.len()
+    }
+
+    /// Takes the next chunk of the body.
+    ///
+    /// # Errors
+    /// [`ListDecodeError`] as soon as the bytes seen cannot be a list of `K`.
+    pub(crate) fn feed(&mut self, chunk: &[u8]) -> Result<(), ListDecodeError> {
+        if self.carry.is_empty() {
+            let used = self.walk(chunk)?;
+            self.carry.extend_from_slice(&chunk[used..]);
+            self.offset += used as u64;
+        } else {
+            let mut input = std::mem::take(&mut self.carry);
+            input.extend_from_slice(chunk);
+            let used = self.walk(&input)?;
+            input.drain(..used);
+            self.carry = input;
+            self.offset += used as u64;
+        }
+        Ok(())
+    }
+
+    /// Ends the body: the list, if it was complete.
+    ///
+    /// # Errors
+    /// [`ListDecodeError::Truncated`] when the body ended inside the list.
+    pub(crate) fn finish(self) -> Result<List<K>, ListDecodeError> {
+        if self.state != State::Done {
+            return Err(ListDecodeError::Truncated {
+                received: self.offset + self.carry.len() as u64,
+            });
+        }
+        Ok(List {
+            metadata: self.metadata.unwrap_or_default(),
+            items: self.items.unwrap_or_default(),
+        })
+    }
+
+    /// Walks `input` (whose first byte follows everything consumed so far)
+    /// as far as it goes; returns how many of its bytes are consumed. The
+    /// rest is the start of an unfinished value (or nothing).
+    fn walk(&mut self, input: &[u8]) -> Result<usize, ListDecodeError> {
+        // `token`: where the value being scanned starts (or `pos` between values).
+        let mut token = 0;
+        let mut pos = self.scanned;
+        loop {
+            if !matches!(self.state, State::Key | State::Value(_) | State::Item) {
+                while input.get(pos).is_some_and(u8::is_ascii_whitespace) {
+                    pos += 1;
+                }
+                token = pos;
+            }
+            let Some(&byte) = input.get(pos) else {
+                self.scanned = pos - token;
+                return Ok(token);
+            };
+            let offset = self.offset + pos as u64;
+            let syntax = |expected| ListDecodeError::Syntax { expected, offset };
+            match self.state {
+                State::Start => {
+                    if byte != b'{' {
+                        return Err(syntax("`{`"));
+                    }
+                    self.state = State::FirstKey;
+                    pos += 1;
+                }
+                State::FirstKey | State::NextKey => match byte {
+                    b'"' => {
+                        self.state = State::Key;
+                        self.scan = ValueScan::default();
+                    }
+                    b'}' if self.state == State::FirstKey => {
+                        self.state = State::Done;
+                        pos += 1;
+                    }
+                    _ => return Err(syntax("a field name")),
+                },
+                State::Key | State::Value(_) | State::Item => {
+                    let end = match self.scan.step(input, pos) {
+                        Ok(Scanned::Complete(end)) => end,
+                        Ok(Scanned::NeedMore) => {
+                            self.scanned = input.len() - token;
+                            return Ok(token);
+                        }
+                        Err(TooDeep(at)) => {
+                            return Err(ListDecodeError::TooDeep {
+                                offset: self.offset + at as u64,
+                            });
+                        }
+                    };
+                    let start_offset = self.offset + token as u64;
+                    self.complete(&input[token..end], start_offset)?;
+                    pos = end;
+                }
+                State::Colon(field) => {
+                    if byte != b':' {
+                        return Err(syntax("`:`"));
+                    }
+                    self.begin_field(field)?;
+                    pos += 1;
+                }
+                State::ValueStart(field) => {
+                    if field == Field::Items && byte == b'[' {
+                        self.state = State::FirstItem;
+                        pos += 1;
+                    } else {
+                        self.state = State::Value(field);
+                        self.scan = ValueScan::default();
+                    }
+                }
+                State::AfterValue => match byte {
+                    b',' => {
+                        self.state = State::NextKey;
+                        pos += 1;
+                    }
+                    b'}' => {
+                        self.state = State::Done;
+                        pos += 1;
+                    }
+                    _ => return Err(syntax("`,` or `}`")),
+                },
+                State::FirstItem | State::NextItem => {
+                    if byte == b']' && self.state == State::FirstItem {
+                        self.state = State::AfterValue;
+                        pos += 1;
+                    } else if byte == b']' {
+                        return Err(syntax("an item"));
+                    } else {
+                        self.state = State::Item;
+                        self.scan = ValueScan::default();
+                    }
+                }
+                State::AfterItem => match byte {
+                    b',' => {
+                        self.state = State::NextItem;
+                        pos += 1;
+                    }
+                    b']' => {
+                        self.state = State::AfterValue;
+                        pos += 1;
+                    }
+                    _ => return Err(syntax("`,` or `]`")),
+                },
+                State::Done => return Err(syntax("the end of the body")),
+            }
+        }
+    }
+
+    /// A field's `:`: refuses a second `metadata` or `items`.
+    fn begin_field(&mut self, field: Field) -> Result<(), ListDecodeError> {
+        match field {
+            Field::Metadata if self.metadata.is_some() => {
+                return Err(ListDecodeError::DuplicateField("metadata"));
+            }
+            Field::Items if self.items.is_some() => {
+                return Err(ListDecodeError::DuplicateField("items"));
+            }
+            Field::Items => self.items = Some(Vec::new()),
+            Field::Metadata | Field::Other => {}
+        }
+        self.state = State::ValueStart(field);
+        Ok(())
+    }
+
+    /// A value that is complete: decode it where it belongs.
+    fn complete(&mut self, bytes: &[u8], offset: u64) -> Result<(), ListDecodeError> {
+        match self.state {
+            State::Key => {
+                let field = field_of(bytes).map_err(|source| ListDecodeError::Value {
+                    what: "field name".to_owned(),
+                    offset,
+                    source,
+                })?;
+                self.state = State::Colon(field);
+            }
+            State::Value(Field::Metadata) => {
+                let meta: Option<ListMeta> =
+                    decode(bytes).map_err(|source| ListDecodeError::Value {
+                        what: "metadata".to_owned(),
+                        offset,
+                        source,
+                    })?;
+                self.metadata = Some(meta.unwrap_or_default());
+                self.state = State::AfterValue;
+            }
+            State::Value(Field::Items) => {
+                if bytes != b"null" {
+                    return Err(ListDecodeError::ItemsNotAnArray { offset });
+                }
+                self.state = State::AfterValue;
+            }
+            State::Value(Field::Other) => {
+                decode::<IgnoredAny>(bytes).map_err(|source| ListDecodeError::Value {
+                    what: "field".to_owned(),
+                    offset,
+                    source,
+                })?;
+                self.state = State::AfterValue;
+            }
+            State::Item => {
+                let items = self.items.get_or_insert_with(Vec::new);
+                let item = decode::<K>(bytes).map_err(|source| ListDecodeError::Value {
+                    what: format!("item {} ({})", items.len(), type_name::<K>()),
+                    offset,
+                    source,
+                })?;
+                items.push(item);
+                self.state = State::AfterItem;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Which top-level field a name (with its quotes) is. The name is decoded
+/// as any string is (escapes, UTF-8), so `"item\u0073"` is `items`.
+fn field_of(quoted: &[u8]) -> Result<Field, serde_json::Error> {
+    Ok(match decode::<String>(quoted)?.as_str() {
+        "metadata" => Field::Metadata,
+        "items" => Field::Items,
+        _ => Field::Other,
+    })
+}
+
+/// Decodes one complete value: UTF-8 checked once, then parsed as text
+/// (cheaper than `from_slice`'s check per string); `from_slice` only to say
+/// where bytes that are not UTF-8 are.
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    }
+}
