@@ -13,6 +13,7 @@ pub mod clients;
 pub mod counter;
 pub mod fixture;
 pub mod http;
+pub mod live;
 pub mod memory;
 pub mod report;
 pub mod requests;

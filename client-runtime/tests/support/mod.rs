@@ -8,6 +8,8 @@ use client_core::RestClient;
 use client_core::watcher::{BackoffConfig, WatcherConfig};
 use client_testserver::TestServer;
 
+pub mod bulk;
+
 /// Runs `f` under a hard time limit.
 pub async fn within<F: Future>(limit: Duration, f: F) -> F::Output {
     tokio::time::timeout(limit, f)
