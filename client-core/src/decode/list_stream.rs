@@ -6,9 +6,9 @@
 //! [`List`]'s `Deserialize` does); each value it keeps (`metadata`, one item
 //! of `items`) is decoded by `serde_json` as soon as its last byte is in.
 //! Bytes are dropped once decoded: what the decoder holds of the body is at
-//! most the one value still arriving, plus the chunk that is being read.
-//! A chunk is scanned where it lies; only the unfinished value at its end is
-//! copied, to be completed by the next chunk.
+//! most the one value still arriving (besides the chunk being read, which
+//! is scanned where it lies). Only an unfinished value is copied: its start
+//! at the end of one chunk, then the bytes of the next ones up to its end.
 
 use std::any::type_name;
 
@@ -105,8 +105,6 @@ enum State {
 pub(crate) struct ListDecoder<K> {
     state: State,
     scan: ValueScan,
-    /// How far the value being scanned has been scanned, from its start.
-    scanned: usize,
     /// The start of a value that did not end in the bytes seen so far
     /// (at most one value: the input before it is decoded and dropped).
     carry: Vec<u8>,
@@ -121,7 +119,6 @@ impl<K> Default for ListDecoder<K> {
         Self {
             state: State::Start,
             scan: ValueScan::default(),
-            scanned: 0,
             carry: Vec::new(),
             offset: 0,
             metadata: None,
@@ -147,18 +144,36 @@ impl<K: DeserializeOwned> ListDecoder<K> {
     /// # Errors
     /// [`ListDecodeError`] as soon as the bytes seen cannot be a list of `K`.
     pub(crate) fn feed(&mut self, chunk: &[u8]) -> Result<(), ListDecodeError> {
-        if self.carry.is_empty() {
-            let used = self.walk(chunk)?;
-            self.carry.extend_from_slice(&chunk[used..]);
-            self.offset += used as u64;
-        } else {
-            let mut input = std::mem::take(&mut self.carry);
-            input.extend_from_slice(chunk);
-            let used = self.walk(&input)?;
-            input.drain(..used);
-            self.carry = input;
-            self.offset += used as u64;
+        let mut rest = chunk;
+        if !self.carry.is_empty() {
+            // A value is unfinished: its scan goes on in the chunk, and only
+            // the bytes up to its end join the carried start.
+            let at = self.offset + self.carry.len() as u64;
+            match self.scan.step(chunk, 0) {
+                Err(TooDeep(deep)) => {
+                    return Err(ListDecodeError::TooDeep {
+                        offset: at + deep as u64,
+                    });
+                }
+                Ok(Scanned::NeedMore) => {
+                    self.carry.extend_from_slice(chunk);
+                    return Ok(());
+                }
+                Ok(Scanned::Complete(end)) => {
+                    self.carry.extend_from_slice(&chunk[..end]);
+                    let value = std::mem::take(&mut self.carry);
+                    self.complete(&value, self.offset)?;
+                    self.offset += value.len() as u64;
+                    // Keep the allocation for the next unfinished value.
+                    self.carry = value;
+                    self.carry.clear();
+                    rest = &chunk[end..];
+                }
+            }
         }
+        let used = self.walk(rest)?;
+        self.carry.extend_from_slice(&rest[used..]);
+        self.offset += used as u64;
         Ok(())
     }
 
@@ -178,13 +193,13 @@ impl<K: DeserializeOwned> ListDecoder<K> {
         })
     }
 
-    /// Walks `input` (whose first byte follows everything consumed so far)
-    /// as far as it goes; returns how many of its bytes are consumed. The
-    /// rest is the start of an unfinished value (or nothing).
+    /// Walks `input` (whose first byte follows everything consumed so far,
+    /// outside any value) as far as it goes; returns how many of its bytes
+    /// are consumed. The rest is the start of an unfinished value (or nothing).
     fn walk(&mut self, input: &[u8]) -> Result<usize, ListDecodeError> {
         // `token`: where the value being scanned starts (or `pos` between values).
         let mut token = 0;
-        let mut pos = self.scanned;
+        let mut pos = 0;
         loop {
             if !matches!(self.state, State::Key | State::Value(_) | State::Item) {
                 while input.get(pos).is_some_and(u8::is_ascii_whitespace) {
@@ -193,7 +208,6 @@ impl<K: DeserializeOwned> ListDecoder<K> {
                 token = pos;
             }
             let Some(&byte) = input.get(pos) else {
-                self.scanned = pos - token;
                 return Ok(token);
             };
             let offset = self.offset + pos as u64;
@@ -220,10 +234,7 @@ impl<K: DeserializeOwned> ListDecoder<K> {
                 State::Key | State::Value(_) | State::Item => {
                     let end = match self.scan.step(input, pos) {
                         Ok(Scanned::Complete(end)) => end,
-                        Ok(Scanned::NeedMore) => {
-                            self.scanned = input.len() - token;
-                            return Ok(token);
-                        }
+                        Ok(Scanned::NeedMore) => return Ok(token),
                         Err(TooDeep(at)) => {
                             return Err(ListDecodeError::TooDeep {
                                 offset: self.offset + at as u64,

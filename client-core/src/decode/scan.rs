@@ -90,7 +90,7 @@ impl ValueScan {
                     continue;
                 }
                 // Most bytes are inside strings: skip to the next quote or backslash.
-                match input[pos..].iter().position(|&b| b == b'"' || b == b'\\') {
+                match find_quote_or_backslash(&input[pos..]) {
                     None => return Ok(Scanned::NeedMore),
                     Some(skip) => pos += skip,
                 }
@@ -125,6 +125,34 @@ impl ValueScan {
         }
         Ok(Scanned::NeedMore)
     }
+}
+
+/// The index of the first `"` or `\\` in `bytes`: eight bytes at a time
+/// (a byte equal to the one sought becomes zero; the lowest zero byte of a
+/// word is found exactly), the tail one by one.
+fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    const QUOTES: u64 = ONES * b'"' as u64;
+    const BACKSLASHES: u64 = ONES * b'\\' as u64;
+    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let mut le = [0u8; 8];
+        le.copy_from_slice(word);
+        let w = u64::from_le_bytes(le);
+        let hits = has_zero(w ^ QUOTES) | has_zero(w ^ BACKSLASHES);
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\')
+        .map(|p| at + p)
 }
 
 /// Where a number or literal that continues at `pos` ends: before the next
@@ -177,6 +205,28 @@ mod tests {
                     Ok(Some(end)),
                     "{input:?} cut at {cut}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn quotes_and_backslashes_are_found_at_every_position() {
+        for len in 0..40 {
+            for at in 0..=len {
+                for (byte, other) in [(b'"', b'\\'), (b'\\', b'"')] {
+                    // High bytes and near-misses around the one sought.
+                    let mut bytes: Vec<u8> = (0..len)
+                        .map(|i| [b'a', 0x80, 0xff, b'!', b']'][i % 5])
+                        .collect();
+                    if at < len {
+                        bytes[at] = byte;
+                        if at + 1 < len {
+                            bytes[at + 1] = other;
+                        }
+                    }
+                    let want = bytes.iter().position(|&b| b == b'"' || b == b'\\');
+                    assert_eq!(find_quote_or_backslash(&bytes), want, "{bytes:?}");
+                }
             }
         }
     }
