@@ -29,6 +29,7 @@ pub mod cache;
 pub mod controller;
 pub mod events;
 pub mod finalizer;
+mod hash;
 pub mod informer;
 mod key;
 pub mod leader_election;

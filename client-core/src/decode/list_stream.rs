@@ -200,6 +200,9 @@ impl<K: DeserializeOwned> ListDecoder<K> {
         // `token`: where the value being scanned starts (or `pos` between values).
         let mut token = 0;
         let mut pos = 0;
+        // The input's text, for items decoded where they lie (up to a
+        // character cut by the chunk's end, or a byte that is not UTF-8).
+        let text = utf8_prefix(input);
         loop {
             if !matches!(self.state, State::Key | State::Value(_) | State::Item) {
                 while input.get(pos).is_some_and(u8::is_ascii_whitespace) {
@@ -278,6 +281,9 @@ impl<K: DeserializeOwned> ListDecoder<K> {
                         pos += 1;
                     } else if byte == b']' {
                         return Err(syntax("an item"));
+                    } else if let Some(len) = self.item_in_place(text, pos) {
+                        self.state = State::AfterItem;
+                        pos += len;
                     } else {
                         self.state = State::Item;
                         self.scan = ValueScan::default();
@@ -297,6 +303,22 @@ impl<K: DeserializeOwned> ListDecoder<K> {
                 State::Done => return Err(syntax("the end of the body")),
             }
         }
+    }
+
+    /// The fast path for an item that starts at `text[pos]` with `{`: it is
+    /// decoded where it lies, in one pass, with no scan for its end; returns
+    /// its length. `None` when it does not end inside `text` or does not
+    /// decode: the scan then finds its end (across chunks) and decodes it
+    /// again, which also gives the error its place. At most one item per
+    /// chunk (the one the chunk cuts) takes both ways.
+    fn item_in_place(&mut self, text: &str, pos: usize) -> Option<usize> {
+        // Only an object ends at a byte of its own (`}`): a number at the
+        // end of the text might go on in the next chunk.
+        let rest = text.get(pos..).filter(|rest| rest.starts_with('{'))?;
+        let mut values = serde_json::Deserializer::from_str(rest).into_iter::<K>();
+        let item = values.next()?.ok()?;
+        self.items.get_or_insert_with(Vec::new).push(item);
+        Some(values.byte_offset())
     }
 
     /// A field's `:`: refuses a second `metadata` or `items`.
@@ -374,6 +396,15 @@ fn field_of(quoted: &[u8]) -> Result<Field, serde_json::Error> {
         "items" => Field::Items,
         _ => Field::Other,
     })
+}
+
+/// The longest prefix of `input` that is UTF-8 (all of it, but for a
+/// character the chunk cut or bytes that are not UTF-8).
+fn utf8_prefix(input: &[u8]) -> &str {
+    match std::str::from_utf8(input) {
+        Ok(text) => text,
+        Err(error) => std::str::from_utf8(&input[..error.valid_up_to()]).unwrap_or_default(),
+    }
 }
 
 /// Decodes one complete value: UTF-8 checked once, then parsed as text

@@ -1,7 +1,7 @@
 //! Indexes: a named function from an object to index values, and the map
 //! from each value to the keys of the objects that produce it.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::ObjectKey;
@@ -23,7 +23,7 @@ impl<K> Index<K> {
     pub(crate) fn new(func: IndexFn<K>) -> Self {
         Self {
             func,
-            entries: HashMap::new(),
+            entries: HashMap::default(),
         }
     }
 

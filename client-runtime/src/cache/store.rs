@@ -1,6 +1,6 @@
 //! [`Store`]: objects by key, with indexes kept in step on every write.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use client_core::Resource;
@@ -120,9 +120,9 @@ impl<K: Resource> Store<K> {
     pub fn new() -> Self {
         Self {
             inner: Arc::new(RwLock::new(Inner {
-                objects: HashMap::new(),
+                objects: HashMap::default(),
                 len: 0,
-                indexes: HashMap::new(),
+                indexes: HashMap::default(),
             })),
         }
     }

@@ -37,7 +37,8 @@
 mod metrics;
 pub mod rate_limiter;
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, VecDeque};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -45,6 +46,8 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
+
+use crate::hash::HashMap;
 
 use metrics::NamedMetrics;
 pub use metrics::QueueMetrics;
@@ -55,13 +58,27 @@ pub trait QueueItem: Eq + Hash + Clone + Send + Sync + 'static {}
 
 impl<T: Eq + Hash + Clone + Send + Sync + 'static> QueueItem for T {}
 
+/// Where one item stands. An item has one while it is queued, handed out,
+/// or both (added again while handed out): client-go's `dirty` and
+/// `processing` sets as one map, so each call hashes the item once.
+struct ItemState {
+    /// Queued, or to be queued again when done (client-go's `dirty`).
+    dirty: bool,
+    /// Handed out and not yet done.
+    processing: bool,
+    /// With metrics only: when it was queued (while waiting) or handed out
+    /// (while processing). Without metrics the clock is never read.
+    since: Option<Instant>,
+}
+
 struct State<T> {
     queue: VecDeque<T>,
-    dirty: HashSet<T>,
-    /// Items handed out and not yet done, with when they were handed out.
-    processing: HashMap<T, Instant>,
-    /// When each queued item was queued (for the queue-latency metric).
-    queued_at: HashMap<T, Instant>,
+    /// Every queued or handed-out item.
+    items: HashMap<T, ItemState>,
+    /// How many items are handed out and not yet done.
+    processing: usize,
+    /// Getters waiting for an item: an add wakes one only when some wait.
+    sleepers: usize,
     /// Items waiting for `add_after`, with their earliest ready time.
     waiting: HashMap<T, Instant>,
     /// The same deadlines in time order, for the one timer task (client-go's
@@ -108,7 +125,7 @@ impl<T> std::fmt::Debug for WorkQueue<T> {
         let state = lock(&self.inner.state);
         f.debug_struct("WorkQueue")
             .field("queued", &state.queue.len())
-            .field("processing", &state.processing.len())
+            .field("processing", &state.processing)
             .field("shutting_down", &state.shutting_down)
             .finish_non_exhaustive()
     }
@@ -160,10 +177,10 @@ impl<T: QueueItem> WorkQueueBuilder<T> {
             inner: Arc::new(Inner {
                 state: Mutex::new(State {
                     queue: VecDeque::new(),
-                    dirty: HashSet::new(),
-                    processing: HashMap::new(),
-                    queued_at: HashMap::new(),
-                    waiting: HashMap::new(),
+                    items: HashMap::default(),
+                    processing: 0,
+                    sleepers: 0,
+                    waiting: HashMap::default(),
                     timeline: BTreeMap::new(),
                     next_seq: 0,
                     timer_started: false,
@@ -296,54 +313,83 @@ impl<T: QueueItem> WorkQueue<T> {
     /// The caller owns the item until it calls [`WorkQueue::done`].
     pub async fn get(&self) -> Option<T> {
         loop {
+            // Most gets find an item: no waiter is registered for those.
+            if let Some(next) = self.try_get(false) {
+                return next;
+            }
             let notified = self.inner.ready.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            {
-                let mut state = lock(&self.inner.state);
-                if let Some(item) = state.queue.pop_front() {
-                    let now = Instant::now();
-                    state.dirty.remove(&item);
-                    state.processing.insert(item.clone(), now);
-                    let queued_at = state.queued_at.remove(&item);
-                    if let Some(m) = &self.inner.metrics {
-                        m.depth(state.queue.len());
-                        if let Some(t) = queued_at {
-                            m.waited(now.saturating_duration_since(t));
-                        }
-                    }
-                    // Another item may be waiting for another getter.
-                    if !state.queue.is_empty() {
-                        self.inner.ready.notify_one();
-                    }
-                    return Some(item);
-                }
-                if state.shutting_down {
-                    return None;
-                }
+            // Registered, and counted as a sleeper under the same lock that
+            // saw the queue empty: every later add wakes a getter.
+            if let Some(next) = self.try_get(true) {
+                return next;
             }
+            let _sleeping = Sleeper(&self.inner);
             notified.await;
         }
     }
 
+    /// The next item, `Some(None)` once shut down and empty, `None` to wait.
+    /// With `sleep`, a getter about to wait is counted (see [`Sleeper`]).
+    fn try_get(&self, sleep: bool) -> Option<Option<T>> {
+        let mut guard = lock(&self.inner.state);
+        let state = &mut *guard;
+        let Some(item) = state.queue.pop_front() else {
+            if state.shutting_down {
+                return Some(None);
+            }
+            state.sleepers += usize::from(sleep);
+            return None;
+        };
+        let now = self.inner.now();
+        let queued_at = state.items.get_mut(&item).and_then(|entry| {
+            entry.dirty = false;
+            entry.processing = true;
+            std::mem::replace(&mut entry.since, now)
+        });
+        state.processing += 1;
+        if let Some(m) = &self.inner.metrics {
+            m.depth(state.queue.len());
+            if let (Some(now), Some(t)) = (now, queued_at) {
+                m.waited(now.saturating_duration_since(t));
+            }
+        }
+        Some(Some(item))
+    }
+
     /// Marks `item` as processed: if it was added meanwhile, it is queued now.
     pub fn done(&self, item: &T) {
-        let mut state = lock(&self.inner.state);
-        let Some(started) = state.processing.remove(item) else {
+        let mut guard = lock(&self.inner.state);
+        let state = &mut *guard;
+        // One lookup: the entry is taken out, and put back only when the
+        // item was not held (nothing to do) or was added meanwhile.
+        let Some((key, mut entry)) = state.items.remove_entry(item) else {
             return;
         };
-        if let Some(m) = &self.inner.metrics {
-            m.worked(Instant::now().saturating_duration_since(started));
+        if !entry.processing {
+            state.items.insert(key, entry);
+            return;
         }
-        if state.dirty.contains(item) {
-            state.queue.push_back(item.clone());
-            state.queued_at.insert(item.clone(), Instant::now());
+        entry.processing = false;
+        state.processing -= 1;
+        let now = self.inner.now();
+        if let (Some(m), Some(now), Some(started)) = (&self.inner.metrics, now, entry.since) {
+            m.worked(now.saturating_duration_since(started));
+        }
+        if entry.dirty {
+            entry.since = now;
+            state.queue.push_back(key.clone());
+            state.items.insert(key, entry);
             if let Some(m) = &self.inner.metrics {
                 m.depth(state.queue.len());
             }
-            self.inner.ready.notify_one();
+            if state.sleepers > 0 {
+                self.inner.ready.notify_one();
+            }
         }
-        if state.processing.is_empty() {
+        // Only a draining shutdown waits for this, and it shut down first.
+        if state.processing == 0 && state.shutting_down {
             self.inner.drained.notify_waiters();
         }
     }
@@ -381,12 +427,22 @@ impl<T: QueueItem> WorkQueue<T> {
             notified.as_mut().enable();
             {
                 let state = lock(&self.inner.state);
-                if state.processing.is_empty() && state.queue.is_empty() {
+                if state.processing == 0 && state.queue.is_empty() {
                     return;
                 }
             }
             notified.await;
         }
+    }
+}
+
+/// A getter counted in `sleepers` while it waits; uncounted when it wakes
+/// or its future is dropped.
+struct Sleeper<'a, T>(&'a Inner<T>);
+
+impl<T> Drop for Sleeper<'_, T> {
+    fn drop(&mut self) {
+        lock(&self.0.state).sleepers -= 1;
     }
 }
 
@@ -438,23 +494,44 @@ async fn timer<T: QueueItem>(
 
 impl<T: QueueItem> Inner<T> {
     fn add(&self, item: T) {
-        let mut state = lock(&self.state);
-        if state.shutting_down || state.dirty.contains(&item) {
+        let mut guard = lock(&self.state);
+        let state = &mut *guard;
+        if state.shutting_down {
             return;
         }
-        if let Some(m) = &self.metrics {
-            m.added();
+        match state.items.entry(item) {
+            Entry::Occupied(mut held) => {
+                let entry = held.get_mut();
+                if entry.dirty {
+                    return;
+                }
+                // Handed out: queued again when done.
+                entry.dirty = true;
+                if let Some(m) = &self.metrics {
+                    m.added();
+                }
+            }
+            Entry::Vacant(new) => {
+                state.queue.push_back(new.key().clone());
+                new.insert(ItemState {
+                    dirty: true,
+                    processing: false,
+                    since: self.now(),
+                });
+                if let Some(m) = &self.metrics {
+                    m.added();
+                    m.depth(state.queue.len());
+                }
+                if state.sleepers > 0 {
+                    self.ready.notify_one();
+                }
+            }
         }
-        state.dirty.insert(item.clone());
-        if state.processing.contains_key(&item) {
-            return;
-        }
-        state.queued_at.insert(item.clone(), Instant::now());
-        state.queue.push_back(item);
-        if let Some(m) = &self.metrics {
-            m.depth(state.queue.len());
-        }
-        self.ready.notify_one();
+    }
+
+    /// The time, for metrics only: `None` without them.
+    fn now(&self) -> Option<Instant> {
+        self.metrics.as_ref().map(|_| Instant::now())
     }
 
     fn update_running(&self) {
@@ -463,9 +540,11 @@ impl<T: QueueItem> Inner<T> {
             let now = Instant::now();
             m.running(
                 state
-                    .processing
+                    .items
                     .values()
-                    .map(|t| now.saturating_duration_since(*t)),
+                    .filter(|entry| entry.processing)
+                    .filter_map(|entry| entry.since)
+                    .map(|t| now.saturating_duration_since(t)),
             );
         }
     }

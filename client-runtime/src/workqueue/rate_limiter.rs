@@ -4,7 +4,7 @@
 //! item, [`Bucket`] overall, composed with [`MaxOf`]; [`default_controller`]
 //! is `DefaultTypedControllerRateLimiter`. Time is tokio's clock.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -39,7 +39,7 @@ impl<T> ItemExponential<T> {
         Self {
             base,
             max,
-            failures: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::default()),
         }
     }
 }

@@ -163,3 +163,72 @@ async fn many_delays_come_due_in_deadline_order_on_time() {
         q.done(&item);
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn done_items_leave_no_trace_and_requeued_ones_keep_one() {
+    let q = WorkQueue::<String>::new();
+    for i in 0..100 {
+        q.add(format!("k{i}"));
+        q.add(format!("k{i}"));
+    }
+    assert_eq!(q.len(), 100);
+    let first = next(&q).await;
+    // Added again while held: one entry, queued again only at `done`.
+    q.add(first.clone());
+    q.add(first.clone());
+    assert_eq!(q.len(), 99);
+    q.done(&first);
+    assert_eq!(q.len(), 100);
+    // `done` of an item not held changes nothing.
+    q.done(&"k5".to_owned());
+    assert_eq!(q.len(), 100);
+    while !q.is_empty() {
+        let item = next(&q).await;
+        q.done(&item);
+    }
+    let state = lock(&q.inner.state);
+    assert!(state.items.is_empty(), "{} entries left", state.items.len());
+    assert_eq!(state.processing, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_getters_take_every_item_added_in_bursts() {
+    let q = WorkQueue::<u32>::new();
+    let taken = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let workers: Vec<_> = (0..8)
+        .map(|_| {
+            let (q, taken) = (q.clone(), Arc::clone(&taken));
+            tokio::spawn(async move {
+                while let Some(item) = q.get().await {
+                    taken.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    tokio::task::yield_now().await;
+                    q.done(&item);
+                }
+            })
+        })
+        .collect();
+    for burst in 0..50 {
+        for i in 0..20 {
+            q.add(burst * 20 + i);
+        }
+        tokio::task::yield_now().await;
+    }
+    // Every item is handed out although getters slept between bursts.
+    timeout(Duration::from_secs(10), async {
+        while taken.load(std::sync::atomic::Ordering::SeqCst) < 1000 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    })
+    .await
+    .expect("items left queued while getters slept");
+    timeout(Duration::from_secs(10), q.shut_down_with_drain())
+        .await
+        .unwrap();
+    for worker in workers {
+        timeout(Duration::from_secs(10), worker)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    assert_eq!(taken.load(std::sync::atomic::Ordering::SeqCst), 1000);
+}
