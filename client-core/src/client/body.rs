@@ -60,28 +60,51 @@ pub(crate) async fn read_bounded(
 /// `limit` bytes in all: the items are decoded as they arrive, and the body
 /// is never held whole. Errors as [`read_bounded`] with [`OnOverflow::Fail`],
 /// and [`Error::Decode`] as soon as the body cannot be a list of `K`.
-pub(crate) async fn read_list<K: DeserializeOwned>(
+pub(crate) async fn read_list<K: DeserializeOwned + Send>(
+    target: &RequestTarget,
+    response: reqwest::Response,
+    limit: usize,
+    timeout: Option<Duration>,
+) -> Result<List<K>> {
+    let what = std::any::type_name::<List<K>>();
+    let mut decoder = ListDecoder::<K>::new();
+    // Only the decoder is typed: the reading is compiled once for every `K`.
+    read_chunks(target, response, limit, timeout, what, &mut |chunk| {
+        decoder.feed(chunk)
+    })
+    .await?;
+    decoder.finish().map_err(|e| list_error(target, what, e))
+}
+
+/// [`read_list`]'s loop: each chunk of the body to `feed`, at most `limit`
+/// bytes in all.
+async fn read_chunks(
     target: &RequestTarget,
     mut response: reqwest::Response,
     limit: usize,
     timeout: Option<Duration>,
-) -> Result<List<K>> {
+    what: &'static str,
+    feed: &mut (dyn FnMut(&[u8]) -> std::result::Result<(), ListDecodeError> + Send),
+) -> Result<()> {
     declared_length(target, &response, limit, OnOverflow::Fail)?;
-    let decode_error = |e: ListDecodeError| Error::Decode {
-        target: target.clone(),
-        what: std::any::type_name::<List<K>>(),
-        source: serde::de::Error::custom(e),
-    };
-    let mut decoder = ListDecoder::new();
     let mut received = 0usize;
     while let Some(chunk) = next_chunk(target, &mut response, timeout).await? {
         received = received.saturating_add(chunk.len());
         if received > limit {
             return Err(too_large(target, limit));
         }
-        decoder.feed(&chunk).map_err(decode_error)?;
+        feed(&chunk).map_err(|e| list_error(target, what, e))?;
     }
-    decoder.finish().map_err(decode_error)
+    Ok(())
+}
+
+/// [`Error::Decode`] for a list body that cannot be a `what`.
+fn list_error(target: &RequestTarget, what: &'static str, error: ListDecodeError) -> Error {
+    Error::Decode {
+        target: target.clone(),
+        what,
+        source: serde::de::Error::custom(error),
+    }
 }
 
 /// The `Content-Length`, refused at once when it is past `limit` (with [`OnOverflow::Fail`]).

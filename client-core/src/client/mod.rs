@@ -480,11 +480,7 @@ pub(crate) fn decode<T: DeserializeOwned>(target: &RequestTarget, body: &[u8]) -
         what: std::any::type_name::<T>(),
         source,
     };
-    match std::str::from_utf8(body) {
-        Ok(text) => serde_json::from_str(text).map_err(decode_error),
-        // Not UTF-8: `from_slice` reports where, as it always did.
-        Err(_) => serde_json::from_slice(body).map_err(decode_error),
-    }
+    crate::decode::from_bytes(body).map_err(decode_error)
 }
 
 /// Reads and drops a small answer so its connection can be reused (at

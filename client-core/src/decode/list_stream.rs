@@ -71,9 +71,10 @@ enum Field {
 }
 
 /// Where the walk of the top-level object stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum State {
     /// Before the opening `{`.
+    #[default]
     Start,
     /// After `{`: a field name or `}`.
     FirstKey,
@@ -102,27 +103,20 @@ enum State {
 }
 
 /// A list decoded as its body arrives. See the [module docs](self).
+///
+/// Only the items are typed: the walk of the list's bytes ([`Walker`]) is
+/// compiled once, not once per item type, and hands each item to the
+/// [`Items`] it is given.
 pub(crate) struct ListDecoder<K> {
-    state: State,
-    scan: ValueScan,
-    /// The start of a value that did not end in the bytes seen so far
-    /// (at most one value: the input before it is decoded and dropped).
-    carry: Vec<u8>,
-    /// Body bytes dropped before `carry` (or before the chunk being scanned).
-    offset: u64,
-    metadata: Option<ListMeta>,
-    items: Option<Vec<K>>,
+    walker: Walker,
+    items: Vec<K>,
 }
 
 impl<K> Default for ListDecoder<K> {
     fn default() -> Self {
         Self {
-            state: State::Start,
-            scan: ValueScan::default(),
-            carry: Vec::new(),
-            offset: 0,
-            metadata: None,
-            items: None,
+            walker: Walker::default(),
+            items: Vec::new(),
         }
     }
 }
@@ -136,7 +130,7 @@ impl<K: DeserializeOwned> ListDecoder<K> {
     /// The bytes held for a value not yet complete.
     #[cfg(test)]
     pub(crate) fn held(&self) -> usize {
-        self.carry.len()
+        self.walker.carry.len()
     }
 
     /// Takes the next chunk of the body.
@@ -144,6 +138,69 @@ impl<K: DeserializeOwned> ListDecoder<K> {
     /// # Errors
     /// [`ListDecodeError`] as soon as the bytes seen cannot be a list of `K`.
     pub(crate) fn feed(&mut self, chunk: &[u8]) -> Result<(), ListDecodeError> {
+        self.walker.feed(chunk, &mut self.items)
+    }
+
+    /// Ends the body: the list, if it was complete.
+    ///
+    /// # Errors
+    /// [`ListDecodeError::Truncated`] when the body ended inside the list.
+    pub(crate) fn finish(self) -> Result<List<K>, ListDecodeError> {
+        let metadata = self.walker.finish()?;
+        Ok(List {
+            metadata,
+            items: self.items,
+        })
+    }
+}
+
+/// Where the items of a list go: the typed part of [`ListDecoder`].
+trait Items {
+    /// Decodes the item at the start of `text` (which starts with `{`) if it
+    /// ends inside `text`; returns its length.
+    fn in_place(&mut self, text: &str) -> Option<usize>;
+
+    /// Decodes one complete item, which starts at `offset` of the body.
+    fn complete(&mut self, bytes: &[u8], offset: u64) -> Result<(), ListDecodeError>;
+}
+
+impl<K: DeserializeOwned> Items for Vec<K> {
+    fn in_place(&mut self, text: &str) -> Option<usize> {
+        let mut values = serde_json::Deserializer::from_str(text).into_iter::<K>();
+        let item = values.next()?.ok()?;
+        self.push(item);
+        Some(values.byte_offset())
+    }
+
+    fn complete(&mut self, bytes: &[u8], offset: u64) -> Result<(), ListDecodeError> {
+        let item = decode::<K>(bytes).map_err(|source| ListDecodeError::Value {
+            what: format!("item {} ({})", self.len(), type_name::<K>()),
+            offset,
+            source,
+        })?;
+        self.push(item);
+        Ok(())
+    }
+}
+
+/// The walk of a list body's bytes, the same for every item type.
+#[derive(Default)]
+struct Walker {
+    state: State,
+    scan: ValueScan,
+    /// The start of a value that did not end in the bytes seen so far
+    /// (at most one value: the input before it is decoded and dropped).
+    carry: Vec<u8>,
+    /// Body bytes dropped before `carry` (or before the chunk being scanned).
+    offset: u64,
+    metadata: Option<ListMeta>,
+    /// Whether the `items` field was seen.
+    items_seen: bool,
+}
+
+impl Walker {
+    /// Takes the next chunk of the body; items go to `items`.
+    fn feed(&mut self, chunk: &[u8], items: &mut dyn Items) -> Result<(), ListDecodeError> {
         let mut rest = chunk;
         if !self.carry.is_empty() {
             // A value is unfinished: its scan goes on in the chunk, and only
@@ -162,7 +219,7 @@ impl<K: DeserializeOwned> ListDecoder<K> {
                 Ok(Scanned::Complete(end)) => {
                     self.carry.extend_from_slice(&chunk[..end]);
                     let value = std::mem::take(&mut self.carry);
-                    self.complete(&value, self.offset)?;
+                    self.complete(&value, self.offset, items)?;
                     self.offset += value.len() as u64;
                     // Keep the allocation for the next unfinished value.
                     self.carry = value;
@@ -171,32 +228,26 @@ impl<K: DeserializeOwned> ListDecoder<K> {
                 }
             }
         }
-        let used = self.walk(rest)?;
+        let used = self.walk(rest, items)?;
         self.carry.extend_from_slice(&rest[used..]);
         self.offset += used as u64;
         Ok(())
     }
 
-    /// Ends the body: the list, if it was complete.
-    ///
-    /// # Errors
-    /// [`ListDecodeError::Truncated`] when the body ended inside the list.
-    pub(crate) fn finish(self) -> Result<List<K>, ListDecodeError> {
+    /// Ends the body: the list's metadata, if the list was complete.
+    fn finish(self) -> Result<ListMeta, ListDecodeError> {
         if self.state != State::Done {
             return Err(ListDecodeError::Truncated {
                 received: self.offset + self.carry.len() as u64,
             });
         }
-        Ok(List {
-            metadata: self.metadata.unwrap_or_default(),
-            items: self.items.unwrap_or_default(),
-        })
+        Ok(self.metadata.unwrap_or_default())
     }
 
     /// Walks `input` (whose first byte follows everything consumed so far,
     /// outside any value) as far as it goes; returns how many of its bytes
     /// are consumed. The rest is the start of an unfinished value (or nothing).
-    fn walk(&mut self, input: &[u8]) -> Result<usize, ListDecodeError> {
+    fn walk(&mut self, input: &[u8], items: &mut dyn Items) -> Result<usize, ListDecodeError> {
         // `token`: where the value being scanned starts (or `pos` between values).
         let mut token = 0;
         let mut pos = 0;
@@ -245,7 +296,7 @@ impl<K: DeserializeOwned> ListDecoder<K> {
                         }
                     };
                     let start_offset = self.offset + token as u64;
-                    self.complete(&input[token..end], start_offset)?;
+                    self.complete(&input[token..end], start_offset, items)?;
                     pos = end;
                 }
                 State::Colon(field) => {
@@ -281,7 +332,7 @@ impl<K: DeserializeOwned> ListDecoder<K> {
                         pos += 1;
                     } else if byte == b']' {
                         return Err(syntax("an item"));
-                    } else if let Some(len) = self.item_in_place(text, pos) {
+                    } else if let Some(len) = item_in_place(text, pos, items) {
                         self.state = State::AfterItem;
                         pos += len;
                     } else {
@@ -305,32 +356,16 @@ impl<K: DeserializeOwned> ListDecoder<K> {
         }
     }
 
-    /// The fast path for an item that starts at `text[pos]` with `{`: it is
-    /// decoded where it lies, in one pass, with no scan for its end; returns
-    /// its length. `None` when it does not end inside `text` or does not
-    /// decode: the scan then finds its end (across chunks) and decodes it
-    /// again, which also gives the error its place. At most one item per
-    /// chunk (the one the chunk cuts) takes both ways.
-    fn item_in_place(&mut self, text: &str, pos: usize) -> Option<usize> {
-        // Only an object ends at a byte of its own (`}`): a number at the
-        // end of the text might go on in the next chunk.
-        let rest = text.get(pos..).filter(|rest| rest.starts_with('{'))?;
-        let mut values = serde_json::Deserializer::from_str(rest).into_iter::<K>();
-        let item = values.next()?.ok()?;
-        self.items.get_or_insert_with(Vec::new).push(item);
-        Some(values.byte_offset())
-    }
-
     /// A field's `:`: refuses a second `metadata` or `items`.
     fn begin_field(&mut self, field: Field) -> Result<(), ListDecodeError> {
         match field {
             Field::Metadata if self.metadata.is_some() => {
                 return Err(ListDecodeError::DuplicateField("metadata"));
             }
-            Field::Items if self.items.is_some() => {
+            Field::Items if self.items_seen => {
                 return Err(ListDecodeError::DuplicateField("items"));
             }
-            Field::Items => self.items = Some(Vec::new()),
+            Field::Items => self.items_seen = true,
             Field::Metadata | Field::Other => {}
         }
         self.state = State::ValueStart(field);
@@ -338,7 +373,12 @@ impl<K: DeserializeOwned> ListDecoder<K> {
     }
 
     /// A value that is complete: decode it where it belongs.
-    fn complete(&mut self, bytes: &[u8], offset: u64) -> Result<(), ListDecodeError> {
+    fn complete(
+        &mut self,
+        bytes: &[u8],
+        offset: u64,
+        items: &mut dyn Items,
+    ) -> Result<(), ListDecodeError> {
         match self.state {
             State::Key => {
                 let field = field_of(bytes).map_err(|source| ListDecodeError::Value {
@@ -373,19 +413,26 @@ impl<K: DeserializeOwned> ListDecoder<K> {
                 self.state = State::AfterValue;
             }
             State::Item => {
-                let items = self.items.get_or_insert_with(Vec::new);
-                let item = decode::<K>(bytes).map_err(|source| ListDecodeError::Value {
-                    what: format!("item {} ({})", items.len(), type_name::<K>()),
-                    offset,
-                    source,
-                })?;
-                items.push(item);
+                items.complete(bytes, offset)?;
                 self.state = State::AfterItem;
             }
             _ => {}
         }
         Ok(())
     }
+}
+
+/// The fast path for an item that starts at `text[pos]` with `{`: it is
+/// decoded where it lies, in one pass, with no scan for its end; returns its
+/// length. `None` when it does not end inside `text` or does not decode:
+/// the scan then finds its end (across chunks) and decodes it again, which
+/// also gives the error its place. At most one item per chunk (the one the
+/// chunk cuts) takes both ways.
+fn item_in_place(text: &str, pos: usize, items: &mut dyn Items) -> Option<usize> {
+    // Only an object ends at a byte of its own (`}`): a number at the end of
+    // the text might go on in the next chunk.
+    let rest = text.get(pos..).filter(|rest| rest.starts_with('{'))?;
+    items.in_place(rest)
 }
 
 /// Which top-level field a name (with its quotes) is. The name is decoded
@@ -407,12 +454,7 @@ fn utf8_prefix(input: &[u8]) -> &str {
     }
 }
 
-/// Decodes one complete value: UTF-8 checked once, then parsed as text
-/// (cheaper than `from_slice`'s check per string); `from_slice` only to say
-/// where bytes that are not UTF-8 are.
+/// Decodes one complete value (see [`super::from_bytes`]).
 fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(bytes),
-    }
+    super::from_bytes(bytes)
 }

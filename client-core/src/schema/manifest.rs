@@ -139,6 +139,15 @@ pub fn crd_version<K: Resource>(
     info: &CrdInfo,
     schema: Option<serde_json::Value>,
 ) -> CustomResourceDefinitionVersion {
+    // Generic only for the name: the body is compiled once, not per kind.
+    version_entry(K::VERSION, info, schema)
+}
+
+fn version_entry(
+    version: &str,
+    info: &CrdInfo,
+    schema: Option<serde_json::Value>,
+) -> CustomResourceDefinitionVersion {
     let mut schema = schema.unwrap_or_else(|| {
         CustomResourceValidation::permissive()
             .open_api_v3_schema
@@ -166,7 +175,7 @@ pub fn crd_version<K: Resource>(
         }),
     });
     CustomResourceDefinitionVersion {
-        name: K::VERSION.to_owned(),
+        name: version.to_owned(),
         served: info.served,
         storage: info.storage,
         deprecated: info.deprecated,
@@ -211,23 +220,53 @@ fn rule_json(r: &CrdRule) -> serde_json::Value {
 pub fn crd_with_versions<K: Resource>(
     versions: Vec<CustomResourceDefinitionVersion>,
 ) -> CustomResourceDefinition {
+    // Generic only for the names: the body is compiled once, not per kind.
+    definition(
+        &KindNames {
+            group: K::GROUP,
+            plural: K::PLURAL,
+            singular: K::SINGULAR,
+            kind: K::KIND,
+            short_names: K::SHORT_NAMES,
+            categories: K::CATEGORIES,
+            namespaced: <K::Scope as Scope>::NAMESPACED,
+        },
+        versions,
+    )
+}
+
+/// A kind's names and scope, as `crd_with_versions` reads them off `K`.
+struct KindNames {
+    group: &'static str,
+    plural: &'static str,
+    singular: &'static str,
+    kind: &'static str,
+    short_names: &'static [&'static str],
+    categories: &'static [&'static str],
+    namespaced: bool,
+}
+
+fn definition(
+    names: &KindNames,
+    versions: Vec<CustomResourceDefinitionVersion>,
+) -> CustomResourceDefinition {
     let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     CustomResourceDefinition {
         metadata: ObjectMeta {
-            name: Some(format!("{}.{}", K::PLURAL, K::GROUP)),
+            name: Some(format!("{}.{}", names.plural, names.group)),
             ..ObjectMeta::default()
         },
         spec: CustomResourceDefinitionSpec {
-            group: K::GROUP.to_owned(),
+            group: names.group.to_owned(),
             names: CustomResourceDefinitionNames {
-                plural: K::PLURAL.to_owned(),
-                singular: Some(K::SINGULAR.to_owned()),
-                short_names: owned(K::SHORT_NAMES),
-                kind: K::KIND.to_owned(),
-                list_kind: Some(format!("{}List", K::KIND)),
-                categories: owned(K::CATEGORIES),
+                plural: names.plural.to_owned(),
+                singular: Some(names.singular.to_owned()),
+                short_names: owned(names.short_names),
+                kind: names.kind.to_owned(),
+                list_kind: Some(format!("{}List", names.kind)),
+                categories: owned(names.categories),
             },
-            scope: if <K::Scope as Scope>::NAMESPACED {
+            scope: if names.namespaced {
                 ResourceScope::Namespaced
             } else {
                 ResourceScope::Cluster

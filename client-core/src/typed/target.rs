@@ -119,14 +119,16 @@ fn decode_delete<K: DeserializeOwned>(
         what: std::any::type_name::<K>(),
         source,
     };
-    let peek: Peek<'_> = serde_json::from_slice(body).map_err(decode_error)?;
+    let text =
+        std::str::from_utf8(body).map_err(|e| decode_error(crate::decode::not_utf8(body, e)))?;
+    let peek: Peek<'_> = serde_json::from_str(text).map_err(decode_error)?;
     if peek.kind.as_deref() == Some("Status") {
-        let status: Status = serde_json::from_slice(body).map_err(decode_error)?;
+        let status: Status = serde_json::from_str(text).map_err(decode_error)?;
         return Ok(DeleteOutcome::Deleted(Box::new(status)));
     }
     let held = peek.metadata.deletion_timestamp.is_some()
         && peek.metadata.finalizers.is_some_and(|f| !f.is_empty());
-    let object = serde_json::from_slice(body).map_err(decode_error)?;
+    let object = serde_json::from_str(text).map_err(decode_error)?;
     Ok(if held {
         DeleteOutcome::Finalizing(object)
     } else {

@@ -271,14 +271,8 @@ fn trimmed(bytes: &[u8], range: Range<usize>) -> Option<Range<usize>> {
 /// or its object does not decode as `K`. The error quotes no string values
 /// from the frame.
 pub fn decode_event<K: DeserializeOwned>(frame: &[u8]) -> Result<WatchEvent<K>, FrameError> {
-    // One UTF-8 check for the whole frame, then `from_str`, which skips the
-    // per-string checks of `from_slice`. A frame that is not UTF-8 goes to
-    // `from_slice` for its error and position.
-    match std::str::from_utf8(frame) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(frame),
-    }
-    .map_err(|e| malformed(frame, &e))
+    // One UTF-8 check for the whole frame, then `from_str`.
+    crate::decode::from_bytes(frame).map_err(|e| malformed(frame, &e))
 }
 
 fn malformed(frame: &[u8], err: &serde_json::Error) -> FrameError {
