@@ -14,6 +14,7 @@ use std::any::type_name;
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 
+use super::from_bytes;
 use super::scan::{MAX_DEPTH, Scanned, TooDeep, ValueScan};
 use crate::{List, ListMeta};
 
@@ -173,7 +174,7 @@ impl<K: DeserializeOwned> Items for Vec<K> {
     }
 
     fn complete(&mut self, bytes: &[u8], offset: u64) -> Result<(), ListDecodeError> {
-        let item = decode::<K>(bytes).map_err(|source| ListDecodeError::Value {
+        let item = from_bytes::<K>(bytes).map_err(|source| ListDecodeError::Value {
             what: format!("item {} ({})", self.len(), type_name::<K>()),
             offset,
             source,
@@ -390,7 +391,7 @@ impl Walker {
             }
             State::Value(Field::Metadata) => {
                 let meta: Option<ListMeta> =
-                    decode(bytes).map_err(|source| ListDecodeError::Value {
+                    from_bytes(bytes).map_err(|source| ListDecodeError::Value {
                         what: "metadata".to_owned(),
                         offset,
                         source,
@@ -405,7 +406,7 @@ impl Walker {
                 self.state = State::AfterValue;
             }
             State::Value(Field::Other) => {
-                decode::<IgnoredAny>(bytes).map_err(|source| ListDecodeError::Value {
+                from_bytes::<IgnoredAny>(bytes).map_err(|source| ListDecodeError::Value {
                     what: "field".to_owned(),
                     offset,
                     source,
@@ -438,7 +439,7 @@ fn item_in_place(text: &str, pos: usize, items: &mut dyn Items) -> Option<usize>
 /// Which top-level field a name (with its quotes) is. The name is decoded
 /// as any string is (escapes, UTF-8), so `"item\u0073"` is `items`.
 fn field_of(quoted: &[u8]) -> Result<Field, serde_json::Error> {
-    Ok(match decode::<String>(quoted)?.as_str() {
+    Ok(match from_bytes::<String>(quoted)?.as_str() {
         "metadata" => Field::Metadata,
         "items" => Field::Items,
         _ => Field::Other,
@@ -452,9 +453,4 @@ fn utf8_prefix(input: &[u8]) -> &str {
         Ok(text) => text,
         Err(error) => std::str::from_utf8(&input[..error.valid_up_to()]).unwrap_or_default(),
     }
-}
-
-/// Decodes one complete value (see [`super::from_bytes`]).
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
-    super::from_bytes(bytes)
 }
